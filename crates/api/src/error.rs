@@ -1,0 +1,66 @@
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// An error as the client sees it: an RFC 9457 `application/problem+json` body.
+#[derive(Debug, Serialize)]
+pub struct ApiError {
+    #[serde(skip)]
+    status: StatusCode,
+    /// A short, stable summary of the problem type.
+    title: String,
+    /// What went wrong in this instance.
+    detail: String,
+    /// The request field at fault, as a JSON pointer, when one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<String>,
+}
+
+impl ApiError {
+    /// 503: a dependency (the database) is not available.
+    pub fn unavailable(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Service unavailable",
+            detail,
+        )
+    }
+
+    /// 422: the request is well-formed but a field's value is not acceptable.
+    pub fn invalid(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        let mut e = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid field", detail);
+        e.field = Some(field.into());
+        e
+    }
+
+    fn new(status: StatusCode, title: &str, detail: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            title: title.to_string(),
+            detail: detail.into(),
+            field: None,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            status: u16,
+            #[serde(flatten)]
+            error: &'a ApiError,
+        }
+        let body = serde_json::to_vec(&Body {
+            status: self.status.as_u16(),
+            error: &self,
+        })
+        .unwrap_or_default();
+        let mut resp = (self.status, body).into_response();
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        resp
+    }
+}

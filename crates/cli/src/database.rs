@@ -1,0 +1,103 @@
+use crate::DbArgs;
+use anyhow::Context;
+use clap::Subcommand;
+use sieve_store::LocalCluster;
+
+/// Actions on the private cluster.
+#[derive(Debug, Subcommand)]
+pub enum DbAction {
+    /// Start the private cluster (initialising it on first use) and print its URL.
+    Start,
+    /// Stop the private cluster.
+    Stop,
+    /// Print the private cluster's URL, starting it if needed.
+    Url,
+    /// Apply pending migrations to the database (DATABASE_URL or the private cluster).
+    Migrate,
+}
+
+/// The database a command works against; stops the private cluster on drop if it started it.
+pub struct Database {
+    /// A connection URL.
+    pub url: String,
+    cluster: Option<LocalCluster>,
+}
+
+impl Database {
+    /// `DATABASE_URL` when given, else the private cluster under `data_dir/pg`.
+    pub fn open(args: &DbArgs) -> anyhow::Result<Database> {
+        if let Some(url) = &args.database_url {
+            return Ok(Database {
+                url: url.clone(),
+                cluster: None,
+            });
+        }
+        let cluster = LocalCluster::ensure(&args.data_dir.join("pg"), false)?;
+        let url = ensure_database(&cluster, "sieve")?;
+        if cluster.started_here() {
+            tracing::info!(data_dir = %cluster.data_dir().display(), "started private PostgreSQL");
+        }
+        Ok(Database {
+            url,
+            cluster: Some(cluster),
+        })
+    }
+
+    /// Stops the private cluster if this process started it.
+    pub fn close(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        if let Some(cluster) = self.cluster.take().filter(|c| c.started_here()) {
+            match cluster.stop() {
+                Ok(()) => tracing::info!("stopped private PostgreSQL"),
+                Err(e) => tracing::error!(error = %e, "could not stop private PostgreSQL"),
+            }
+        }
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn ensure_database(cluster: &LocalCluster, name: &str) -> anyhow::Result<String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(sieve_store::cluster::create_database_if_missing(
+        &cluster.url("postgres"),
+        name,
+    ))
+    .with_context(|| format!("creating database {name}"))?;
+    Ok(cluster.url(name))
+}
+
+/// Runs `sieve db ...`.
+pub fn run(action: DbAction, args: &DbArgs) -> anyhow::Result<()> {
+    let dir = args.data_dir.join("pg");
+    match action {
+        DbAction::Start | DbAction::Url => {
+            let cluster = LocalCluster::ensure(&dir, false)?;
+            println!("{}", ensure_database(&cluster, "sieve")?);
+        }
+        DbAction::Migrate => {
+            let db = Database::open(args)?;
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(sieve_store::Store::connect(&db.url, 2))?;
+            println!("migrations applied");
+            db.close();
+        }
+        DbAction::Stop => {
+            if dir.join("PG_VERSION").exists() {
+                LocalCluster::ensure(&dir, false)?.stop()?;
+            }
+        }
+    }
+    Ok(())
+}

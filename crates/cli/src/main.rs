@@ -1,0 +1,65 @@
+//! The `sieve` binary: every subcommand of the service, from judging one source to serving the API.
+//!
+//! This crate only parses arguments, sets up telemetry and the database, and calls the library
+//! crates; nothing depends on it.
+
+mod database;
+mod serve;
+mod telemetry;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// sieve: judge thousands of model-written candidates in a WebAssembly sandbox, score them, and
+/// choose the few to submit.
+#[derive(Debug, Parser)]
+#[command(name = "sieve", version, propagate_version = true)]
+struct Cli {
+    /// Log format on stderr.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Where the database is: `DATABASE_URL`, or a private cluster sieve starts itself.
+#[derive(Debug, clap::Args)]
+pub struct DbArgs {
+    /// PostgreSQL URL; without it sieve runs its own cluster in --data-dir.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+    /// Where sieve keeps its private PostgreSQL cluster and caches.
+    #[arg(long, env = "SIEVE_DATA_DIR", default_value = ".sieve")]
+    data_dir: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the HTTP API (and the dashboard) against the database.
+    Serve(serve::ServeArgs),
+    /// Manage sieve's private PostgreSQL cluster.
+    Db {
+        #[command(subcommand)]
+        action: database::DbAction,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    telemetry::init(cli.log_format);
+    match cli.command {
+        Command::Serve(args) => serve::run(args),
+        Command::Db { action, db } => database::run(action, &db),
+    }
+}

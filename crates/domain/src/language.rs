@@ -1,0 +1,105 @@
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// The language a candidate is written in, with its standard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// C11.
+    C11,
+    /// C17 (the default for C).
+    C17,
+    /// C++17 (the default for C++).
+    Cpp17,
+    /// C++20.
+    Cpp20,
+    /// A ready WebAssembly binary module (wasm32-wasi command).
+    Wasm,
+    /// A WebAssembly text module.
+    Wat,
+}
+
+/// A language name that sieve does not know.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown language {0:?}: expected one of c, c11, c17, cpp, c++, cpp17, cpp20, wasm, wat")]
+pub struct UnknownLanguage(pub String);
+
+impl Language {
+    /// Every language, in a stable order.
+    pub const ALL: [Language; 6] = [
+        Language::C11,
+        Language::C17,
+        Language::Cpp17,
+        Language::Cpp20,
+        Language::Wasm,
+        Language::Wat,
+    ];
+
+    /// The canonical short name, as accepted by [`FromStr`].
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::C11 => "c11",
+            Language::C17 => "c17",
+            Language::Cpp17 => "cpp17",
+            Language::Cpp20 => "cpp20",
+            Language::Wasm => "wasm",
+            Language::Wat => "wat",
+        }
+    }
+
+    /// True when the candidate's source must go through a C or C++ compiler.
+    pub fn is_compiled(self) -> bool {
+        !matches!(self, Language::Wasm | Language::Wat)
+    }
+
+    /// Guesses the language from a file name's extension (`.c`, `.cc`, `.cpp`, `.wasm`, ...).
+    pub fn from_extension(path: &str) -> Option<Language> {
+        let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "c" => Language::C17,
+            "cc" | "cpp" | "cxx" | "c++" => Language::Cpp17,
+            "wasm" => Language::Wasm,
+            "wat" => Language::Wat,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Language {
+    type Err = UnknownLanguage;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s.to_ascii_lowercase().as_str() {
+            "c" | "c17" => Language::C17,
+            "c11" => Language::C11,
+            "cpp" | "c++" | "cpp17" | "c++17" => Language::Cpp17,
+            "cpp20" | "c++20" => Language::Cpp20,
+            "wasm" => Language::Wasm,
+            "wat" => Language::Wat,
+            _ => return Err(UnknownLanguage(s.to_string())),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_extensions_map() {
+        for l in Language::ALL {
+            assert_eq!(l.name().parse::<Language>().unwrap(), l);
+        }
+        assert_eq!(Language::from_extension("a/b.CPP"), Some(Language::Cpp17));
+        assert_eq!(Language::from_extension("x.c"), Some(Language::C17));
+        assert_eq!(Language::from_extension("x.py"), None);
+        assert!("rust".parse::<Language>().is_err());
+    }
+}

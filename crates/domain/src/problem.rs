@@ -1,0 +1,100 @@
+use serde::{Deserialize, Serialize};
+
+/// Resource limits for one run of a candidate on one test.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limits {
+    /// CPU time limit in milliseconds.
+    pub time_ms: u64,
+    /// Memory limit in bytes (linear memory of the guest, shadow stack included).
+    pub memory_bytes: u64,
+    /// Output cap in bytes; reaching it is Output Limit Exceeded.
+    pub output_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            time_ms: 1000,
+            memory_bytes: 256 << 20,
+            output_bytes: 64 << 20,
+        }
+    }
+}
+
+/// Where a test comes from, which decides who may see it and what it is used for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TestKind {
+    /// Given with the statement (examples): visible to everyone, used for filtering.
+    Public,
+    /// Written by a model or generator: used for clustering and crash detection; may lack an answer.
+    Generated,
+    /// The official secret tests: used only for grading simulations, shown only to admins.
+    Hidden,
+}
+
+impl TestKind {
+    /// The lower-case name used in the database and the API.
+    pub fn name(self) -> &'static str {
+        match self {
+            TestKind::Public => "public",
+            TestKind::Generated => "generated",
+            TestKind::Hidden => "hidden",
+        }
+    }
+}
+
+/// How a candidate's output is compared with the expected answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Checker {
+    /// Byte-for-byte equality, except that trailing whitespace at the end of the output is ignored.
+    Exact,
+    /// Whitespace-separated tokens must be equal.
+    Tokens,
+    /// Tokens equal, ignoring ASCII case.
+    CaseInsensitive,
+    /// Tokens equal; numeric tokens may differ by an absolute or relative tolerance.
+    Float {
+        /// Absolute tolerance.
+        abs: f64,
+        /// Relative tolerance.
+        rel: f64,
+    },
+    /// A testlib checker compiled to wasm: `checker input output answer`.
+    Testlib {
+        /// The blob hash of the checker's compiled module or source.
+        program: String,
+    },
+    /// A Kattis output validator compiled to wasm: `validator input answer feedback_dir < output`.
+    Kattis {
+        /// The blob hash of the validator's compiled module or source.
+        program: String,
+    },
+}
+
+/// One test of a problem.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TestCase {
+    /// A name unique within the problem (e.g. `secret/group1/003`).
+    pub name: String,
+    /// Public, generated or hidden.
+    pub kind: TestKind,
+    /// Content hash of the input.
+    pub input: String,
+    /// Content hash of the expected answer; generated tests may have none.
+    pub answer: Option<String>,
+}
+
+/// A scored group of tests.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Subtask {
+    /// A name unique within the problem (e.g. `group1`).
+    pub name: String,
+    /// Points awarded when every test of the subtask is accepted (scaled by the minimum test score).
+    pub points: f64,
+    /// Indices into the problem's tests.
+    pub tests: Vec<usize>,
+    /// Indices of the subtasks whose constraints this one contains (a solution of this one solves them).
+    pub contains: Vec<usize>,
+}

@@ -1,0 +1,83 @@
+//! Persistence for sieve: the PostgreSQL schema (the top-level `migrations/`), the queries, and a
+//! private PostgreSQL cluster that sieve starts from the system's binaries when no `DATABASE_URL`
+//! is given.
+//!
+//! This is the only crate that contains SQL. It depends on `domain` and never on the sandbox,
+//! the API or the worker: they call it, not the other way round.
+
+pub mod cluster;
+mod error;
+pub mod testing;
+
+pub use cluster::{ClusterError, LocalCluster};
+pub use error::StoreError;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use std::time::Duration;
+
+/// The migrations in `migrations/`, embedded at compile time.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
+
+/// A handle on sieve's database: a connection pool with the schema applied.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: PgPool,
+}
+
+impl Store {
+    /// Connects to `url` and applies any pending migrations.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Store, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Store { pool })
+    }
+
+    /// Wraps an existing pool whose database is already migrated.
+    pub fn from_pool(pool: PgPool) -> Store {
+        Store { pool }
+    }
+
+    /// The underlying pool.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Readiness: the database answers and every embedded migration has been applied.
+    pub async fn ready(&self) -> Result<(), StoreError> {
+        let applied: i64 =
+            sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM _sqlx_migrations WHERE success"#)
+                .fetch_one(&self.pool)
+                .await?;
+        let expected = MIGRATOR.iter().count() as i64;
+        if applied < expected {
+            return Err(StoreError::MigrationsPending { applied, expected });
+        }
+        Ok(())
+    }
+
+    /// Stores `data` under its BLAKE3 hash (once) and returns the hash.
+    pub async fn put_blob(&self, data: &[u8]) -> Result<[u8; 32], StoreError> {
+        let hash = *blake3::hash(data).as_bytes();
+        sqlx::query!(
+            "INSERT INTO blobs (hash, size, data) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING",
+            &hash[..],
+            data.len() as i64,
+            data
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(hash)
+    }
+
+    /// The blob stored under `hash`, if any.
+    pub async fn get_blob(&self, hash: &[u8; 32]) -> Result<Option<Vec<u8>>, StoreError> {
+        let row = sqlx::query_scalar!("SELECT data FROM blobs WHERE hash = $1", &hash[..])
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row)
+    }
+}
