@@ -1,1 +1,26 @@
-//! placeholder
+//! The judge's sandbox: C and C++ compiled to wasm32-wasi with clang under resource limits, a
+//! wasmtime engine narrowed to sieve's policy (pooling allocator, compiled-module cache, CPU-time
+//! or fuel limits, memory and output caps), a minimal WASI host with no files, network or
+//! environment, the checkers, and the judging of one program against a problem's tests.
+//!
+//! It knows wasmtime but not tokio or sqlx: callers run it on their own threads (guests need a
+//! large native stack: see [`GUEST_THREAD_STACK`]) and store what it returns.
+
+mod checker;
+mod compile;
+mod engine;
+mod error;
+mod judge;
+mod normalise;
+mod run;
+mod toolchain;
+mod wasi;
+
+pub use checker::{CheckOutcome, check_builtin};
+pub use compile::{CompileOutcome, Compiled, compile};
+pub use engine::{GUEST_THREAD_STACK, Mode, Program, Sandbox, SandboxConfig, on_guest_thread};
+pub use error::SandboxError;
+pub use judge::{JudgeOptions, JudgeReport, SubtaskReport, TestInput, TestReport, judge};
+pub use normalise::output_hash;
+pub use run::{RunOutcome, RunSpec, RunStatus};
+pub use toolchain::Toolchain;

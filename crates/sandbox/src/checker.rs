@@ -1,0 +1,244 @@
+//! Deciding whether an output is right: the built-in comparisons, and custom checkers compiled to
+//! wasm speaking the testlib or the Kattis protocol, run in the same sandbox. A checker that
+//! crashes, loops or answers outside its protocol is a judge error, never the candidate's fault.
+
+use crate::normalise::{tokens, trim_end};
+use crate::{Program, RunSpec, RunStatus, Sandbox};
+use sieve_domain::{Checker, Limits, Verdict};
+use std::sync::Arc;
+
+/// A checker's decision on one output.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckOutcome {
+    /// AC, WA, PE, or JudgeError.
+    pub verdict: Verdict,
+    /// The test's score in [0, 1].
+    pub score: f64,
+    /// What the checker said (capped).
+    pub message: String,
+}
+
+impl CheckOutcome {
+    fn new(verdict: Verdict, score: f64, message: impl Into<String>) -> Self {
+        let mut message = message.into();
+        message.truncate(1024);
+        CheckOutcome {
+            verdict,
+            score,
+            message,
+        }
+    }
+}
+
+/// Compares `output` with `answer` by one of the built-in checkers (custom ones judge `AC`
+/// with a judge error: they need [`check_custom`]).
+pub fn check_builtin(checker: &Checker, output: &[u8], answer: &[u8]) -> CheckOutcome {
+    let same = match checker {
+        Checker::Exact => trim_end(output) == trim_end(answer),
+        Checker::Tokens => tokens(output).eq(tokens(answer)),
+        Checker::CaseInsensitive => tokens(output)
+            .map(|t| t.to_ascii_lowercase())
+            .eq(tokens(answer).map(|t| t.to_ascii_lowercase())),
+        Checker::Float { abs, rel } => {
+            let (mut o, mut a) = (tokens(output), tokens(answer));
+            loop {
+                match (o.next(), a.next()) {
+                    (None, None) => break true,
+                    (Some(x), Some(y)) if float_eq(x, y, *abs, *rel) => continue,
+                    _ => break false,
+                }
+            }
+        }
+        Checker::Testlib { .. } | Checker::Kattis { .. } => {
+            return CheckOutcome::new(Verdict::JudgeError, 0.0, "custom checker not loaded");
+        }
+    };
+    if same {
+        CheckOutcome::new(Verdict::AC, 1.0, "")
+    } else {
+        CheckOutcome::new(Verdict::WA, 0.0, first_difference(output, answer))
+    }
+}
+
+fn float_eq(x: &[u8], y: &[u8], abs: f64, rel: f64) -> bool {
+    if x == y {
+        return true;
+    }
+    let parse = |t: &[u8]| std::str::from_utf8(t).ok()?.parse::<f64>().ok();
+    match (parse(x), parse(y)) {
+        (Some(a), Some(b)) if a.is_finite() && b.is_finite() => {
+            let d = (a - b).abs();
+            d <= abs || d <= rel * b.abs()
+        }
+        _ => false,
+    }
+}
+
+fn first_difference(output: &[u8], answer: &[u8]) -> String {
+    let mut o = tokens(output);
+    let mut a = tokens(answer);
+    for i in 1.. {
+        match (o.next(), a.next()) {
+            (Some(x), Some(y)) if x == y => continue,
+            (x, y) => {
+                let show = |t: Option<&[u8]>| {
+                    t.map_or("end of output".to_string(), |t| {
+                        format!("{:?}", String::from_utf8_lossy(&t[..t.len().min(40)]))
+                    })
+                };
+                return format!("token {i}: expected {}, got {}", show(y), show(x));
+            }
+        }
+    }
+    unreachable!("the loop returns")
+}
+
+/// Limits for a checker's own run: generous, and never the candidate's.
+const CHECKER_LIMITS: Limits = Limits {
+    time_ms: 10_000,
+    memory_bytes: 1 << 30,
+    output_bytes: 1 << 20,
+};
+
+/// Runs a custom checker `program` (testlib when `kattis` is false) on one output.
+pub fn check_custom(
+    sandbox: &Sandbox,
+    program: &Program,
+    kattis: bool,
+    input: &Arc<[u8]>,
+    output: &[u8],
+    answer: &Arc<[u8]>,
+) -> CheckOutcome {
+    let output: Arc<[u8]> = Arc::from(output);
+    let spec = if kattis {
+        RunSpec {
+            stdin: output,
+            args: ["validator", "input", "answer", "feedback/"]
+                .map(String::from)
+                .to_vec(),
+            files: vec![
+                ("input".into(), input.clone()),
+                ("answer".into(), answer.clone()),
+            ],
+            limits: CHECKER_LIMITS,
+        }
+    } else {
+        RunSpec {
+            stdin: Arc::from(&b""[..]),
+            args: ["checker", "input", "output", "answer"]
+                .map(String::from)
+                .to_vec(),
+            files: vec![
+                ("input".into(), input.clone()),
+                ("output".into(), output),
+                ("answer".into(), answer.clone()),
+            ],
+            limits: CHECKER_LIMITS,
+        }
+    };
+    let run = sandbox.run(program, spec);
+    let stderr = String::from_utf8_lossy(&run.stderr).trim().to_string();
+    let code = match run.status {
+        RunStatus::Exited(code) => code,
+        other => {
+            return CheckOutcome::new(
+                Verdict::JudgeError,
+                0.0,
+                format!("checker failed: {other:?} {stderr}"),
+            );
+        }
+    };
+    if kattis {
+        let feedback = run
+            .written
+            .iter()
+            .find(|(n, _)| n == "feedback/judgemessage.txt")
+            .map(|(_, d)| String::from_utf8_lossy(d).trim().to_string())
+            .unwrap_or_default();
+        return match code {
+            42 => CheckOutcome::new(Verdict::AC, 1.0, feedback),
+            43 => CheckOutcome::new(Verdict::WA, 0.0, feedback),
+            c => CheckOutcome::new(
+                Verdict::JudgeError,
+                0.0,
+                format!("validator exited {c}: {feedback}"),
+            ),
+        };
+    }
+    match code {
+        0 => CheckOutcome::new(Verdict::AC, 1.0, stderr),
+        1 => CheckOutcome::new(Verdict::WA, 0.0, stderr),
+        2 => CheckOutcome::new(Verdict::PE, 0.0, stderr),
+        3 => CheckOutcome::new(
+            Verdict::JudgeError,
+            0.0,
+            format!("checker reported FAIL: {stderr}"),
+        ),
+        7 => {
+            let stdout = String::from_utf8_lossy(&run.stdout);
+            match stdout
+                .split_whitespace()
+                .next()
+                .and_then(|t| t.parse::<f64>().ok())
+            {
+                Some(s) if (0.0..=1.0).contains(&s) => {
+                    let verdict = if s > 0.0 { Verdict::AC } else { Verdict::WA };
+                    CheckOutcome::new(verdict, s, stderr)
+                }
+                _ => CheckOutcome::new(
+                    Verdict::JudgeError,
+                    0.0,
+                    format!("checker exit 7 without a score in [0,1] on stdout: {stdout:?}"),
+                ),
+            }
+        }
+        c => CheckOutcome::new(
+            Verdict::JudgeError,
+            0.0,
+            format!("checker exited {c}: {stderr}"),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_checkers_compare_as_documented() {
+        assert_eq!(
+            check_builtin(&Checker::Exact, b"5\n", b"5").verdict,
+            Verdict::AC
+        );
+        assert_eq!(
+            check_builtin(&Checker::Exact, b"  5  \n\n", b"5\n").verdict,
+            Verdict::WA
+        );
+        assert_eq!(
+            check_builtin(&Checker::Tokens, b"  5  \n\n", b"5\n").verdict,
+            Verdict::AC
+        );
+        assert_eq!(
+            check_builtin(&Checker::Tokens, b"5 6", b"5").verdict,
+            Verdict::WA
+        );
+        assert_eq!(
+            check_builtin(&Checker::CaseInsensitive, b"Yes", b"YES").verdict,
+            Verdict::AC
+        );
+        let f = Checker::Float {
+            abs: 1e-6,
+            rel: 0.0,
+        };
+        assert_eq!(check_builtin(&f, b"0.1000001", b"0.1").verdict, Verdict::AC);
+        assert_eq!(check_builtin(&f, b"0.10001", b"0.1").verdict, Verdict::WA);
+        assert_eq!(check_builtin(&f, b"nan", b"0.1").verdict, Verdict::WA);
+        let r = Checker::Float {
+            abs: 0.0,
+            rel: 1e-3,
+        };
+        assert_eq!(check_builtin(&r, b"1000.5", b"1000").verdict, Verdict::AC);
+        let wa = check_builtin(&Checker::Tokens, b"1 2 4", b"1 2 3");
+        assert!(wa.message.contains("token 3"), "{}", wa.message);
+    }
+}

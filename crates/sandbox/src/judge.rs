@@ -1,0 +1,230 @@
+//! Judging one program against a problem's tests: run, check, score per subtask (IOI: the
+//! minimum over the subtask's tests times its points), with testing of a subtask stopped at its
+//! first failure unless every result is asked for. Shared tests run once.
+
+use crate::checker::{check_builtin, check_custom};
+use crate::{Program, RunSpec, RunStatus, Sandbox, output_hash};
+use serde::Serialize;
+use sieve_domain::{Checker, Limits, Subtask, Verdict, round_points, score_subtasks};
+use std::sync::Arc;
+
+/// One test as the judge sees it.
+#[derive(Clone, Debug)]
+pub struct TestInput {
+    /// The test's name.
+    pub name: String,
+    /// Its input.
+    pub input: Arc<[u8]>,
+    /// Its expected answer; `None` for generated tests run only for their behaviour.
+    pub answer: Option<Arc<[u8]>>,
+}
+
+/// How to judge.
+#[derive(Clone, Debug)]
+pub struct JudgeOptions {
+    /// Limits of each run.
+    pub limits: Limits,
+    /// The comparison.
+    pub checker: Checker,
+    /// The compiled custom checker, when `checker` is `Testlib` or `Kattis`.
+    pub custom_checker: Option<Program>,
+    /// Run every test even after a subtask has failed.
+    pub all_tests: bool,
+    /// Decimal places of points.
+    pub precision: u32,
+}
+
+/// The result of one test.
+#[derive(Clone, Debug, Serialize)]
+pub struct TestReport {
+    /// The test's name.
+    pub name: String,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Score in [0, 1].
+    pub score: f64,
+    /// CPU time in microseconds.
+    pub time_us: u64,
+    /// Fuel used (deterministic mode).
+    pub fuel: u64,
+    /// Peak memory in bytes.
+    pub peak_memory: u64,
+    /// Hash of the normalised output (hex, 16 bytes).
+    pub output_hash: String,
+    /// The checker's or the runtime's message.
+    pub message: String,
+}
+
+/// The result of one subtask.
+#[derive(Clone, Debug, Serialize)]
+pub struct SubtaskReport {
+    /// The subtask's name.
+    pub name: String,
+    /// Points earned.
+    pub points: f64,
+    /// Points available.
+    pub max_points: f64,
+    /// Index (into the report's tests) of the first test that scored zero, if any.
+    pub first_failure: Option<usize>,
+}
+
+/// The result of judging one program on a problem.
+#[derive(Clone, Debug, Serialize)]
+pub struct JudgeReport {
+    /// Per test, in the problem's order.
+    pub tests: Vec<TestReport>,
+    /// Per subtask.
+    pub subtasks: Vec<SubtaskReport>,
+    /// Sum of the subtasks' points.
+    pub total: f64,
+    /// Sum of the subtasks' maxima.
+    pub max_total: f64,
+}
+
+fn skipped(name: &str) -> TestReport {
+    TestReport {
+        name: name.to_string(),
+        verdict: Verdict::Skipped,
+        score: 0.0,
+        time_us: 0,
+        fuel: 0,
+        peak_memory: 0,
+        output_hash: String::new(),
+        message: String::new(),
+    }
+}
+
+/// Runs and checks one test.
+pub fn judge_test(
+    sandbox: &Sandbox,
+    program: &Program,
+    test: &TestInput,
+    opts: &JudgeOptions,
+) -> TestReport {
+    let run = sandbox.run(
+        program,
+        RunSpec {
+            stdin: test.input.clone(),
+            args: vec!["main".into()],
+            files: vec![],
+            limits: opts.limits,
+        },
+    );
+    let stderr_tail = || {
+        let s = String::from_utf8_lossy(&run.stderr);
+        let s = s.trim();
+        s[s.len().saturating_sub(300)..].to_string()
+    };
+    let (verdict, score, message) = match &run.status {
+        RunStatus::TimeLimit => (Verdict::TLE, 0.0, String::new()),
+        RunStatus::MemoryLimit => (Verdict::MLE, 0.0, String::new()),
+        RunStatus::OutputLimit => (Verdict::OLE, 0.0, String::new()),
+        RunStatus::Trap(t) => (
+            Verdict::RE,
+            0.0,
+            format!("{t} {}", stderr_tail()).trim().to_string(),
+        ),
+        RunStatus::Exited(c) if *c != 0 => (
+            Verdict::RE,
+            0.0,
+            format!("exit code {c} {}", stderr_tail())
+                .trim()
+                .to_string(),
+        ),
+        RunStatus::Exited(_) => match &test.answer {
+            // No expected answer: the run is judged for its behaviour only.
+            None => (Verdict::AC, 0.0, "no answer to compare with".to_string()),
+            Some(answer) => {
+                let c = match (&opts.checker, &opts.custom_checker) {
+                    (Checker::Testlib { .. }, Some(p)) => {
+                        check_custom(sandbox, p, false, &test.input, &run.stdout, answer)
+                    }
+                    (Checker::Kattis { .. }, Some(p)) => {
+                        check_custom(sandbox, p, true, &test.input, &run.stdout, answer)
+                    }
+                    (checker, _) => check_builtin(checker, &run.stdout, answer),
+                };
+                (c.verdict, c.score, c.message)
+            }
+        },
+    };
+    TestReport {
+        name: test.name.clone(),
+        verdict,
+        score,
+        time_us: run.time_us,
+        fuel: run.fuel,
+        peak_memory: run.peak_memory,
+        output_hash: hex::encode(output_hash(&opts.checker, &run.stdout)),
+        message,
+    }
+}
+
+/// Judges `program` on `tests` grouped by `subtasks`. Tests in no subtask (samples) are run
+/// first and score nothing.
+pub fn judge(
+    sandbox: &Sandbox,
+    program: &Program,
+    tests: &[TestInput],
+    subtasks: &[Subtask],
+    opts: &JudgeOptions,
+) -> JudgeReport {
+    let mut reports: Vec<Option<TestReport>> = vec![None; tests.len()];
+    let in_subtask: Vec<bool> = (0..tests.len())
+        .map(|i| subtasks.iter().any(|s| s.tests.contains(&i)))
+        .collect();
+    let mut order: Vec<usize> = (0..tests.len()).filter(|i| !in_subtask[*i]).collect();
+    for s in subtasks {
+        order.extend(s.tests.iter().copied());
+    }
+    let mut failed_subtask = vec![false; subtasks.len()];
+    for i in order {
+        if reports[i].is_some() || i >= tests.len() {
+            continue;
+        }
+        let owners: Vec<usize> = (0..subtasks.len())
+            .filter(|s| subtasks[*s].tests.contains(&i))
+            .collect();
+        // Skip only when every subtask that holds this test has already failed.
+        if !opts.all_tests && !owners.is_empty() && owners.iter().all(|s| failed_subtask[*s]) {
+            continue;
+        }
+        let report = judge_test(sandbox, program, &tests[i], opts);
+        if report.score <= 0.0 {
+            for s in &owners {
+                failed_subtask[*s] = true;
+            }
+        }
+        reports[i] = Some(report);
+    }
+    let scores: Vec<Option<f64>> = reports
+        .iter()
+        .map(|r| r.as_ref().map(|r| r.score))
+        .collect();
+    let tests_out: Vec<TestReport> = reports
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| r.unwrap_or_else(|| skipped(&tests[i].name)))
+        .collect();
+    let results = score_subtasks(subtasks, &scores, opts.precision).unwrap_or_default();
+    let subtasks_out: Vec<SubtaskReport> = subtasks
+        .iter()
+        .zip(results)
+        .map(|(s, r)| SubtaskReport {
+            name: s.name.clone(),
+            points: r.points,
+            max_points: r.max_points,
+            first_failure: s
+                .tests
+                .iter()
+                .copied()
+                .find(|t| tests_out.get(*t).is_some_and(|r| r.score <= 0.0)),
+        })
+        .collect();
+    JudgeReport {
+        total: round_points(subtasks_out.iter().map(|s| s.points).sum(), opts.precision),
+        max_total: subtasks_out.iter().map(|s| s.max_points).sum(),
+        tests: tests_out,
+        subtasks: subtasks_out,
+    }
+}

@@ -1,0 +1,174 @@
+//! One run of one program on one input, under limits, with its outcome classified.
+
+use crate::engine::{Host, Limiter, Mode, Program, Sandbox};
+use crate::wasi::{Exit, Io, OutputLimit};
+use cpu_time::ThreadTime;
+use serde::Serialize;
+use sieve_domain::Limits;
+use std::sync::Arc;
+use std::time::Duration;
+use wasmtime::{Store, Trap, UpdateDeadline};
+
+/// What to run a program on.
+#[derive(Clone, Debug, Default)]
+pub struct RunSpec {
+    /// Standard input.
+    pub stdin: Arc<[u8]>,
+    /// `argv`, including `argv[0]`.
+    pub args: Vec<String>,
+    /// Read-only files visible to the program under `/`.
+    pub files: Vec<(String, Arc<[u8]>)>,
+    /// Time, memory and output limits.
+    pub limits: Limits,
+}
+
+/// How a run ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", content = "detail", rename_all = "snake_case")]
+pub enum RunStatus {
+    /// The program exited (returned from `main` or called `exit`) with this code.
+    Exited(i32),
+    /// It used more CPU time (or fuel) than allowed.
+    TimeLimit,
+    /// It asked for more memory than allowed.
+    MemoryLimit,
+    /// Its output reached the cap.
+    OutputLimit,
+    /// It trapped: the trap's description (stack overflow, out-of-bounds access, ...).
+    Trap(String),
+}
+
+/// Everything a run produced and measured.
+#[derive(Clone, Debug)]
+pub struct RunOutcome {
+    /// How it ended.
+    pub status: RunStatus,
+    /// Standard output (at most the output cap).
+    pub stdout: Vec<u8>,
+    /// Standard error (at most 64 KiB).
+    pub stderr: Vec<u8>,
+    /// Files the program created (checkers' feedback files).
+    pub written: Vec<(String, Vec<u8>)>,
+    /// CPU time of the run, in microseconds.
+    pub time_us: u64,
+    /// Fuel consumed (deterministic mode; 0 otherwise).
+    pub fuel: u64,
+    /// Peak linear memory in bytes (the shadow stack included).
+    pub peak_memory: u64,
+}
+
+impl Sandbox {
+    /// Runs `program` on `spec`. Must be called on a thread with a stack of at least
+    /// [`crate::GUEST_THREAD_STACK`] bytes.
+    pub fn run(&self, program: &Program, spec: RunSpec) -> RunOutcome {
+        let limits = spec.limits;
+        let mut io = Io::new(spec.stdin, limits.output_bytes as usize);
+        io.args = spec.args;
+        io.files = spec.files;
+        io.deterministic = matches!(self.mode, Mode::Deterministic { .. });
+        let host = Host {
+            io,
+            limiter: Limiter {
+                limit: limits.memory_bytes,
+                ..Limiter::default()
+            },
+            cpu_limit: Duration::from_millis(limits.time_ms),
+            ..Host::default()
+        };
+        let mut store = Store::new(&self.engine, host);
+        store.limiter(|h| &mut h.limiter);
+        let mut fuel_granted = 0;
+        match self.mode {
+            Mode::Timed => {
+                store.set_epoch_deadline(1);
+                store.epoch_deadline_callback(|mut ctx| {
+                    let host = ctx.data_mut();
+                    if host.cpu_start.is_some_and(|t| t.elapsed() > host.cpu_limit) {
+                        host.timed_out = true;
+                        return Ok(UpdateDeadline::Interrupt);
+                    }
+                    Ok(UpdateDeadline::Continue(1))
+                });
+            }
+            Mode::Deterministic { fuel_per_ms } => {
+                fuel_granted = limits.time_ms.saturating_mul(fuel_per_ms);
+                let _ = store.set_fuel(fuel_granted);
+            }
+        }
+        let result = program.pre.instantiate(&mut store).and_then(|instance| {
+            let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
+            store.data_mut().cpu_start = Some(ThreadTime::now());
+            start.call(&mut store, ())
+        });
+        let time = store
+            .data()
+            .cpu_start
+            .map(|t| t.elapsed())
+            .unwrap_or_default();
+        let fuel = match self.mode {
+            Mode::Deterministic { .. } => fuel_granted - store.get_fuel().unwrap_or(0),
+            Mode::Timed => 0,
+        };
+        let host = store.into_data();
+        let status = classify(result, &host, time);
+        RunOutcome {
+            status,
+            stdout: host.io.stdout,
+            stderr: host.io.stderr,
+            written: host.io.written,
+            time_us: time.as_micros() as u64,
+            fuel,
+            peak_memory: host.limiter.peak,
+        }
+    }
+}
+
+fn classify(result: wasmtime::Result<()>, host: &Host, time: Duration) -> RunStatus {
+    let err = result.err();
+    if let Some(e) = &err
+        && e.downcast_ref::<OutputLimit>().is_some()
+    {
+        return RunStatus::OutputLimit;
+    }
+    let out_of_fuel = err
+        .as_ref()
+        .and_then(|e| e.downcast_ref::<Trap>())
+        .is_some_and(|t| matches!(t, Trap::OutOfFuel | Trap::Interrupt));
+    if host.timed_out
+        || out_of_fuel
+        || (host.cpu_limit > Duration::ZERO && time > host.cpu_limit && !host.io.deterministic)
+    {
+        return RunStatus::TimeLimit;
+    }
+    if host.limiter.denied {
+        return RunStatus::MemoryLimit;
+    }
+    match err {
+        None => RunStatus::Exited(0),
+        Some(e) => {
+            if let Some(Exit(code)) = e.downcast_ref::<Exit>() {
+                RunStatus::Exited(*code)
+            } else if let Some(trap) = e.downcast_ref::<Trap>() {
+                RunStatus::Trap(trap_name(trap).to_string())
+            } else {
+                RunStatus::Trap(format!("{e:#}"))
+            }
+        }
+    }
+}
+
+fn trap_name(trap: &Trap) -> &'static str {
+    match trap {
+        Trap::StackOverflow => "stack overflow",
+        Trap::MemoryOutOfBounds => "out-of-bounds memory access",
+        Trap::HeapMisaligned => "misaligned memory access",
+        Trap::TableOutOfBounds => "out-of-bounds table access",
+        Trap::IndirectCallToNull => "indirect call to null",
+        Trap::BadSignature => "indirect call signature mismatch",
+        Trap::IntegerOverflow => "integer overflow",
+        Trap::IntegerDivisionByZero => "integer division by zero",
+        Trap::BadConversionToInteger => "invalid conversion to integer",
+        Trap::UnreachableCodeReached => "abort (unreachable code reached)",
+        _ => "trap",
+    }
+}

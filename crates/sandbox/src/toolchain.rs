@@ -1,0 +1,204 @@
+//! The C/C++ → wasm32-wasi toolchain: Debian's clang, wasi-libc and libc++ for wasm32, a private
+//! sysroot of links to them (never `--sysroot=/usr`, which lets host glibc headers in), sieve's
+//! `bits/stdc++.h` shim and exception runtime, and the fingerprint that keys compile caches.
+
+use crate::SandboxError;
+use sieve_domain::Language;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const SHIM_HEADER: &str = include_str!("../../../sandbox/include/bits/stdc++.h");
+const EXCEPTIONS_CPP: &str = include_str!("../../../sandbox/runtime/exceptions.cpp");
+const WASI_INCLUDE: &str = "/usr/include/wasm32-wasi";
+const WASI_LIB: &str = "/usr/lib/wasm32-wasi";
+
+/// Bytes of the shadow stack at the bottom of linear memory (counted in the memory limit).
+pub const SHADOW_STACK_BYTES: u64 = 64 << 20;
+
+/// A located, prepared toolchain.
+#[derive(Clone, Debug)]
+pub struct Toolchain {
+    clang: PathBuf,
+    root: PathBuf,
+    fingerprint: String,
+}
+
+impl Toolchain {
+    /// Finds clang and the wasm32 libraries and prepares the sysroot and runtime under
+    /// `cache_dir/toolchain`.
+    pub fn discover(cache_dir: &Path) -> Result<Toolchain, SandboxError> {
+        let missing = |what: &str| {
+            SandboxError::Toolchain(format!(
+                "{what} not found: install Debian's clang lld wasi-libc libc++-dev-wasm32 \
+                 libc++abi-14-dev-wasm32 libclang-rt-dev-wasm32 (scripts/setup.sh does)"
+            ))
+        };
+        let clang = std::env::var_os("SIEVE_CLANG")
+            .map(PathBuf::from)
+            .or_else(|| find_on_path("clang"))
+            .ok_or_else(|| missing("clang"))?;
+        for needed in [
+            format!("{WASI_LIB}/libc.a"),
+            format!("{WASI_LIB}/libc++.a"),
+            format!("{WASI_INCLUDE}/c++/v1/vector"),
+        ] {
+            if !Path::new(&needed).exists() {
+                return Err(missing(&needed));
+            }
+        }
+        let version = Command::new(&clang)
+            .arg("--version")
+            .output()
+            .map_err(SandboxError::io("running clang --version"))?;
+        let version = String::from_utf8_lossy(&version.stdout).to_string();
+        let mut h = blake3::Hasher::new();
+        for part in [
+            version.as_bytes(),
+            SHIM_HEADER.as_bytes(),
+            EXCEPTIONS_CPP.as_bytes(),
+        ] {
+            h.update(part);
+            h.update(&[0]);
+        }
+        for flag in Self::link_flags() {
+            h.update(flag.as_bytes());
+        }
+        let fingerprint = h.finalize().to_hex()[..16].to_string();
+        let root = cache_dir.join("toolchain").join(&fingerprint);
+        let toolchain = Toolchain {
+            clang,
+            root,
+            fingerprint,
+        };
+        toolchain.prepare()?;
+        Ok(toolchain)
+    }
+
+    /// Identifies the compiler, libraries, shim and flags: part of every compile cache key.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// The directory whose `bits/stdc++.h` shim is on the include path.
+    pub fn include_dir(&self) -> PathBuf {
+        self.root.join("include")
+    }
+
+    /// The roots every header of a compile must come from.
+    pub fn allowed_roots(&self) -> Vec<PathBuf> {
+        let mut roots = vec![self.root.clone(), PathBuf::from(WASI_INCLUDE)];
+        roots.extend(std::fs::canonicalize(WASI_INCLUDE).ok());
+        if let Ok(out) = Command::new(&self.clang)
+            .arg("-print-resource-dir")
+            .output()
+        {
+            let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+            roots.extend(std::fs::canonicalize(&dir).ok());
+            roots.push(dir);
+        }
+        roots
+    }
+
+    fn link_flags() -> Vec<String> {
+        vec![
+            "-Wl,--stack-first".into(),
+            format!("-Wl,-z,stack-size={SHADOW_STACK_BYTES}"),
+            "-Wl,--strip-debug".into(),
+            "-lwasi-emulated-process-clocks".into(),
+            "-lc-printscan-long-double".into(),
+        ]
+    }
+
+    /// The clang command line (without input and output files) for `language`.
+    pub(crate) fn command(&self, language: Language) -> Command {
+        let mut cmd = Command::new(&self.clang);
+        let sysroot = self.root.join("sysroot");
+        cmd.arg("--target=wasm32-wasi")
+            .arg(format!("--sysroot={}", sysroot.display()))
+            .args(["-O2", "-fdiagnostics-color=never", "-ferror-limit=20"])
+            .args([
+                "-DONLINE_JUDGE",
+                "-DEVAL",
+                "-D_WASI_EMULATED_PROCESS_CLOCKS",
+            ])
+            .arg("-I")
+            .arg(self.include_dir());
+        match language {
+            Language::C11 => cmd.args(["-x", "c", "-std=gnu11"]),
+            Language::C17 => cmd.args(["-x", "c", "-std=gnu17"]),
+            Language::Cpp17 => cmd.args(["-x", "c++", "-std=gnu++17"]),
+            Language::Cpp20 => cmd.args(["-x", "c++", "-std=gnu++20"]),
+            Language::Wasm | Language::Wat => &mut cmd,
+        };
+        cmd
+    }
+
+    /// Arguments that come after the source file: the runtime object (C++) and the libraries.
+    pub(crate) fn link_args(&self, language: Language) -> Vec<String> {
+        let mut args = vec!["-x".to_string(), "none".to_string()];
+        if matches!(language, Language::Cpp17 | Language::Cpp20) {
+            args.push(self.root.join("runtime/exceptions.o").display().to_string());
+            args.push("-lc++".into());
+            args.push("-lc++abi".into());
+        }
+        args.extend(Self::link_flags());
+        args
+    }
+
+    fn prepare(&self) -> Result<(), SandboxError> {
+        if self.root.join("runtime/exceptions.o").exists() {
+            return Ok(());
+        }
+        let staging = self
+            .root
+            .with_extension(format!("tmp{}", std::process::id()));
+        let io = |what: &str| SandboxError::io(format!("preparing toolchain: {what}"));
+        let _ = std::fs::remove_dir_all(&staging);
+        for dir in ["sysroot/include", "sysroot/lib", "include/bits", "runtime"] {
+            std::fs::create_dir_all(staging.join(dir)).map_err(io(dir))?;
+        }
+        std::os::unix::fs::symlink(WASI_INCLUDE, staging.join("sysroot/include/wasm32-wasi"))
+            .map_err(io("sysroot include link"))?;
+        std::os::unix::fs::symlink(WASI_LIB, staging.join("sysroot/lib/wasm32-wasi"))
+            .map_err(io("sysroot lib link"))?;
+        std::fs::write(staging.join("include/bits/stdc++.h"), SHIM_HEADER).map_err(io("shim"))?;
+        let src = staging.join("runtime/exceptions.cpp");
+        std::fs::write(&src, EXCEPTIONS_CPP).map_err(io("exceptions.cpp"))?;
+        let staged = Toolchain {
+            root: staging.clone(),
+            ..self.clone()
+        };
+        let out = staged
+            .command(Language::Cpp17)
+            .arg("-c")
+            .arg(&src)
+            .arg("-o")
+            .arg(staging.join("runtime/exceptions.o"))
+            .output()
+            .map_err(io("compiling the exception runtime"))?;
+        if !out.status.success() {
+            return Err(SandboxError::Toolchain(format!(
+                "compiling the exception runtime failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )));
+        }
+        // Another process may have won the race; either copy is the same.
+        if std::fs::rename(&staging, &self.root).is_err() {
+            let _ = std::fs::remove_dir_all(&staging);
+        }
+        if self.root.join("runtime/exceptions.o").exists() {
+            Ok(())
+        } else {
+            Err(SandboxError::Toolchain(format!(
+                "could not prepare {}",
+                self.root.display()
+            )))
+        }
+    }
+}
+
+fn find_on_path(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
