@@ -4,6 +4,7 @@
 //! crates; nothing depends on it.
 
 mod database;
+mod judge;
 mod serve;
 mod telemetry;
 
@@ -46,6 +47,8 @@ pub struct DbArgs {
 enum Command {
     /// Run the HTTP API (and the dashboard) against the database.
     Serve(serve::ServeArgs),
+    /// Judge one source against a problem directory (no database needed).
+    Judge(judge::JudgeArgs),
     /// Manage sieve's private PostgreSQL cluster.
     Db {
         #[command(subcommand)]
@@ -60,6 +63,7 @@ fn main() -> anyhow::Result<()> {
     telemetry::init(cli.log_format);
     match cli.command {
         Command::Serve(args) => serve::run(args),
+        Command::Judge(args) => judge::run(args),
         Command::Db { action, db } => database::run(action, &db),
     }
 }

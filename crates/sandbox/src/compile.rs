@@ -14,8 +14,10 @@ use std::time::{Duration, Instant};
 
 const WALL_TIMEOUT: Duration = Duration::from_secs(20);
 const CPU_SECONDS: u64 = 10;
-const ADDRESS_SPACE: u64 = 1 << 30;
-const MAX_FILE: u64 = 64 << 20;
+// Large static arrays (a contest staple) make clang hold and write their zero bytes: an 800 MB
+// `long long dp[1001][100001]` needs ~0.9 GB of memory and an 800 MB object file.
+const ADDRESS_SPACE: u64 = 4 << 30;
+const MAX_FILE: u64 = 4 << 30;
 const MESSAGE_CAP: usize = 16 << 10;
 
 /// A successful build.
@@ -45,14 +47,18 @@ pub enum CompileOutcome {
     },
 }
 
-/// Compiles `source` in `language`, using `cache_dir/builds` keyed by source, language and the
-/// toolchain's fingerprint.
+/// Compiles `source` in `language` together with `extra` files (a task's grader: headers are
+/// placed beside the source, `.c`/`.cpp` files are compiled and linked too), using
+/// `cache_dir/builds` keyed by all sources, the language and the toolchain's fingerprint.
 pub fn compile(
     toolchain: &Toolchain,
     source: &[u8],
     language: Language,
+    extra: &[(String, Vec<u8>)],
     cache_dir: &Path,
 ) -> Result<CompileOutcome, SandboxError> {
+    // clang runs in a scratch directory: every path it sees must be absolute.
+    let cache_dir = &std::path::absolute(cache_dir).map_err(SandboxError::io("cache dir"))?;
     if !language.is_compiled() {
         return Ok(CompileOutcome::Ok(Compiled {
             wasm: source.to_vec(),
@@ -65,6 +71,11 @@ pub fn compile(
     key.update(source);
     key.update(language.name().as_bytes());
     key.update(toolchain.fingerprint().as_bytes());
+    for (name, data) in extra {
+        key.update(name.as_bytes());
+        key.update(&(data.len() as u64).to_le_bytes());
+        key.update(data);
+    }
     let key = key.finalize().to_hex().to_string();
     let builds = cache_dir.join("builds");
     let wasm_path = builds.join(format!("{key}.wasm"));
@@ -80,7 +91,7 @@ pub fn compile(
     if let Err(why) = check_includes(&text) {
         return Ok(CompileOutcome::Error { message: why });
     }
-    let outcome = run_clang(toolchain, source, language, cache_dir)?;
+    let outcome = run_clang(toolchain, source, language, extra, cache_dir)?;
     if let CompileOutcome::Ok(c) = &outcome {
         std::fs::create_dir_all(&builds).map_err(SandboxError::io("creating build cache"))?;
         let tmp = wasm_path.with_extension(format!("tmp{}", std::process::id()));
@@ -96,6 +107,7 @@ fn run_clang(
     toolchain: &Toolchain,
     source: &[u8],
     language: Language,
+    extra: &[(String, Vec<u8>)],
     cache_dir: &Path,
 ) -> Result<CompileOutcome, SandboxError> {
     let scratch_root = cache_dir.join("scratch");
@@ -106,6 +118,18 @@ fn run_clang(
         _ => "main.cpp",
     });
     std::fs::write(&src, source).map_err(SandboxError::io("writing source"))?;
+    let mut extra_sources = Vec::new();
+    for (name, data) in extra {
+        let file = Path::new(name).file_name().unwrap_or_default();
+        if file.is_empty() || file == "main.c" || file == "main.cpp" {
+            continue;
+        }
+        let path = scratch.path().join(file);
+        std::fs::write(&path, data).map_err(SandboxError::io("writing grader file"))?;
+        if Language::from_extension(name).is_some_and(|l| l.is_compiled()) {
+            extra_sources.push(path);
+        }
+    }
     let out = scratch.path().join("main.wasm");
     let deps = scratch.path().join("main.d");
     let clang = toolchain.command(language);
@@ -121,12 +145,14 @@ fn run_clang(
         .arg("-MF")
         .arg(&deps)
         .arg(&src)
+        .args(&extra_sources)
         .args(toolchain.link_args(language))
         .arg("-o")
         .arg(&out)
         .current_dir(scratch.path())
         .env_clear()
         .env("PATH", "/usr/bin:/bin")
+        .env("TMPDIR", scratch.path())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());

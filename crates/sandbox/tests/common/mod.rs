@@ -50,7 +50,7 @@ pub fn fixture(rel: &str) -> PathBuf {
 pub fn build(path: &Path) -> CompileOutcome {
     let source = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let lang = Language::from_extension(&path.display().to_string()).expect("language");
-    compile(&TOOLCHAIN, &source, lang, &cache_dir()).expect("toolchain works")
+    compile(&TOOLCHAIN, &source, lang, &[], &cache_dir()).expect("toolchain works")
 }
 
 /// Compiles and loads a fixture that must compile.

@@ -1,0 +1,245 @@
+//! `sieve judge`: one source against a problem directory, with no database.
+
+use anyhow::{Context, bail};
+use serde_json::json;
+use sieve_domain::{Checker, Language, Verdict};
+use sieve_formats::{Overrides, Package, PackageChecker, load_folder, load_kattis};
+use sieve_sandbox::{
+    CompileOutcome, JudgeOptions, JudgeReport, Mode, Program, Sandbox, SandboxConfig, TestInput,
+    Toolchain, compile, judge, on_guest_thread,
+};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Options of `sieve judge`.
+#[derive(Debug, clap::Args)]
+pub struct JudgeArgs {
+    /// Problem directory: a Kattis package, or a folder of N.in / N.out tests.
+    #[arg(long)]
+    problem: PathBuf,
+    /// The candidate's source file (or .wasm / .wat module).
+    #[arg(long)]
+    source: PathBuf,
+    /// Language (c, c11, c17, cpp, cpp17, cpp20, wasm, wat); default from the file's extension.
+    #[arg(long)]
+    lang: Option<Language>,
+    /// Print the result as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Run every test, even after a subtask has failed.
+    #[arg(long)]
+    all_tests: bool,
+    /// Time limit in milliseconds (overrides the package).
+    #[arg(long)]
+    time_limit: Option<u64>,
+    /// Memory limit in MiB (overrides the package).
+    #[arg(long)]
+    memory_limit: Option<u64>,
+    /// Deterministic mode: fuel is the budget, at this many units per millisecond.
+    #[arg(long)]
+    fuel_per_ms: Option<u64>,
+    /// Where compiled modules and builds are cached.
+    #[arg(long, env = "SIEVE_CACHE_DIR", default_value = ".sieve/cache")]
+    cache_dir: PathBuf,
+}
+
+/// Reads a problem directory in whichever format it is in.
+pub fn load_problem(dir: &Path, overrides: &Overrides) -> anyhow::Result<Package> {
+    let package = if dir.join("problem.yaml").exists() || dir.join("data").is_dir() {
+        load_kattis(dir, overrides)?
+    } else {
+        load_folder(dir, overrides)?
+    };
+    Ok(package)
+}
+
+/// Compiles `source` for `package` (with its grader); `Err` only for judge failures.
+pub fn build(
+    toolchain: &Toolchain,
+    package: &Package,
+    source: &[u8],
+    lang: Language,
+    cache_dir: &Path,
+) -> anyhow::Result<CompileOutcome> {
+    let extra: Vec<(String, Vec<u8>)> = package
+        .grader
+        .iter()
+        .map(|f| (f.name.clone(), f.source.clone()))
+        .collect();
+    Ok(compile(toolchain, source, lang, &extra, cache_dir)?)
+}
+
+/// The checker as the judge needs it: built-in, or compiled and loaded.
+pub fn load_checker(
+    sandbox: &Sandbox,
+    toolchain: &Toolchain,
+    package: &Package,
+    cache_dir: &Path,
+) -> anyhow::Result<(Checker, Option<Program>)> {
+    match &package.checker {
+        PackageChecker::Builtin(c) => Ok((c.clone(), None)),
+        PackageChecker::Custom {
+            kattis,
+            language,
+            files,
+        } => {
+            let main = &files
+                .iter()
+                .find(|f| Language::from_extension(&f.name).is_some())
+                .context("custom checker without a source file")?;
+            let rest: Vec<(String, Vec<u8>)> = files
+                .iter()
+                .filter(|f| f.name != main.name)
+                .map(|f| (f.name.clone(), f.source.clone()))
+                .collect();
+            let wasm = match compile(toolchain, &main.source, *language, &rest, cache_dir)? {
+                CompileOutcome::Ok(c) => c.wasm,
+                CompileOutcome::Error { message } => {
+                    bail!("the problem's checker does not compile:\n{message}")
+                }
+            };
+            let program = sandbox.load(&wasm)?;
+            let hash = hex::encode(program.hash);
+            let checker = if *kattis {
+                Checker::Kattis { program: hash }
+            } else {
+                Checker::Testlib { program: hash }
+            };
+            Ok((checker, Some(program)))
+        }
+    }
+}
+
+/// The package's tests as the judge takes them.
+pub fn test_inputs(package: &Package) -> Vec<TestInput> {
+    package
+        .tests
+        .iter()
+        .map(|t| TestInput {
+            name: t.name.clone(),
+            input: Arc::from(t.input.as_slice()),
+            answer: t.answer.as_ref().map(|a| Arc::from(a.as_slice())),
+        })
+        .collect()
+}
+
+/// Runs `sieve judge`.
+pub fn run(args: JudgeArgs) -> anyhow::Result<()> {
+    let overrides = Overrides {
+        time_ms: args.time_limit,
+        memory_bytes: args.memory_limit.map(|m| m << 20),
+    };
+    let package = load_problem(&args.problem, &overrides)
+        .with_context(|| format!("reading problem {}", args.problem.display()))?;
+    let lang = match args.lang {
+        Some(l) => l,
+        None => Language::from_extension(&args.source.display().to_string())
+            .context("cannot tell the language from the file name: pass --lang")?,
+    };
+    let source = std::fs::read(&args.source)
+        .with_context(|| format!("reading {}", args.source.display()))?;
+    let toolchain = Toolchain::discover(&args.cache_dir)?;
+    let mode = match args.fuel_per_ms {
+        Some(fuel_per_ms) => Mode::Deterministic { fuel_per_ms },
+        None => Mode::Timed,
+    };
+    let sandbox = Sandbox::new(SandboxConfig {
+        mode,
+        cache_dir: Some(args.cache_dir.clone()),
+        max_instances: 4,
+    })?;
+    let compiled = build(&toolchain, &package, &source, lang, &args.cache_dir)?;
+    let (compile_info, report) = match &compiled {
+        CompileOutcome::Error { message } => (json!({"status": "CE", "message": message}), None),
+        CompileOutcome::Ok(c) => {
+            let (checker, custom_checker) =
+                load_checker(&sandbox, &toolchain, &package, &args.cache_dir)?;
+            let opts = JudgeOptions {
+                limits: package.limits,
+                checker,
+                custom_checker,
+                all_tests: args.all_tests,
+                precision: 2,
+            };
+            let tests = test_inputs(&package);
+            let report = match sandbox.load(&c.wasm) {
+                Ok(program) => Some(on_guest_thread(|| {
+                    judge(&sandbox, &program, &tests, &package.subtasks, &opts)
+                })),
+                Err(e) => {
+                    let info = json!({"status": "CE", "message": e.to_string()});
+                    return print(&args, &package, info, None);
+                }
+            };
+            (
+                json!({"status": "ok", "warnings": c.warnings, "message": c.message, "compile_ms": c.compile_ms}),
+                report,
+            )
+        }
+    };
+    print(&args, &package, compile_info, report)
+}
+
+fn print(
+    args: &JudgeArgs,
+    package: &Package,
+    compile: serde_json::Value,
+    report: Option<JudgeReport>,
+) -> anyhow::Result<()> {
+    if args.json {
+        let out = json!({
+            "problem": package.name,
+            "limits": package.limits,
+            "warnings": package.warnings,
+            "compile": compile,
+            "report": report,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    for w in &package.warnings {
+        eprintln!("warning: {w}");
+    }
+    let Some(report) = report else {
+        println!(
+            "CE  compilation failed\n{}",
+            compile["message"].as_str().unwrap_or("")
+        );
+        return Ok(());
+    };
+    for t in &report.tests {
+        if t.verdict == Verdict::Skipped {
+            continue;
+        }
+        println!(
+            "{:<4} {:>8.3} s {:>7.1} MiB  {}{}",
+            t.verdict.code(),
+            t.time_us as f64 / 1e6,
+            t.peak_memory as f64 / (1 << 20) as f64,
+            t.name,
+            if t.message.is_empty() {
+                String::new()
+            } else {
+                format!("  ({})", t.message.lines().next().unwrap_or(""))
+            }
+        );
+    }
+    let skipped = report
+        .tests
+        .iter()
+        .filter(|t| t.verdict == Verdict::Skipped)
+        .count();
+    if skipped > 0 {
+        println!(
+            "({skipped} tests skipped after a failure in their subtasks; --all-tests runs them)"
+        );
+    }
+    for s in &report.subtasks {
+        println!(
+            "subtask {:<12} {:>7.2} / {:<7.2}",
+            s.name, s.points, s.max_points
+        );
+    }
+    println!("total {:.2} / {:.2}", report.total, report.max_total);
+    Ok(())
+}

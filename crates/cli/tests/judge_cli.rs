@@ -1,0 +1,81 @@
+//! `sieve judge` end to end: graders compiled with the candidate, compile errors, JSON output.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn judge(problem: &str, source: &str, extra: &[&str]) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_sieve"))
+        .args(["judge", "--json", "--problem"])
+        .arg(repo().join(problem))
+        .arg("--source")
+        .arg(repo().join(source))
+        .arg("--cache-dir")
+        .arg(repo().join("target/sieve-test/cache"))
+        .args(extra)
+        .output()
+        .expect("run sieve judge");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+const GRADER: &str = "tests/fixtures/packages/grader-sum";
+
+#[test]
+fn function_task_compiles_the_candidate_with_the_grader() {
+    let ok = judge(
+        GRADER,
+        &format!("{GRADER}/submissions/accepted/sum.cpp"),
+        &[],
+    );
+    assert_eq!(ok["report"]["total"], 100.0, "{ok}");
+    assert_eq!(ok["limits"]["time_ms"], 1000);
+    assert_eq!(ok["limits"]["memory_bytes"], 256 << 20);
+    let wrong = judge(
+        GRADER,
+        &format!("{GRADER}/submissions/wrong_answer/sum_int.cpp"),
+        &[],
+    );
+    assert_eq!(wrong["report"]["total"], 0.0);
+    let tests = wrong["report"]["tests"].as_array().expect("tests");
+    assert_eq!(tests[0]["verdict"], "AC", "the sample passes");
+    assert_eq!(tests[1]["verdict"], "WA", "the 64-bit test fails");
+}
+
+#[test]
+fn all_tests_flag_runs_past_the_first_failure() {
+    let src = format!("{GRADER}/submissions/wrong_answer/sum_int.cpp");
+    let stop = judge(GRADER, &src, &[]);
+    let all = judge(GRADER, &src, &["--all-tests"]);
+    let verdicts = |v: &serde_json::Value| -> Vec<String> {
+        v["report"]["tests"]
+            .as_array()
+            .expect("tests")
+            .iter()
+            .map(|t| t["verdict"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert!(verdicts(&stop).contains(&"Skipped".to_string()), "{stop}");
+    assert!(!verdicts(&all).contains(&"Skipped".to_string()), "{all}");
+}
+
+#[test]
+fn compile_error_is_reported_with_its_message() {
+    let v = judge(GRADER, "tests/fixtures/verdicts/ce_syntax.cpp", &[]);
+    assert_eq!(v["compile"]["status"], "CE");
+    assert!(v["report"].is_null());
+    assert!(
+        v["compile"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("error"),
+        "{v}"
+    );
+}

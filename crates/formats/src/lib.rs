@@ -1,0 +1,112 @@
+//! Problem packages in the formats the contest world already uses, read from disk into one
+//! in-memory [`Package`]: Kattis / ICPC problem packages (problem.yaml, data/sample,
+//! data/secret with scored test groups, output validators, include/ graders) and plain test
+//! folders (`N.in` / `N.out`). Whatever a reader cannot use is reported in
+//! [`Package::warnings`], never silently dropped.
+//!
+//! A crate of its own because the CLI (`sieve judge`, `sieve import`) and the API's upload
+//! routes both need it, and it needs neither the sandbox nor the database: it depends on
+//! `domain` only.
+
+mod folder;
+mod kattis;
+
+pub use folder::load_folder;
+pub use kattis::load_kattis;
+
+use sieve_domain::{Checker, Language, Limits, Subtask, TestKind};
+use std::path::PathBuf;
+
+/// One test with its data.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PackageTest {
+    /// Name unique in the package (e.g. `secret/group1/001`).
+    pub name: String,
+    /// Public (samples), generated or hidden (secret).
+    pub kind: TestKind,
+    /// Input bytes.
+    pub input: Vec<u8>,
+    /// Expected answer, if the package has one.
+    pub answer: Option<Vec<u8>>,
+}
+
+/// A program shipped with the package: a custom checker or a grader.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceFile {
+    /// File name (as the package names it).
+    pub name: String,
+    /// The source.
+    pub source: Vec<u8>,
+}
+
+/// How outputs are judged.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PackageChecker {
+    /// A built-in comparison.
+    Builtin(Checker),
+    /// A custom checker to compile: Kattis output validator (`kattis`) or testlib checker.
+    Custom {
+        /// Kattis protocol when true, testlib otherwise.
+        kattis: bool,
+        /// Its language.
+        language: Language,
+        /// Its source files (the first holds `main`).
+        files: Vec<SourceFile>,
+    },
+}
+
+/// A problem as read from a package.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Package {
+    /// Short name (the package directory's name).
+    pub name: String,
+    /// Limits (from the package, or defaults and overrides: see `warnings`).
+    pub limits: Limits,
+    /// The checker.
+    pub checker: PackageChecker,
+    /// Tests, shared tests stored once.
+    pub tests: Vec<PackageTest>,
+    /// Scored subtasks over `tests`.
+    pub subtasks: Vec<Subtask>,
+    /// Grader sources compiled together with every candidate (IOI-style function tasks).
+    pub grader: Vec<SourceFile>,
+    /// What the reader could not use, or had to assume.
+    pub warnings: Vec<String>,
+}
+
+/// Values given on the command line that win over the package's.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    /// Time limit in milliseconds.
+    pub time_ms: Option<u64>,
+    /// Memory limit in bytes.
+    pub memory_bytes: Option<u64>,
+}
+
+/// Why a package could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    /// A file could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// A file is malformed.
+    #[error("{path}: {message}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+pub(crate) fn read(path: &std::path::Path) -> Result<Vec<u8>, FormatError> {
+    std::fs::read(path).map_err(|source| FormatError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
