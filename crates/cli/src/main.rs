@@ -3,6 +3,7 @@
 //! This crate only parses arguments, sets up telemetry and the database, and calls the library
 //! crates; nothing depends on it.
 
+mod bench_sandbox;
 mod database;
 mod judge;
 mod serve;
@@ -49,6 +50,11 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Judge one source against a problem directory (no database needed).
     Judge(judge::JudgeArgs),
+    /// Measure sieve against baselines run on the same machine.
+    Bench {
+        #[command(subcommand)]
+        what: BenchWhat,
+    },
     /// Manage sieve's private PostgreSQL cluster.
     Db {
         #[command(subcommand)]
@@ -58,12 +64,22 @@ enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum BenchWhat {
+    /// The judge: compute against native g++, per-test overhead against a spawn, two cores,
+    /// deterministic mode, compile times.
+    Sandbox(bench_sandbox::SandboxBenchArgs),
+}
+
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     telemetry::init(cli.log_format);
     match cli.command {
         Command::Serve(args) => serve::run(args),
         Command::Judge(args) => judge::run(args),
+        Command::Bench { what } => match what {
+            BenchWhat::Sandbox(args) => bench_sandbox::run(args),
+        },
         Command::Db { action, db } => database::run(action, &db),
     }
 }

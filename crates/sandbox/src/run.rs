@@ -94,6 +94,7 @@ impl Sandbox {
                 fuel_granted = limits.time_ms.saturating_mul(fuel_per_ms);
                 let _ = store.set_fuel(fuel_granted);
             }
+            Mode::Unmetered => store.data_mut().cpu_limit = Duration::ZERO,
         }
         let result = program.pre.instantiate(&mut store).and_then(|instance| {
             let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
@@ -107,7 +108,7 @@ impl Sandbox {
             .unwrap_or_default();
         let fuel = match self.mode {
             Mode::Deterministic { .. } => fuel_granted - store.get_fuel().unwrap_or(0),
-            Mode::Timed => 0,
+            Mode::Timed | Mode::Unmetered => 0,
         };
         let host = store.into_data();
         let status = classify(result, &host, time);

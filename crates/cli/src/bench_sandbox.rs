@@ -1,0 +1,229 @@
+//! `sieve bench sandbox`: the judge's speed as ratios against baselines measured in the same run
+//! (native g++ -O2 for compute, a native process spawn per test for overhead).
+
+use anyhow::{Context, bail};
+use nix::sys::resource::{UsageWho, getrusage};
+use sieve_domain::{Language, Limits};
+use sieve_sandbox::{
+    CompileOutcome, Mode, Program, RunSpec, RunStatus, Sandbox, SandboxConfig, Toolchain, compile,
+    on_guest_thread,
+};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Options of `sieve bench sandbox`.
+#[derive(Debug, clap::Args)]
+pub struct SandboxBenchArgs {
+    /// Where the benchmark programs are.
+    #[arg(long, default_value = "sandbox/bench")]
+    programs: PathBuf,
+    /// Runs of the trivial program for the per-test overhead.
+    #[arg(long, default_value_t = 10_000)]
+    tests: usize,
+    /// Repetitions of each compute program (the median is reported).
+    #[arg(long, default_value_t = 3)]
+    reps: usize,
+    /// Only the per-test overhead and two-core parts.
+    #[arg(long)]
+    overhead_only: bool,
+}
+
+struct Workload {
+    file: &'static str,
+    what: &'static str,
+    input: fn() -> Vec<u8>,
+}
+
+fn numbers_input() -> Vec<u8> {
+    let n = 1_000_000;
+    let mut s = format!("{n}\n");
+    let mut x: u64 = 88172645463325252;
+    for _ in 0..n {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        s.push_str(&format!("{} ", x % 1_000_000_000));
+    }
+    s.into_bytes()
+}
+
+const WORKLOADS: &[Workload] = &[
+    Workload { file: "sieve.cpp", what: "prime sieve to 1e8", input: || b"100000000\n".to_vec() },
+    Workload { file: "lcs_dp.cpp", what: "LCS DP, 4e8 states", input: || b"20000\n".to_vec() },
+    Workload { file: "sort.cpp", what: "std::sort of 1e7 ints", input: || b"10000000\n".to_vec() },
+    Workload { file: "maps.cpp", what: "map + unordered_map, 3e5", input: || b"300000\n".to_vec() },
+    Workload { file: "recursion.cpp", what: "fib(38) + DFS", input: || b"38\n".to_vec() },
+    Workload { file: "iostream.cpp", what: "cin/cout of 1e6 numbers", input: numbers_input },
+    Workload { file: "stdio.cpp", what: "scanf/printf of 1e6 numbers", input: numbers_input },
+];
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+fn children_cpu() -> Duration {
+    getrusage(UsageWho::RUSAGE_CHILDREN)
+        .map(|u| {
+            let t = u.user_time();
+            let s = u.system_time();
+            Duration::from_micros((t.tv_sec() * 1_000_000 + t.tv_usec() + s.tv_sec() * 1_000_000 + s.tv_usec()) as u64)
+        })
+        .unwrap_or_default()
+}
+
+/// Runs a native binary on `input`; returns (CPU seconds, stdout).
+fn run_native(bin: &Path, input: &[u8]) -> anyhow::Result<(f64, Vec<u8>)> {
+    let before = children_cpu();
+    let mut child = Command::new(bin).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn()?;
+    let mut stdin = child.stdin.take().context("stdin")?;
+    let data = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&data));
+    let out = child.wait_with_output()?;
+    let _ = writer.join();
+    Ok(((children_cpu() - before).as_secs_f64(), out.stdout))
+}
+
+fn sandbox(mode: Mode, cache: &Path) -> anyhow::Result<Sandbox> {
+    Ok(Sandbox::new(SandboxConfig { mode, cache_dir: Some(cache.to_path_buf()), max_instances: 8 })?)
+}
+
+fn wasm_run(sb: &Sandbox, p: &Program, input: &Arc<[u8]>) -> (f64, u64, Vec<u8>, RunStatus) {
+    let limits = Limits { time_ms: 60_000, memory_bytes: 2 << 30, output_bytes: 256 << 20 };
+    let out = on_guest_thread(|| sb.run(p, RunSpec { stdin: input.clone(), args: vec!["main".into()], files: vec![], limits }));
+    (out.time_us as f64 / 1e6, out.fuel, out.stdout, out.status)
+}
+
+/// Runs the whole benchmark and prints its tables (Markdown).
+pub fn run(args: SandboxBenchArgs) -> anyhow::Result<()> {
+    let work = tempfile::tempdir()?;
+    let cache = work.path().join("cache");
+    let toolchain = Toolchain::discover(&cache)?;
+    let timed = sandbox(Mode::Timed, &cache)?;
+    let fuel = sandbox(Mode::Deterministic { fuel_per_ms: 1_000_000 }, &cache)?;
+    let bare = sandbox(Mode::Unmetered, &cache)?;
+    if args.overhead_only {
+        return overhead(&args, &toolchain, &timed, &cache, work.path());
+    }
+
+    println!("## Compute: CPU time against native g++ -O2 (median of {} runs)\n", args.reps);
+    println!("| program | native s | wasm, no checks | sieve (epoch, limit enforced) | deterministic (fuel) | fuel equal across runs |");
+    println!("|---|---|---|---|---|---|");
+    let mut ratios = Vec::new();
+    let mut compile_rows = Vec::new();
+    for w in WORKLOADS {
+        let src_path = args.programs.join(w.file);
+        let source = std::fs::read(&src_path).with_context(|| format!("reading {}", src_path.display()))?;
+        let started = Instant::now();
+        let wasm = match compile(&toolchain, &source, Language::Cpp17, &[], &cache)? {
+            CompileOutcome::Ok(c) => c.wasm,
+            CompileOutcome::Error { message } => bail!("{} does not compile: {message}", w.file),
+        };
+        let cold = started.elapsed();
+        let started = Instant::now();
+        compile(&toolchain, &source, Language::Cpp17, &[], &cache)?;
+        let hit = started.elapsed();
+        let started = Instant::now();
+        let programs = (bare.load(&wasm)?, timed.load(&wasm)?, fuel.load(&wasm)?);
+        let load = started.elapsed() / 3;
+        compile_rows.push((w.file, cold, hit, load));
+
+        let bin = work.path().join(w.file.trim_end_matches(".cpp"));
+        let st = Command::new("g++").args(["-O2", "-std=gnu++17", "-o"]).arg(&bin).arg(&src_path).status()?;
+        if !st.success() {
+            bail!("g++ failed on {}", w.file);
+        }
+        let input = (w.input)();
+        let arc: Arc<[u8]> = Arc::from(input.as_slice());
+        let (mut native, mut b, mut t, mut f, mut fuels) = (vec![], vec![], vec![], vec![], vec![]);
+        for _ in 0..args.reps {
+            let (s, expected) = run_native(&bin, &input)?;
+            native.push(s);
+            for (sb, p, acc) in [(&bare, &programs.0, &mut b), (&timed, &programs.1, &mut t)] {
+                let (s, _, out, status) = wasm_run(sb, p, &arc);
+                if out != expected || status != RunStatus::Exited(0) {
+                    bail!("{}: wasm output differs from native ({status:?})", w.file);
+                }
+                acc.push(s);
+            }
+            let (s, used, _, _) = wasm_run(&fuel, &programs.2, &arc);
+            f.push(s);
+            fuels.push(used);
+        }
+        let n = median(native);
+        let (b, t, f) = (median(b), median(t), median(f));
+        ratios.push(t / n);
+        let same_fuel = fuels.windows(2).all(|w| w[0] == w[1]);
+        println!(
+            "| {} ({}) | {:.3} | {:.2}x | **{:.2}x** | {:.2}x | {} ({} units) |",
+            w.file, w.what, n, b / n, t / n, f / n, if same_fuel { "yes" } else { "NO" }, fuels[0]
+        );
+    }
+    let mut sorted = ratios.clone();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "\nsieve (epoch) against native: median {:.2}x, max {:.2}x (goal: median <= 1.15, max <= 1.5)\n",
+        sorted[sorted.len() / 2],
+        sorted[sorted.len() - 1]
+    );
+
+    println!("## Compile\n\n| program | clang cold ms | cache hit ms | module load ms (Cranelift, cached on disk after) |\n|---|---|---|---|");
+    for (file, cold, hit, load) in compile_rows {
+        println!("| {file} | {} | {:.2} | {:.1} |", cold.as_millis(), hit.as_secs_f64() * 1e3, load.as_secs_f64() * 1e3);
+    }
+
+    overhead(&args, &toolchain, &timed, &cache, work.path())?;
+    Ok(())
+}
+
+fn overhead(args: &SandboxBenchArgs, toolchain: &Toolchain, timed: &Sandbox, cache: &Path, work: &Path) -> anyhow::Result<()> {
+    let src_path = args.programs.join("aplusb.c");
+    let source = std::fs::read(&src_path)?;
+    let CompileOutcome::Ok(c) = compile(toolchain, &source, Language::C17, &[], cache)? else {
+        bail!("aplusb.c does not compile");
+    };
+    let program = timed.load(&c.wasm)?;
+    let input: Arc<[u8]> = Arc::from(&b"40 2\n"[..]);
+    let limits = Limits { time_ms: 1000, memory_bytes: 256 << 20, output_bytes: 1 << 20 };
+    let run_many = |n: usize| {
+        for _ in 0..n {
+            let out = timed.run(&program, RunSpec { stdin: input.clone(), args: vec!["main".into()], files: vec![], limits });
+            assert_eq!(out.stdout, b"42\n");
+        }
+    };
+    on_guest_thread(|| run_many(100)); // warm the pool
+    let started = Instant::now();
+    on_guest_thread(|| run_many(args.tests));
+    let one_thread = started.elapsed();
+    let per_test_us = one_thread.as_secs_f64() * 1e6 / args.tests as f64;
+
+    let bin = work.join("aplusb");
+    Command::new("gcc").args(["-O2", "-o"]).arg(&bin).arg(&src_path).status()?;
+    let spawns = (args.tests / 5).max(100);
+    let started = Instant::now();
+    for _ in 0..spawns {
+        let (_, out) = run_native(&bin, b"40 2\n")?;
+        assert_eq!(out, b"42\n");
+    }
+    let spawn_us = started.elapsed().as_secs_f64() * 1e6 / spawns as f64;
+    println!("\n## Per-test overhead (trivial a+b program, {} tests)\n", args.tests);
+    println!("| | per test |\n|---|---|");
+    println!("| sieve: instantiate + run + tear down (pooled, in-process) | {per_test_us:.1} us |");
+    println!("| native: spawn the g++ binary per test ({spawns} spawns) | {spawn_us:.1} us |");
+    println!("\nsieve is {:.1}x cheaper than a spawn (goal: <= 15 us per test, >= 35x)", spawn_us / per_test_us);
+
+    let started = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| on_guest_thread(|| run_many(args.tests / 2)));
+        }
+    });
+    let two_threads = started.elapsed();
+    println!("\n## Two cores\n\n| judging threads in one process | tests per second |\n|---|---|");
+    println!("| 1 | {:.0} |", args.tests as f64 / one_thread.as_secs_f64());
+    println!("| 2 | {:.0} |", args.tests as f64 / two_threads.as_secs_f64());
+    Ok(())
+}
