@@ -3,10 +3,10 @@
 
 use anyhow::{Context, bail};
 use nix::sys::resource::{UsageWho, getrusage};
-use sieve_domain::{Language, Limits};
+use sieve_domain::{Checker, Language, Limits, Verdict};
 use sieve_sandbox::{
-    CompileOutcome, Mode, Program, RunSpec, RunStatus, Sandbox, SandboxConfig, Toolchain, compile,
-    on_guest_thread,
+    CompileOutcome, JudgeOptions, Mode, Program, RunSpec, RunStatus, Sandbox, SandboxConfig,
+    TestInput, Toolchain, compile, on_guest_thread,
 };
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -51,13 +51,41 @@ fn numbers_input() -> Vec<u8> {
 }
 
 const WORKLOADS: &[Workload] = &[
-    Workload { file: "sieve.cpp", what: "prime sieve to 1e8", input: || b"100000000\n".to_vec() },
-    Workload { file: "lcs_dp.cpp", what: "LCS DP, 4e8 states", input: || b"20000\n".to_vec() },
-    Workload { file: "sort.cpp", what: "std::sort of 1e7 ints", input: || b"10000000\n".to_vec() },
-    Workload { file: "maps.cpp", what: "map + unordered_map, 3e5", input: || b"300000\n".to_vec() },
-    Workload { file: "recursion.cpp", what: "fib(38) + DFS", input: || b"38\n".to_vec() },
-    Workload { file: "iostream.cpp", what: "cin/cout of 1e6 numbers", input: numbers_input },
-    Workload { file: "stdio.cpp", what: "scanf/printf of 1e6 numbers", input: numbers_input },
+    Workload {
+        file: "sieve.cpp",
+        what: "prime sieve to 1e8",
+        input: || b"100000000\n".to_vec(),
+    },
+    Workload {
+        file: "lcs_dp.cpp",
+        what: "LCS DP, 4e8 states",
+        input: || b"20000\n".to_vec(),
+    },
+    Workload {
+        file: "sort.cpp",
+        what: "std::sort of 1e7 ints",
+        input: || b"10000000\n".to_vec(),
+    },
+    Workload {
+        file: "maps.cpp",
+        what: "map + unordered_map, 3e5",
+        input: || b"300000\n".to_vec(),
+    },
+    Workload {
+        file: "recursion.cpp",
+        what: "fib(38) + DFS",
+        input: || b"38\n".to_vec(),
+    },
+    Workload {
+        file: "iostream.cpp",
+        what: "cin/cout of 1e6 numbers",
+        input: numbers_input,
+    },
+    Workload {
+        file: "stdio.cpp",
+        what: "scanf/printf of 1e6 numbers",
+        input: numbers_input,
+    },
 ];
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -70,7 +98,10 @@ fn children_cpu() -> Duration {
         .map(|u| {
             let t = u.user_time();
             let s = u.system_time();
-            Duration::from_micros((t.tv_sec() * 1_000_000 + t.tv_usec() + s.tv_sec() * 1_000_000 + s.tv_usec()) as u64)
+            Duration::from_micros(
+                (t.tv_sec() * 1_000_000 + t.tv_usec() + s.tv_sec() * 1_000_000 + s.tv_usec())
+                    as u64,
+            )
         })
         .unwrap_or_default()
 }
@@ -78,7 +109,10 @@ fn children_cpu() -> Duration {
 /// Runs a native binary on `input`; returns (CPU seconds, stdout).
 fn run_native(bin: &Path, input: &[u8]) -> anyhow::Result<(f64, Vec<u8>)> {
     let before = children_cpu();
-    let mut child = Command::new(bin).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn()?;
+    let mut child = Command::new(bin)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()?;
     let mut stdin = child.stdin.take().context("stdin")?;
     let data = input.to_vec();
     let writer = std::thread::spawn(move || stdin.write_all(&data));
@@ -88,12 +122,30 @@ fn run_native(bin: &Path, input: &[u8]) -> anyhow::Result<(f64, Vec<u8>)> {
 }
 
 fn sandbox(mode: Mode, cache: &Path) -> anyhow::Result<Sandbox> {
-    Ok(Sandbox::new(SandboxConfig { mode, cache_dir: Some(cache.to_path_buf()), max_instances: 8 })?)
+    Ok(Sandbox::new(SandboxConfig {
+        mode,
+        cache_dir: Some(cache.to_path_buf()),
+        max_instances: 8,
+    })?)
 }
 
 fn wasm_run(sb: &Sandbox, p: &Program, input: &Arc<[u8]>) -> (f64, u64, Vec<u8>, RunStatus) {
-    let limits = Limits { time_ms: 60_000, memory_bytes: 2 << 30, output_bytes: 256 << 20 };
-    let out = on_guest_thread(|| sb.run(p, RunSpec { stdin: input.clone(), args: vec!["main".into()], files: vec![], limits }));
+    let limits = Limits {
+        time_ms: 60_000,
+        memory_bytes: 2 << 30,
+        output_bytes: 256 << 20,
+    };
+    let out = on_guest_thread(|| {
+        sb.run(
+            p,
+            RunSpec {
+                stdin: input.clone(),
+                args: vec!["main".into()],
+                files: vec![],
+                limits,
+            },
+        )
+    });
     (out.time_us as f64 / 1e6, out.fuel, out.stdout, out.status)
 }
 
@@ -103,20 +155,32 @@ pub fn run(args: SandboxBenchArgs) -> anyhow::Result<()> {
     let cache = work.path().join("cache");
     let toolchain = Toolchain::discover(&cache)?;
     let timed = sandbox(Mode::Timed, &cache)?;
-    let fuel = sandbox(Mode::Deterministic { fuel_per_ms: 1_000_000 }, &cache)?;
+    let fuel = sandbox(
+        Mode::Deterministic {
+            fuel_per_ms: 1_000_000,
+        },
+        &cache,
+    )?;
     let bare = sandbox(Mode::Unmetered, &cache)?;
     if args.overhead_only {
         return overhead(&args, &toolchain, &timed, &cache, work.path());
     }
 
-    println!("## Compute: CPU time against native g++ -O2 (median of {} runs)\n", args.reps);
-    println!("| program | native s | wasm, no checks | sieve (epoch, limit enforced) | deterministic (fuel) | fuel equal across runs |");
-    println!("|---|---|---|---|---|---|");
+    println!(
+        "## Compute: CPU time against native g++ -O2 (median of {} runs)\n",
+        args.reps
+    );
+    let mut supervisor = crate::judge::supervisor(&cache)?;
+    println!(
+        "| program | native s | wasm, no checks | **sieve** (supervised, limit enforced) | in-process epoch checks | deterministic (fuel) | fuel equal across runs |"
+    );
+    println!("|---|---|---|---|---|---|---|");
     let mut ratios = Vec::new();
     let mut compile_rows = Vec::new();
     for w in WORKLOADS {
         let src_path = args.programs.join(w.file);
-        let source = std::fs::read(&src_path).with_context(|| format!("reading {}", src_path.display()))?;
+        let source =
+            std::fs::read(&src_path).with_context(|| format!("reading {}", src_path.display()))?;
         let started = Instant::now();
         let wasm = match compile(&toolchain, &source, Language::Cpp17, &[], &cache)? {
             CompileOutcome::Ok(c) => c.wasm,
@@ -132,13 +196,18 @@ pub fn run(args: SandboxBenchArgs) -> anyhow::Result<()> {
         compile_rows.push((w.file, cold, hit, load));
 
         let bin = work.path().join(w.file.trim_end_matches(".cpp"));
-        let st = Command::new("g++").args(["-O2", "-std=gnu++17", "-o"]).arg(&bin).arg(&src_path).status()?;
+        let st = Command::new("g++")
+            .args(["-O2", "-std=gnu++17", "-o"])
+            .arg(&bin)
+            .arg(&src_path)
+            .status()?;
         if !st.success() {
             bail!("g++ failed on {}", w.file);
         }
         let input = (w.input)();
         let arc: Arc<[u8]> = Arc::from(input.as_slice());
         let (mut native, mut b, mut t, mut f, mut fuels) = (vec![], vec![], vec![], vec![], vec![]);
+        let mut sup = vec![];
         for _ in 0..args.reps {
             let (s, expected) = run_native(&bin, &input)?;
             native.push(s);
@@ -149,37 +218,79 @@ pub fn run(args: SandboxBenchArgs) -> anyhow::Result<()> {
                 }
                 acc.push(s);
             }
+            let test = TestInput {
+                name: w.file.into(),
+                input: arc.clone(),
+                answer: Some(Arc::from(expected.as_slice())),
+            };
+            let opts = JudgeOptions {
+                limits: Limits {
+                    time_ms: 60_000,
+                    memory_bytes: 2 << 30,
+                    output_bytes: 256 << 20,
+                },
+                checker: Checker::Exact,
+                custom_checker: None,
+                all_tests: true,
+                precision: 2,
+            };
+            let report = supervisor.judge(&wasm, None, &[test], &[], &opts)?;
+            if report.tests[0].verdict != Verdict::AC {
+                bail!("{}: supervised run gave {:?}", w.file, report.tests[0]);
+            }
+            sup.push(report.tests[0].time_us as f64 / 1e6);
             let (s, used, _, _) = wasm_run(&fuel, &programs.2, &arc);
             f.push(s);
             fuels.push(used);
         }
         let n = median(native);
-        let (b, t, f) = (median(b), median(t), median(f));
-        ratios.push(t / n);
+        let (b, t, f, sv) = (median(b), median(t), median(f), median(sup));
+        ratios.push(sv / n);
         let same_fuel = fuels.windows(2).all(|w| w[0] == w[1]);
         println!(
-            "| {} ({}) | {:.3} | {:.2}x | **{:.2}x** | {:.2}x | {} ({} units) |",
-            w.file, w.what, n, b / n, t / n, f / n, if same_fuel { "yes" } else { "NO" }, fuels[0]
+            "| {} ({}) | {:.3} | {:.2}x | **{:.2}x** | {:.2}x | {:.2}x | {} ({} units) |",
+            w.file,
+            w.what,
+            n,
+            b / n,
+            sv / n,
+            t / n,
+            f / n,
+            if same_fuel { "yes" } else { "NO" },
+            fuels[0]
         );
     }
     let mut sorted = ratios.clone();
     sorted.sort_by(|a, b| a.total_cmp(b));
     println!(
-        "\nsieve (epoch) against native: median {:.2}x, max {:.2}x (goal: median <= 1.15, max <= 1.5)\n",
+        "\nsieve (supervised) against native: median {:.2}x, max {:.2}x (goal: median <= 1.15, max <= 1.5)\n",
         sorted[sorted.len() / 2],
         sorted[sorted.len() - 1]
     );
 
-    println!("## Compile\n\n| program | clang cold ms | cache hit ms | module load ms (Cranelift, cached on disk after) |\n|---|---|---|---|");
+    println!(
+        "## Compile\n\n| program | clang cold ms | cache hit ms | module load ms (Cranelift, cached on disk after) |\n|---|---|---|---|"
+    );
     for (file, cold, hit, load) in compile_rows {
-        println!("| {file} | {} | {:.2} | {:.1} |", cold.as_millis(), hit.as_secs_f64() * 1e3, load.as_secs_f64() * 1e3);
+        println!(
+            "| {file} | {} | {:.2} | {:.1} |",
+            cold.as_millis(),
+            hit.as_secs_f64() * 1e3,
+            load.as_secs_f64() * 1e3
+        );
     }
 
     overhead(&args, &toolchain, &timed, &cache, work.path())?;
     Ok(())
 }
 
-fn overhead(args: &SandboxBenchArgs, toolchain: &Toolchain, timed: &Sandbox, cache: &Path, work: &Path) -> anyhow::Result<()> {
+fn overhead(
+    args: &SandboxBenchArgs,
+    toolchain: &Toolchain,
+    timed: &Sandbox,
+    cache: &Path,
+    work: &Path,
+) -> anyhow::Result<()> {
     let src_path = args.programs.join("aplusb.c");
     let source = std::fs::read(&src_path)?;
     let CompileOutcome::Ok(c) = compile(toolchain, &source, Language::C17, &[], cache)? else {
@@ -187,10 +298,22 @@ fn overhead(args: &SandboxBenchArgs, toolchain: &Toolchain, timed: &Sandbox, cac
     };
     let program = timed.load(&c.wasm)?;
     let input: Arc<[u8]> = Arc::from(&b"40 2\n"[..]);
-    let limits = Limits { time_ms: 1000, memory_bytes: 256 << 20, output_bytes: 1 << 20 };
+    let limits = Limits {
+        time_ms: 1000,
+        memory_bytes: 256 << 20,
+        output_bytes: 1 << 20,
+    };
     let run_many = |n: usize| {
         for _ in 0..n {
-            let out = timed.run(&program, RunSpec { stdin: input.clone(), args: vec!["main".into()], files: vec![], limits });
+            let out = timed.run(
+                &program,
+                RunSpec {
+                    stdin: input.clone(),
+                    args: vec!["main".into()],
+                    files: vec![],
+                    limits,
+                },
+            );
             assert_eq!(out.stdout, b"42\n");
         }
     };
@@ -200,8 +323,34 @@ fn overhead(args: &SandboxBenchArgs, toolchain: &Toolchain, timed: &Sandbox, cac
     let one_thread = started.elapsed();
     let per_test_us = one_thread.as_secs_f64() * 1e6 / args.tests as f64;
 
+    let mut supervisor = crate::judge::supervisor(cache)?;
+    let tests: Vec<TestInput> = (0..args.tests)
+        .map(|i| TestInput {
+            name: i.to_string(),
+            input: input.clone(),
+            answer: Some(Arc::from(&b"42\n"[..])),
+        })
+        .collect();
+    let opts = JudgeOptions {
+        limits,
+        checker: Checker::Tokens,
+        custom_checker: None,
+        all_tests: true,
+        precision: 2,
+    };
+    supervisor.judge(&c.wasm, None, &tests[..10], &[], &opts)?; // start the process, load the module
+    let started = Instant::now();
+    let report = supervisor.judge(&c.wasm, None, &tests, &[], &opts)?;
+    let supervised_us = started.elapsed().as_secs_f64() * 1e6 / args.tests as f64;
+    if report.tests.iter().any(|t| t.verdict != Verdict::AC) {
+        bail!("supervised a+b runs were not all accepted");
+    }
     let bin = work.join("aplusb");
-    Command::new("gcc").args(["-O2", "-o"]).arg(&bin).arg(&src_path).status()?;
+    Command::new("gcc")
+        .args(["-O2", "-o"])
+        .arg(&bin)
+        .arg(&src_path)
+        .status()?;
     let spawns = (args.tests / 5).max(100);
     let started = Instant::now();
     for _ in 0..spawns {
@@ -209,11 +358,21 @@ fn overhead(args: &SandboxBenchArgs, toolchain: &Toolchain, timed: &Sandbox, cac
         assert_eq!(out, b"42\n");
     }
     let spawn_us = started.elapsed().as_secs_f64() * 1e6 / spawns as f64;
-    println!("\n## Per-test overhead (trivial a+b program, {} tests)\n", args.tests);
+    println!(
+        "\n## Per-test overhead (trivial a+b program, {} tests)\n",
+        args.tests
+    );
     println!("| | per test |\n|---|---|");
     println!("| sieve: instantiate + run + tear down (pooled, in-process) | {per_test_us:.1} us |");
+    println!(
+        "| sieve: the same, judged and checked in the supervised judging process | {supervised_us:.1} us |"
+    );
     println!("| native: spawn the g++ binary per test ({spawns} spawns) | {spawn_us:.1} us |");
-    println!("\nsieve is {:.1}x cheaper than a spawn (goal: <= 15 us per test, >= 35x)", spawn_us / per_test_us);
+    println!(
+        "\nsieve is {:.1}x (in-process) and {:.1}x (supervised) cheaper than a spawn (goal: <= 15 us per test, >= 35x)",
+        spawn_us / per_test_us,
+        spawn_us / supervised_us
+    );
 
     let started = Instant::now();
     std::thread::scope(|s| {
@@ -223,7 +382,13 @@ fn overhead(args: &SandboxBenchArgs, toolchain: &Toolchain, timed: &Sandbox, cac
     });
     let two_threads = started.elapsed();
     println!("\n## Two cores\n\n| judging threads in one process | tests per second |\n|---|---|");
-    println!("| 1 | {:.0} |", args.tests as f64 / one_thread.as_secs_f64());
-    println!("| 2 | {:.0} |", args.tests as f64 / two_threads.as_secs_f64());
+    println!(
+        "| 1 | {:.0} |",
+        args.tests as f64 / one_thread.as_secs_f64()
+    );
+    println!(
+        "| 2 | {:.0} |",
+        args.tests as f64 / two_threads.as_secs_f64()
+    );
     Ok(())
 }

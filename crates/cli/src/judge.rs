@@ -5,8 +5,8 @@ use serde_json::json;
 use sieve_domain::{Checker, Language, Verdict};
 use sieve_formats::{Overrides, Package, PackageChecker, load_folder, load_kattis};
 use sieve_sandbox::{
-    CompileOutcome, JudgeOptions, JudgeReport, Mode, Program, Sandbox, SandboxConfig, TestInput,
-    Toolchain, compile, judge, on_guest_thread,
+    CompileOutcome, JudgeOptions, JudgeReport, Mode, Sandbox, SandboxConfig, SandboxError,
+    Supervisor, TestInput, Toolchain, compile, judge, on_guest_thread,
 };
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -38,6 +38,10 @@ pub struct JudgeArgs {
     /// Deterministic mode: fuel is the budget, at this many units per millisecond.
     #[arg(long)]
     fuel_per_ms: Option<u64>,
+    /// Run guests in this process with epoch checks instead of a supervised judging process
+    /// (slower code, no child process).
+    #[arg(long)]
+    in_process: bool,
     /// Where compiled modules and builds are cached.
     #[arg(long, env = "SIEVE_CACHE_DIR", default_value = ".sieve/cache")]
     cache_dir: PathBuf,
@@ -69,13 +73,12 @@ pub fn build(
     Ok(compile(toolchain, source, lang, &extra, cache_dir)?)
 }
 
-/// The checker as the judge needs it: built-in, or compiled and loaded.
-pub fn load_checker(
-    sandbox: &Sandbox,
+/// The checker as the judge needs it: built-in, or compiled (its module's bytes).
+pub fn build_checker(
     toolchain: &Toolchain,
     package: &Package,
     cache_dir: &Path,
-) -> anyhow::Result<(Checker, Option<Program>)> {
+) -> anyhow::Result<(Checker, Option<Vec<u8>>)> {
     match &package.checker {
         PackageChecker::Builtin(c) => Ok((c.clone(), None)),
         PackageChecker::Custom {
@@ -98,14 +101,13 @@ pub fn load_checker(
                     bail!("the problem's checker does not compile:\n{message}")
                 }
             };
-            let program = sandbox.load(&wasm)?;
-            let hash = hex::encode(program.hash);
+            let hash = blake3::hash(&wasm).to_hex().to_string();
             let checker = if *kattis {
                 Checker::Kattis { program: hash }
             } else {
                 Checker::Testlib { program: hash }
             };
-            Ok((checker, Some(program)))
+            Ok((checker, Some(wasm)))
         }
     }
 }
@@ -143,41 +145,69 @@ pub fn run(args: JudgeArgs) -> anyhow::Result<()> {
         Some(fuel_per_ms) => Mode::Deterministic { fuel_per_ms },
         None => Mode::Timed,
     };
-    let sandbox = Sandbox::new(SandboxConfig {
-        mode,
-        cache_dir: Some(args.cache_dir.clone()),
-        max_instances: 4,
-    })?;
     let compiled = build(&toolchain, &package, &source, lang, &args.cache_dir)?;
-    let (compile_info, report) = match &compiled {
-        CompileOutcome::Error { message } => (json!({"status": "CE", "message": message}), None),
-        CompileOutcome::Ok(c) => {
-            let (checker, custom_checker) =
-                load_checker(&sandbox, &toolchain, &package, &args.cache_dir)?;
-            let opts = JudgeOptions {
-                limits: package.limits,
-                checker,
-                custom_checker,
-                all_tests: args.all_tests,
-                precision: 2,
-            };
-            let tests = test_inputs(&package);
-            let report = match sandbox.load(&c.wasm) {
-                Ok(program) => Some(on_guest_thread(|| {
-                    judge(&sandbox, &program, &tests, &package.subtasks, &opts)
-                })),
-                Err(e) => {
-                    let info = json!({"status": "CE", "message": e.to_string()});
-                    return print(&args, &package, info, None);
-                }
-            };
-            (
-                json!({"status": "ok", "warnings": c.warnings, "message": c.message, "compile_ms": c.compile_ms}),
-                report,
-            )
-        }
+    let CompileOutcome::Ok(c) = &compiled else {
+        let CompileOutcome::Error { message } = compiled else {
+            unreachable!()
+        };
+        return print(
+            &args,
+            &package,
+            json!({"status": "CE", "message": message}),
+            None,
+        );
     };
-    print(&args, &package, compile_info, report)
+    let (checker, checker_wasm) = build_checker(&toolchain, &package, &args.cache_dir)?;
+    let mut opts = JudgeOptions {
+        limits: package.limits,
+        checker,
+        custom_checker: None,
+        all_tests: args.all_tests,
+        precision: 2,
+    };
+    let tests = test_inputs(&package);
+    let info = json!({"status": "ok", "warnings": c.warnings, "message": c.message, "compile_ms": c.compile_ms});
+    let result = if mode == Mode::Timed && !args.in_process {
+        let mut supervisor = supervisor(&args.cache_dir)?;
+        supervisor.judge(
+            &c.wasm,
+            checker_wasm.as_deref(),
+            &tests,
+            &package.subtasks,
+            &opts,
+        )
+    } else {
+        let sandbox = Sandbox::new(SandboxConfig {
+            mode,
+            cache_dir: Some(args.cache_dir.clone()),
+            max_instances: 4,
+        })?;
+        let program = sandbox.load(&c.wasm);
+        opts.custom_checker = checker_wasm.map(|w| sandbox.load(&w)).transpose()?;
+        program.map(|p| on_guest_thread(|| judge(&sandbox, &p, &tests, &package.subtasks, &opts)))
+    };
+    match result {
+        Ok(report) => print(&args, &package, info, Some(report)),
+        Err(SandboxError::InvalidModule(m)) => {
+            print(&args, &package, json!({"status": "CE", "message": m}), None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A supervisor whose judging processes are this binary's `sandbox-child`.
+pub fn supervisor(cache_dir: &Path) -> anyhow::Result<Supervisor> {
+    let exe = std::env::current_exe()?;
+    let cache_dir = std::path::absolute(cache_dir)?;
+    Ok(Supervisor::new(move |status| {
+        let mut cmd = std::process::Command::new(&exe);
+        cmd.arg("sandbox-child")
+            .arg("--status")
+            .arg(status)
+            .arg("--cache-dir")
+            .arg(&cache_dir);
+        cmd
+    })?)
 }
 
 fn print(

@@ -55,6 +55,16 @@ enum Command {
         #[command(subcommand)]
         what: BenchWhat,
     },
+    /// A judging process, started by sieve itself (not for direct use).
+    #[command(hide = true)]
+    SandboxChild {
+        /// The supervisor's status file.
+        #[arg(long)]
+        status: PathBuf,
+        /// Module cache.
+        #[arg(long)]
+        cache_dir: PathBuf,
+    },
     /// Manage sieve's private PostgreSQL cluster.
     Db {
         #[command(subcommand)]
@@ -77,6 +87,9 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(args),
         Command::Judge(args) => judge::run(args),
+        Command::SandboxChild { status, cache_dir } => {
+            Ok(sieve_sandbox::child_main(&cache_dir, &status)?)
+        }
         Command::Bench { what } => match what {
             BenchWhat::Sandbox(args) => bench_sandbox::run(args),
         },

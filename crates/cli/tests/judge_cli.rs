@@ -79,3 +79,56 @@ fn compile_error_is_reported_with_its_message() {
         "{v}"
     );
 }
+
+fn verdicts(v: &serde_json::Value) -> Vec<String> {
+    v["report"]["tests"]
+        .as_array()
+        .map(|t| {
+            t.iter()
+                .map(|t| t["verdict"].as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .unwrap_or_else(|| vec![v["compile"]["status"].as_str().unwrap_or("").to_string()])
+}
+
+#[test]
+fn supervised_and_in_process_judging_agree_on_every_verdict() {
+    let aplusb = "tests/fixtures/packages/aplusb";
+    let limits = ["--time-limit", "500", "--memory-limit", "256"];
+    for fixture in [
+        "ac.cpp",
+        "wa.cpp",
+        "tle_loop.cpp",
+        "mle_alloc.cpp",
+        "mle_vector.cpp",
+        "ole_flood.cpp",
+        "re_abort.cpp",
+        "re_div_zero.cpp",
+        "re_exit3.cpp",
+        "re_stack_overflow.cpp",
+        "dfs_deep.cpp",
+    ] {
+        let src = format!("tests/fixtures/verdicts/{fixture}");
+        let supervised = judge(aplusb, &src, &limits);
+        let mut in_process_args = limits.to_vec();
+        in_process_args.push("--in-process");
+        let in_process = judge(aplusb, &src, &in_process_args);
+        assert_eq!(verdicts(&supervised), verdicts(&in_process), "{fixture}");
+    }
+}
+
+#[test]
+fn supervisor_stops_an_endless_loop_at_the_limit() {
+    let v = judge(
+        "tests/fixtures/packages/aplusb",
+        "tests/fixtures/verdicts/tle_loop.cpp",
+        &["--time-limit", "300", "--all-tests"],
+    );
+    let tests = v["report"]["tests"].as_array().expect("tests");
+    assert_eq!(tests.len(), 2);
+    for t in tests {
+        assert_eq!(t["verdict"], "TLE", "{t}");
+        let us = t["time_us"].as_u64().unwrap_or(0);
+        assert!((300_000..600_000).contains(&us), "stopped at {us} us");
+    }
+}

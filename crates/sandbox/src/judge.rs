@@ -35,7 +35,7 @@ pub struct JudgeOptions {
 }
 
 /// The result of one test.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct TestReport {
     /// The test's name.
     pub name: String,
@@ -56,7 +56,7 @@ pub struct TestReport {
 }
 
 /// The result of one subtask.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct SubtaskReport {
     /// The subtask's name.
     pub name: String,
@@ -69,7 +69,7 @@ pub struct SubtaskReport {
 }
 
 /// The result of judging one program on a problem.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct JudgeReport {
     /// Per test, in the problem's order.
     pub tests: Vec<TestReport>,
@@ -100,6 +100,18 @@ pub fn judge_test(
     program: &Program,
     test: &TestInput,
     opts: &JudgeOptions,
+) -> TestReport {
+    judge_test_with(sandbox, program, test, opts, &mut || {})
+}
+
+/// [`judge_test`], calling `before_check` when the candidate's run is over and the checker's
+/// begins (a supervisor must not count the checker's time as the candidate's).
+pub fn judge_test_with(
+    sandbox: &Sandbox,
+    program: &Program,
+    test: &TestInput,
+    opts: &JudgeOptions,
+    before_check: &mut dyn FnMut(),
 ) -> TestReport {
     let run = sandbox.run(
         program,
@@ -135,6 +147,7 @@ pub fn judge_test(
             // No expected answer: the run is judged for its behaviour only.
             None => (Verdict::AC, 0.0, "no answer to compare with".to_string()),
             Some(answer) => {
+                before_check();
                 let c = match (&opts.checker, &opts.custom_checker) {
                     (Checker::Testlib { .. }, Some(p)) => {
                         check_custom(sandbox, p, false, &test.input, &run.stdout, answer)
@@ -169,7 +182,23 @@ pub fn judge(
     subtasks: &[Subtask],
     opts: &JudgeOptions,
 ) -> JudgeReport {
-    let mut reports: Vec<Option<TestReport>> = vec![None; tests.len()];
+    let none = vec![None; tests.len()];
+    judge_by(tests, subtasks, opts, none, &mut |i| {
+        judge_test(sandbox, program, &tests[i], opts)
+    })
+}
+
+/// The judging order and bookkeeping, with `run_test(i)` doing the work for test `i`. Tests with
+/// a report in `done` are not run again (a supervisor resumes after killing a judging process).
+pub fn judge_by(
+    tests: &[TestInput],
+    subtasks: &[Subtask],
+    opts: &JudgeOptions,
+    done: Vec<Option<TestReport>>,
+    run_test: &mut dyn FnMut(usize) -> TestReport,
+) -> JudgeReport {
+    let mut reports = done;
+    reports.resize(tests.len(), None);
     let in_subtask: Vec<bool> = (0..tests.len())
         .map(|i| subtasks.iter().any(|s| s.tests.contains(&i)))
         .collect();
@@ -179,23 +208,24 @@ pub fn judge(
     }
     let mut failed_subtask = vec![false; subtasks.len()];
     for i in order {
-        if reports[i].is_some() || i >= tests.len() {
+        if i >= tests.len() {
             continue;
         }
         let owners: Vec<usize> = (0..subtasks.len())
             .filter(|s| subtasks[*s].tests.contains(&i))
             .collect();
-        // Skip only when every subtask that holds this test has already failed.
-        if !opts.all_tests && !owners.is_empty() && owners.iter().all(|s| failed_subtask[*s]) {
-            continue;
+        if reports[i].is_none() {
+            // Skip only when every subtask that holds this test has already failed.
+            if !opts.all_tests && !owners.is_empty() && owners.iter().all(|s| failed_subtask[*s]) {
+                continue;
+            }
+            reports[i] = Some(run_test(i));
         }
-        let report = judge_test(sandbox, program, &tests[i], opts);
-        if report.score <= 0.0 {
+        if reports[i].as_ref().is_some_and(|r| r.score <= 0.0) {
             for s in &owners {
                 failed_subtask[*s] = true;
             }
         }
-        reports[i] = Some(report);
     }
     let scores: Vec<Option<f64>> = reports
         .iter()

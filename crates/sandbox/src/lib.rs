@@ -7,20 +7,24 @@
 //! large native stack: see [`GUEST_THREAD_STACK`]) and store what it returns.
 
 mod checker;
+mod child;
 mod compile;
 mod engine;
 mod error;
 mod judge;
 mod normalise;
 mod run;
+mod supervised;
 mod toolchain;
 mod wasi;
 
 pub use checker::{CheckOutcome, check_builtin};
+pub use child::child_main;
 pub use compile::{CompileOutcome, Compiled, compile};
 pub use engine::{GUEST_THREAD_STACK, Mode, Program, Sandbox, SandboxConfig, on_guest_thread};
 pub use error::SandboxError;
-pub use judge::{JudgeOptions, JudgeReport, SubtaskReport, TestInput, TestReport, judge};
+pub use judge::{JudgeOptions, JudgeReport, SubtaskReport, TestInput, TestReport, judge, judge_by};
 pub use normalise::output_hash;
 pub use run::{RunOutcome, RunSpec, RunStatus};
+pub use supervised::Supervisor;
 pub use toolchain::Toolchain;

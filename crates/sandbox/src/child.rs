@@ -1,0 +1,192 @@
+//! The judging process of [`crate::Supervisor`]: a single guest thread that runs uninstrumented
+//! wasm (no epoch or fuel checks in the hot loops) and publishes, before each run, which test it
+//! is on and its own CPU clock, so that the supervisor can stop it at the time limit.
+//!
+//! Protocol. Requests on stdin: one JSON line ([`Request`]), then the blobs it announces, each as
+//! an 8-byte little-endian length and the bytes. Replies on stdout: JSON lines ([`Reply`]).
+//! Status file: 40 bytes, `[seq, test, phase, cpu_ns, seq]` as little-endian u64, rewritten in
+//! place (`phase` 0 idle, 1 candidate running, 2 checker running).
+
+use crate::SandboxError;
+use crate::engine::{Mode, Sandbox, SandboxConfig, on_guest_thread};
+use crate::judge::{JudgeOptions, JudgeReport, TestInput, TestReport, judge_by, judge_test_with};
+use cpu_time::ThreadTime;
+use serde::{Deserialize, Serialize};
+use sieve_domain::{Checker, Limits, Subtask};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::fs::FileExt;
+use std::path::Path;
+use std::sync::Arc;
+
+/// A judging request.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct Request {
+    /// Modules that follow as blobs (hex hashes), to be loaded before judging.
+    pub load: Vec<String>,
+    pub program: String,
+    pub checker_program: Option<String>,
+    pub checker: Checker,
+    pub limits: Limits,
+    pub all_tests: bool,
+    pub precision: u32,
+    pub subtasks: Vec<Subtask>,
+    /// Per test: name and whether an answer blob follows its input blob.
+    pub tests: Vec<(String, bool)>,
+    pub done: Vec<Option<TestReport>>,
+}
+
+/// What the judging process says.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) enum Reply {
+    Ready { tid: u32 },
+    Report { index: usize, report: TestReport },
+    Done { report: JudgeReport },
+    Failed { message: String },
+}
+
+pub(crate) const PHASE_IDLE: u64 = 0;
+pub(crate) const PHASE_RUN: u64 = 1;
+pub(crate) const PHASE_CHECK: u64 = 2;
+
+pub(crate) fn read_blob(r: &mut impl Read) -> std::io::Result<Vec<u8>> {
+    let mut len = [0u8; 8];
+    r.read_exact(&mut len)?;
+    let mut data = vec![0u8; u64::from_le_bytes(len) as usize];
+    r.read_exact(&mut data)?;
+    Ok(data)
+}
+
+pub(crate) fn write_blob(w: &mut impl Write, data: &[u8]) -> std::io::Result<()> {
+    w.write_all(&(data.len() as u64).to_le_bytes())?;
+    w.write_all(data)
+}
+
+fn reply(out: &mut impl Write, r: &Reply) -> std::io::Result<()> {
+    send(out, r)?;
+    out.flush()
+}
+
+/// Writes a reply without flushing: per-test reports are only needed at the end (or after a
+/// kill, when unflushed ones are simply judged again), so they go out in batches.
+fn send(out: &mut impl Write, r: &Reply) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, r)?;
+    out.write_all(b"\n")
+}
+
+/// The id of the calling thread, from `/proc/thread-self`.
+fn thread_id() -> u32 {
+    std::fs::read_link("/proc/thread-self")
+        .ok()
+        .and_then(|p| p.file_name()?.to_str()?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Serves judging requests on stdin until it closes. `status` is the file the supervisor reads.
+pub fn child_main(cache_dir: &Path, status: &Path) -> Result<(), SandboxError> {
+    let sandbox = Sandbox::new(SandboxConfig {
+        mode: Mode::Unmetered,
+        cache_dir: Some(cache_dir.to_path_buf()),
+        max_instances: 4,
+    })?;
+    let status = std::fs::OpenOptions::new()
+        .write(true)
+        .open(status)
+        .map_err(SandboxError::io("opening the status file"))?;
+    on_guest_thread(|| serve(&sandbox, &status)).map_err(SandboxError::io("judging process"))
+}
+
+fn serve(sandbox: &Sandbox, status: &std::fs::File) -> std::io::Result<()> {
+    let mut input = BufReader::new(std::io::stdin().lock());
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    reply(&mut out, &Reply::Ready { tid: thread_id() })?;
+    let mut seq = 0u64;
+    let mut publish = |test: usize, phase: u64| {
+        seq += 1;
+        let cpu = ThreadTime::now().as_duration().as_nanos() as u64;
+        let mut buf = [0u8; 40];
+        for (i, v) in [seq, test as u64, phase, cpu, seq].iter().enumerate() {
+            buf[i * 8..i * 8 + 8].copy_from_slice(&v.to_le_bytes());
+        }
+        let _ = status.write_all_at(&buf, 0);
+    };
+    let mut programs = std::collections::HashMap::new();
+    loop {
+        let mut line = String::new();
+        if input.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        publish(0, PHASE_IDLE);
+        let req: Request = serde_json::from_str(&line)?;
+        for hash in &req.load {
+            let wasm = read_blob(&mut input)?;
+            match sandbox.load(&wasm) {
+                Ok(p) => {
+                    programs.insert(hash.clone(), p);
+                }
+                Err(e) => reply(
+                    &mut out,
+                    &Reply::Failed {
+                        message: e.to_string(),
+                    },
+                )?,
+            }
+        }
+        let mut tests = Vec::with_capacity(req.tests.len());
+        for (name, has_answer) in &req.tests {
+            let input_blob: Arc<[u8]> = Arc::from(read_blob(&mut input)?);
+            let answer = if *has_answer {
+                Some(Arc::from(read_blob(&mut input)?))
+            } else {
+                None
+            };
+            tests.push(TestInput {
+                name: name.clone(),
+                input: input_blob,
+                answer,
+            });
+        }
+        let (Some(program), checker_program) = (
+            programs.get(&req.program).cloned(),
+            req.checker_program
+                .as_ref()
+                .and_then(|h| programs.get(h).cloned()),
+        ) else {
+            reply(
+                &mut out,
+                &Reply::Failed {
+                    message: "program not loaded".into(),
+                },
+            )?;
+            continue;
+        };
+        let opts = JudgeOptions {
+            limits: req.limits,
+            checker: req.checker,
+            custom_checker: checker_program,
+            all_tests: req.all_tests,
+            precision: req.precision,
+        };
+        let mut write_error = None;
+        let report = judge_by(&tests, &req.subtasks, &opts, req.done, &mut |i| {
+            publish(i, PHASE_RUN);
+            let report = judge_test_with(sandbox, &program, &tests[i], &opts, &mut || {
+                publish(i, PHASE_CHECK)
+            });
+            if let Err(e) = send(
+                &mut out,
+                &Reply::Report {
+                    index: i,
+                    report: report.clone(),
+                },
+            ) {
+                write_error = Some(e);
+            }
+            report
+        });
+        publish(0, PHASE_IDLE);
+        if let Some(e) = write_error {
+            return Err(e);
+        }
+        reply(&mut out, &Reply::Done { report })?;
+    }
+}

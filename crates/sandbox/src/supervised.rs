@@ -1,0 +1,279 @@
+//! Judging with the time limit enforced from outside: the guest runs uninstrumented in a
+//! single-threaded judging process ([`crate::child_main`]), and this supervisor reads that
+//! thread's CPU clock (`/proc/<pid>/task/<tid>/schedstat`) every millisecond; past the limit it
+//! kills the process, records TLE, and resumes the remaining tests in a fresh one. Epoch checks
+//! cost 15-90% on every loop (measured in `sieve bench sandbox`); this costs one status write
+//! per test.
+
+use crate::SandboxError;
+use crate::child::{PHASE_CHECK, PHASE_RUN, Reply, Request, write_blob};
+use crate::judge::{JudgeOptions, JudgeReport, TestInput, TestReport};
+use sieve_domain::{Subtask, Verdict};
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::os::unix::fs::FileExt;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::Duration;
+
+const POLL: Duration = Duration::from_millis(1);
+/// A checker's CPU budget (it is not the candidate's time).
+const CHECKER_NS: u64 = 10_000_000_000;
+
+struct Process {
+    child: Child,
+    input: BufWriter<ChildStdin>,
+    replies: Receiver<Reply>,
+    pid: u32,
+    tid: u32,
+    loaded: HashSet<String>,
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs judging processes and enforces their CPU time limits.
+pub struct Supervisor {
+    command: Box<dyn Fn(&std::path::Path) -> Command + Send>,
+    status: tempfile::NamedTempFile,
+    process: Option<Process>,
+}
+
+impl Supervisor {
+    /// `command(status_path)` must start a process that calls [`crate::child_main`] with that
+    /// status path (for `sieve`: `sieve sandbox-child --status PATH --cache-dir DIR`).
+    pub fn new(
+        command: impl Fn(&std::path::Path) -> Command + Send + 'static,
+    ) -> Result<Supervisor, SandboxError> {
+        let dir = if std::path::Path::new("/dev/shm").is_dir() {
+            "/dev/shm".into()
+        } else {
+            std::env::temp_dir()
+        };
+        let status = tempfile::Builder::new()
+            .prefix("sieve-status-")
+            .tempfile_in(dir)
+            .map_err(SandboxError::io("creating the status file"))?;
+        Ok(Supervisor {
+            command: Box::new(command),
+            status,
+            process: None,
+        })
+    }
+
+    fn process(&mut self) -> Result<&mut Process, SandboxError> {
+        if self.process.is_none() {
+            let _ = self.status.as_file().write_all_at(&[0u8; 40], 0);
+            let mut child = (self.command)(self.status.path())
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .spawn()
+                .map_err(SandboxError::io("starting a judging process"))?;
+            let stdout = child.stdout.take().expect("piped");
+            let input = BufWriter::new(child.stdin.take().expect("piped"));
+            let (tx, rx) = channel();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stdout).lines() {
+                    let Ok(line) = line else { break };
+                    let Ok(reply) = serde_json::from_str::<Reply>(&line) else {
+                        break;
+                    };
+                    if tx.send(reply).is_err() {
+                        break;
+                    }
+                }
+            });
+            let tid = match rx.recv_timeout(Duration::from_secs(30)) {
+                Ok(Reply::Ready { tid }) => tid,
+                other => {
+                    return Err(SandboxError::Engine(format!(
+                        "judging process did not start: {other:?}"
+                    )));
+                }
+            };
+            let pid = child.id();
+            self.process = Some(Process {
+                child,
+                input,
+                replies: rx,
+                pid,
+                tid,
+                loaded: HashSet::new(),
+            });
+        }
+        Ok(self.process.as_mut().expect("just set"))
+    }
+
+    /// `(test, phase, cpu_ns at the phase's start)` as last published by the judging process.
+    fn status(&self) -> Option<(usize, u64, u64)> {
+        let mut buf = [0u8; 40];
+        self.status.as_file().read_exact_at(&mut buf, 0).ok()?;
+        let v: Vec<u64> = buf
+            .chunks(8)
+            .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+            .collect();
+        (v[0] == v[4] && v[0] != 0).then_some((v[1] as usize, v[2], v[3]))
+    }
+
+    /// Judges `program` (wasm bytes) like [`crate::judge`], in a supervised judging process.
+    /// `checker` is the custom checker's module, when `opts.checker` needs one.
+    pub fn judge(
+        &mut self,
+        program: &[u8],
+        checker: Option<&[u8]>,
+        tests: &[TestInput],
+        subtasks: &[Subtask],
+        opts: &JudgeOptions,
+    ) -> Result<JudgeReport, SandboxError> {
+        let mut done: Vec<Option<TestReport>> = vec![None; tests.len()];
+        let hash = |b: &[u8]| blake3::hash(b).to_hex().to_string();
+        let (program_hash, checker_hash) = (hash(program), checker.map(hash));
+        for _attempt in 0..=tests.len() {
+            let process = self.process()?;
+            let mut blobs: Vec<&[u8]> = Vec::new();
+            let mut load = Vec::new();
+            for (h, b) in [
+                (Some(&program_hash), Some(program)),
+                (checker_hash.as_ref(), checker),
+            ] {
+                if let (Some(h), Some(b)) = (h, b)
+                    && !process.loaded.contains(h)
+                {
+                    load.push(h.clone());
+                    blobs.push(b);
+                }
+            }
+            let request = Request {
+                load: load.clone(),
+                program: program_hash.clone(),
+                checker_program: checker_hash.clone(),
+                checker: opts.checker.clone(),
+                limits: opts.limits,
+                all_tests: opts.all_tests,
+                precision: opts.precision,
+                subtasks: subtasks.to_vec(),
+                tests: tests
+                    .iter()
+                    .map(|t| (t.name.clone(), t.answer.is_some()))
+                    .collect(),
+                done: done.clone(),
+            };
+            let sent = (|| -> std::io::Result<()> {
+                serde_json::to_writer(&mut process.input, &request)?;
+                process.input.write_all(b"\n")?;
+                for b in &blobs {
+                    write_blob(&mut process.input, b)?;
+                }
+                for t in tests {
+                    write_blob(&mut process.input, &t.input)?;
+                    if let Some(a) = &t.answer {
+                        write_blob(&mut process.input, a)?;
+                    }
+                }
+                process.input.flush()
+            })();
+            if sent.is_err() {
+                self.process = None;
+                continue;
+            }
+            process.loaded.extend(load);
+            match self.watch(tests, opts, &mut done)? {
+                Some(report) => return Ok(report),
+                None => self.process = None, // killed or died: resume in a fresh process
+            }
+        }
+        Err(SandboxError::Engine(
+            "judging processes kept failing".into(),
+        ))
+    }
+
+    /// Collects replies until the report; `None` when the process was stopped or died.
+    fn watch(
+        &self,
+        tests: &[TestInput],
+        opts: &JudgeOptions,
+        done: &mut [Option<TestReport>],
+    ) -> Result<Option<JudgeReport>, SandboxError> {
+        let process = self.process.as_ref().expect("started");
+        let limit_ns = opts.limits.time_ms * 1_000_000;
+        loop {
+            match process.replies.recv_timeout(POLL) {
+                Ok(Reply::Report { index, report }) => done[index] = Some(report),
+                Ok(Reply::Done { report }) => return Ok(Some(report)),
+                Ok(Reply::Failed { message }) => return Err(SandboxError::InvalidModule(message)),
+                Ok(Reply::Ready { .. }) => {}
+                Err(RecvTimeoutError::Timeout) => {
+                    let Some((test, phase, start)) = self.status() else {
+                        continue;
+                    };
+                    if test >= tests.len()
+                        || done[test].is_some()
+                        || !(phase == PHASE_RUN || phase == PHASE_CHECK)
+                    {
+                        continue;
+                    }
+                    let used = cpu_ns(process.pid, process.tid).saturating_sub(start);
+                    let budget = if phase == PHASE_RUN {
+                        limit_ns
+                    } else {
+                        CHECKER_NS
+                    };
+                    if used > budget {
+                        let report = stopped(&tests[test].name, phase, used);
+                        // Reports already sent stay valid; the caller drops (kills) the process.
+                        while let Ok(Reply::Report { index, report }) = process.replies.try_recv() {
+                            done[index] = Some(report);
+                        }
+                        if done[test].is_none() {
+                            done[test] = Some(report);
+                        }
+                        return Ok(None);
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    if let Some((test, _, _)) = self.status()
+                        && test < tests.len()
+                        && done[test].is_none()
+                    {
+                        done[test] = Some(stopped(&tests[test].name, 0, 0));
+                    }
+                    return Ok(None);
+                }
+            }
+        }
+    }
+}
+
+/// The report of a test whose run was stopped from outside.
+fn stopped(name: &str, phase: u64, used_ns: u64) -> TestReport {
+    let (verdict, message) = match phase {
+        PHASE_RUN => (Verdict::TLE, String::new()),
+        PHASE_CHECK => (
+            Verdict::JudgeError,
+            "checker failed: time limit".to_string(),
+        ),
+        _ => (Verdict::JudgeError, "the judging process died".to_string()),
+    };
+    TestReport {
+        name: name.to_string(),
+        verdict,
+        score: 0.0,
+        time_us: used_ns / 1000,
+        fuel: 0,
+        peak_memory: 0,
+        output_hash: String::new(),
+        message,
+    }
+}
+
+/// CPU time of a thread in nanoseconds (first field of its schedstat).
+fn cpu_ns(pid: u32, tid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/schedstat"))
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
