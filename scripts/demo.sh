@@ -23,6 +23,19 @@ done
 url=$(grep -o "http://[^ ]*" "$log" | head -1)
 curl -fsS "${url}readyz" >/dev/null
 
+# Judge every bundled candidate of the examples against its problem.
+echo
+printf "%-10s %-48s %9s %9s\n" problem candidate expected sieve
+for problem in examples/*/; do
+  name=$(basename "$problem")
+  while IFS=$'\t' read -r file expected _; do
+    [ "$file" = file ] && continue
+    got=$("$sieve" judge --problem "$problem" --source "$problem/submissions/$file" 2>/dev/null \
+      | sed -n 's/^total \([0-9.]*\) .*/\1/p')
+    printf "%-10s %-48s %9s %9s\n" "$name" "$file" "$expected" "${got:-CE}"
+  done < "$problem/submissions/expected.tsv"
+done
+
 echo
 echo "sieve is up at ${url} (health: ${url}healthz; log: $log)"
 if [ "${1:-}" = "--exit" ]; then exit 0; fi

@@ -4,7 +4,7 @@
 # Uses sudo only when not root; installs nothing that is already there.
 set -euo pipefail
 
-packages=(clang lld wasi-libc libc++-dev-wasm32 libc++abi-14-dev-wasm32 libclang-rt-dev-wasm32 g++ util-linux curl)
+packages=(clang lld llvm-14 wasi-libc libc++-dev-wasm32 libc++abi-14-dev-wasm32 libclang-rt-dev-wasm32 g++ util-linux curl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -166,7 +166,7 @@ pub fn run(args: JudgeArgs) -> anyhow::Result<()> {
         precision: 2,
     };
     let tests = test_inputs(&package);
-    let info = json!({"status": "ok", "warnings": c.warnings, "message": c.message, "compile_ms": c.compile_ms});
+    let info = json!({"status": "ok", "warnings": c.warnings, "message": c.message, "compile_ms": c.compile_ms, "fidelity": c.fidelity});
     let result = if mode == Mode::Timed && !args.in_process {
         let mut supervisor = supervisor(&args.cache_dir)?;
         supervisor.judge(
@@ -229,6 +229,9 @@ fn print(
     }
     for w in &package.warnings {
         eprintln!("warning: {w}");
+    }
+    for w in compile["fidelity"].as_array().into_iter().flatten() {
+        eprintln!("fidelity: {}", w.as_str().unwrap_or(""));
     }
     let Some(report) = report else {
         println!(

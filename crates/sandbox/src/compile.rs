@@ -32,6 +32,9 @@ pub struct Compiled {
     pub message: String,
     /// Wall time of the compile in milliseconds (0 for a cache hit).
     pub compile_ms: u64,
+    /// Where this program may behave differently on wasm32 than on the x86-64 judges it targets.
+    #[serde(default)]
+    pub fidelity: Vec<String>,
 }
 
 /// The result of compiling a candidate.
@@ -65,6 +68,7 @@ pub fn compile(
             warnings: 0,
             message: String::new(),
             compile_ms: 0,
+            fidelity: vec![],
         }));
     }
     let mut key = blake3::Hasher::new();
@@ -216,7 +220,29 @@ fn run_clang(
         warnings: message.matches("warning:").count() as u32,
         message,
         compile_ms,
+        fidelity: fidelity_warnings(&String::from_utf8_lossy(source)),
     }))
+}
+
+/// Constructs whose meaning differs between wasm32 and x86-64 Linux, found in the source.
+pub fn fidelity_warnings(source: &str) -> Vec<String> {
+    let code = strip_comments(source);
+    let words: Vec<&str> = code
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out = Vec::new();
+    let plain_long = words.iter().enumerate().any(|(i, w)| {
+        *w == "long"
+            && words
+                .get(i + 1)
+                .is_none_or(|n| *n != "long" && *n != "double")
+            && (i == 0 || words[i - 1] != "long")
+    });
+    if plain_long {
+        out.push("uses `long`, which is 32-bit on wasm32 (64-bit on x86-64 Linux judges)".into());
+    }
+    out
 }
 
 /// Replaces the scratch directory's path in diagnostics with nothing, so messages are stable.
@@ -359,7 +385,15 @@ fn strip_comments(src: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::check_includes;
+    use super::{check_includes, fidelity_warnings};
+
+    #[test]
+    fn flags_32_bit_long_but_not_long_long() {
+        assert!(fidelity_warnings("long long a; long double b; unsigned long long c;").is_empty());
+        assert_eq!(fidelity_warnings("long a = 3000000000;").len(), 1);
+        assert_eq!(fidelity_warnings("unsigned long x;").len(), 1);
+        assert!(fidelity_warnings("// long comment\nint x;").is_empty());
+    }
 
     #[test]
     fn refuses_includes_outside_the_toolchain() {

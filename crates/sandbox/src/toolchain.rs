@@ -9,6 +9,9 @@ use std::process::Command;
 
 const SHIM_HEADER: &str = include_str!("../../../sandbox/include/bits/stdc++.h");
 const EXCEPTIONS_CPP: &str = include_str!("../../../sandbox/runtime/exceptions.cpp");
+const FASTIO_CPP: &str = include_str!("../../../sandbox/runtime/fastio.cpp");
+/// libc++'s `std::ios_base::sync_with_stdio(bool)`, wrapped by `runtime/fastio.cpp`.
+const SYNC_WITH_STDIO: &str = "_ZNSt3__28ios_base15sync_with_stdioEb";
 const WASI_INCLUDE: &str = "/usr/include/wasm32-wasi";
 const WASI_LIB: &str = "/usr/lib/wasm32-wasi";
 
@@ -31,7 +34,7 @@ impl Toolchain {
         let missing = |what: &str| {
             SandboxError::Toolchain(format!(
                 "{what} not found: install Debian's clang lld wasi-libc libc++-dev-wasm32 \
-                 libc++abi-14-dev-wasm32 libclang-rt-dev-wasm32 (scripts/setup.sh does)"
+                 libc++abi-14-dev-wasm32 libclang-rt-dev-wasm32 llvm-14 (scripts/setup.sh does)"
             ))
         };
         let clang = std::env::var_os("SIEVE_CLANG")
@@ -57,6 +60,8 @@ impl Toolchain {
             version.as_bytes(),
             SHIM_HEADER.as_bytes(),
             EXCEPTIONS_CPP.as_bytes(),
+            FASTIO_CPP.as_bytes(),
+            SYNC_WITH_STDIO.as_bytes(),
         ] {
             h.update(part);
             h.update(&[0]);
@@ -139,6 +144,15 @@ impl Toolchain {
         let mut args = vec!["-x".to_string(), "none".to_string()];
         if matches!(language, Language::Cpp17 | Language::Cpp20) {
             args.push(self.root.join("runtime/exceptions.o").display().to_string());
+            // An archive: its fast streams are linked only into programs that call
+            // sync_with_stdio(false), so other programs keep libc++'s streams and startup cost.
+            args.push(format!("-Wl,--wrap={SYNC_WITH_STDIO}"));
+            args.push(
+                self.root
+                    .join("runtime/libsieve_rt.a")
+                    .display()
+                    .to_string(),
+            );
             args.push("-lc++".into());
             args.push("-lc++abi".into());
         }
@@ -147,7 +161,7 @@ impl Toolchain {
     }
 
     fn prepare(&self) -> Result<(), SandboxError> {
-        if self.root.join("runtime/exceptions.o").exists() {
+        if self.root.join("runtime/libsieve_rt.a").exists() {
             return Ok(());
         }
         let staging = self
@@ -163,23 +177,40 @@ impl Toolchain {
         std::os::unix::fs::symlink(WASI_LIB, staging.join("sysroot/lib/wasm32-wasi"))
             .map_err(io("sysroot lib link"))?;
         std::fs::write(staging.join("include/bits/stdc++.h"), SHIM_HEADER).map_err(io("shim"))?;
-        let src = staging.join("runtime/exceptions.cpp");
-        std::fs::write(&src, EXCEPTIONS_CPP).map_err(io("exceptions.cpp"))?;
         let staged = Toolchain {
             root: staging.clone(),
             ..self.clone()
         };
-        let out = staged
-            .command(Language::Cpp17)
-            .arg("-c")
-            .arg(&src)
-            .arg("-o")
-            .arg(staging.join("runtime/exceptions.o"))
+        for (name, text) in [("exceptions", EXCEPTIONS_CPP), ("fastio", FASTIO_CPP)] {
+            let src = staging.join(format!("runtime/{name}.cpp"));
+            std::fs::write(&src, text).map_err(io(name))?;
+            let out = staged
+                .command(Language::Cpp17)
+                .arg("-c")
+                .arg(&src)
+                .arg("-o")
+                .arg(staging.join(format!("runtime/{name}.o")))
+                .output()
+                .map_err(io("compiling the runtime"))?;
+            if !out.status.success() {
+                return Err(SandboxError::Toolchain(format!(
+                    "compiling runtime/{name}.cpp failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                )));
+            }
+        }
+        let ar = self.llvm_ar().ok_or_else(|| {
+            SandboxError::Toolchain("llvm-ar not found: install Debian's llvm-14".into())
+        })?;
+        let out = Command::new(ar)
+            .arg("rcs")
+            .arg(staging.join("runtime/libsieve_rt.a"))
+            .arg(staging.join("runtime/fastio.o"))
             .output()
-            .map_err(io("compiling the exception runtime"))?;
+            .map_err(io("llvm-ar"))?;
         if !out.status.success() {
             return Err(SandboxError::Toolchain(format!(
-                "compiling the exception runtime failed: {}",
+                "llvm-ar failed: {}",
                 String::from_utf8_lossy(&out.stderr)
             )));
         }
@@ -187,7 +218,7 @@ impl Toolchain {
         if std::fs::rename(&staging, &self.root).is_err() {
             let _ = std::fs::remove_dir_all(&staging);
         }
-        if self.root.join("runtime/exceptions.o").exists() {
+        if self.root.join("runtime/libsieve_rt.a").exists() {
             Ok(())
         } else {
             Err(SandboxError::Toolchain(format!(
@@ -195,6 +226,19 @@ impl Toolchain {
                 self.root.display()
             )))
         }
+    }
+}
+
+impl Toolchain {
+    /// llvm-ar from clang's own LLVM, else from PATH.
+    fn llvm_ar(&self) -> Option<PathBuf> {
+        let beside = std::fs::canonicalize(&self.clang)
+            .ok()
+            .and_then(|c| Some(c.parent()?.join("llvm-ar")))
+            .filter(|p| p.is_file());
+        beside
+            .or_else(|| find_on_path("llvm-ar"))
+            .or_else(|| find_on_path("llvm-ar-14"))
     }
 }
 

@@ -205,3 +205,44 @@ fn deterministic_mode_turns_loops_into_tle() {
         "the whole budget was spent"
     );
 }
+
+#[test]
+fn fast_streams_match_gplusplus_byte_for_byte() {
+    // sync_with_stdio(false) installs sieve's buffered streams and integer facets; every
+    // extraction and insertion must still behave as libstdc++'s do.
+    let src = fixture("verdicts/iostream_semantics.cpp");
+    let input = std::fs::read(fixture("verdicts/iostream_semantics.in")).expect("input");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let native = dir.path().join("native");
+    let status = std::process::Command::new("g++")
+        .args(["-O2", "-std=gnu++17", "-o"])
+        .arg(&native)
+        .arg(&src)
+        .status()
+        .expect("g++ runs");
+    assert!(status.success());
+    let mut child = std::process::Command::new(&native)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("native runs");
+    std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), &input).expect("write");
+    let expected = child.wait_with_output().expect("native output").stdout;
+    let program = program(&TIMED, "verdicts/iostream_semantics.cpp");
+    let out = sieve_sandbox::on_guest_thread(|| {
+        TIMED.run(
+            &program,
+            sieve_sandbox::RunSpec {
+                stdin: std::sync::Arc::from(input.as_slice()),
+                args: vec!["main".into()],
+                files: vec![],
+                limits: limits(),
+            },
+        )
+    });
+    assert_eq!(out.status, sieve_sandbox::RunStatus::Exited(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&expected)
+    );
+}
