@@ -136,7 +136,12 @@ fn run_clang(
     }
     let out = scratch.path().join("main.wasm");
     let deps = scratch.path().join("main.d");
-    let clang = toolchain.command(language);
+    let mut clang = toolchain.command(language);
+    // The precompiled shim saves most of a compile; it is used only when the shim is the
+    // source's first directive, so that nothing the source defines could change its meaning.
+    if let Some(pch) = toolchain.pch(language).filter(|_| starts_with_shim(source)) {
+        clang.arg("-include-pch").arg(pch);
+    }
     let mut cmd = Command::new("prlimit");
     cmd.arg(format!("--as={ADDRESS_SPACE}"))
         .arg(format!("--cpu={CPU_SECONDS}"))
@@ -243,6 +248,18 @@ pub fn fidelity_warnings(source: &str) -> Vec<String> {
         out.push("uses `long`, which is 32-bit on wasm32 (64-bit on x86-64 Linux judges)".into());
     }
     out
+}
+
+/// True when the first line of code (after comments and blank lines) includes bits/stdc++.h.
+fn starts_with_shim(source: &[u8]) -> bool {
+    let text = strip_comments(&String::from_utf8_lossy(source));
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .is_some_and(|l| {
+            let compact: String = l.chars().filter(|c| !c.is_whitespace()).collect();
+            compact == "#include<bits/stdc++.h>"
+        })
 }
 
 /// Replaces the scratch directory's path in diagnostics with nothing, so messages are stable.

@@ -139,6 +139,46 @@ impl Toolchain {
         cmd
     }
 
+    /// Precompiles the shim, one PCH per C++ standard, with the very flags of a compile. In the
+    /// final directory, since a PCH records its header's absolute path.
+    fn precompile_shim(&self) -> Result<(), SandboxError> {
+        for lang in [Language::Cpp17, Language::Cpp20] {
+            let pch = self
+                .root
+                .join(format!("runtime/stdc++-{}.pch", lang.name()));
+            if pch.exists() {
+                continue;
+            }
+            let tmp = pch.with_extension(format!("tmp{}", std::process::id()));
+            let out = self
+                .command(lang)
+                .args(["-x", "c++-header"])
+                .arg(self.include_dir().join("bits/stdc++.h"))
+                .arg("-o")
+                .arg(&tmp)
+                .output()
+                .map_err(SandboxError::io("precompiling bits/stdc++.h"))?;
+            if !out.status.success() {
+                return Err(SandboxError::Toolchain(format!(
+                    "precompiling bits/stdc++.h failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                )));
+            }
+            std::fs::rename(&tmp, &pch).map_err(SandboxError::io("installing the PCH"))?;
+        }
+        Ok(())
+    }
+
+    /// The precompiled `bits/stdc++.h` for `language`, when there is one.
+    pub(crate) fn pch(&self, language: Language) -> Option<PathBuf> {
+        matches!(language, Language::Cpp17 | Language::Cpp20)
+            .then(|| {
+                self.root
+                    .join(format!("runtime/stdc++-{}.pch", language.name()))
+            })
+            .filter(|p| p.is_file())
+    }
+
     /// Arguments that come after the source file: the runtime object (C++) and the libraries.
     pub(crate) fn link_args(&self, language: Language) -> Vec<String> {
         let mut args = vec!["-x".to_string(), "none".to_string()];
@@ -162,7 +202,7 @@ impl Toolchain {
 
     fn prepare(&self) -> Result<(), SandboxError> {
         if self.root.join("runtime/libsieve_rt.a").exists() {
-            return Ok(());
+            return self.precompile_shim();
         }
         let staging = self
             .root
@@ -219,7 +259,7 @@ impl Toolchain {
             let _ = std::fs::remove_dir_all(&staging);
         }
         if self.root.join("runtime/libsieve_rt.a").exists() {
-            Ok(())
+            self.precompile_shim()
         } else {
             Err(SandboxError::Toolchain(format!(
                 "could not prepare {}",
