@@ -19,10 +19,10 @@ use std::time::{Duration, Instant};
 pub struct SandboxBenchArgs {
     /// Where the benchmark programs are.
     #[arg(long, default_value = "sandbox/bench")]
-    programs: PathBuf,
+    pub programs: PathBuf,
     /// Runs of the trivial program for the per-test overhead.
     #[arg(long, default_value_t = 10_000)]
-    tests: usize,
+    pub tests: usize,
     /// Repetitions of each compute program (the median is reported).
     #[arg(long, default_value_t = 3)]
     reps: usize,
@@ -107,7 +107,7 @@ fn children_cpu() -> Duration {
 }
 
 /// Runs a native binary on `input`; returns (CPU seconds, stdout).
-fn run_native(bin: &Path, input: &[u8]) -> anyhow::Result<(f64, Vec<u8>)> {
+pub fn run_native(bin: &Path, input: &[u8]) -> anyhow::Result<(f64, Vec<u8>)> {
     let before = children_cpu();
     let mut child = Command::new(bin)
         .stdin(Stdio::piped())
@@ -163,7 +163,7 @@ pub fn run(args: SandboxBenchArgs) -> anyhow::Result<()> {
     )?;
     let bare = sandbox(Mode::Unmetered, &cache)?;
     if args.overhead_only {
-        return overhead(&args, &toolchain, &timed, &cache, work.path());
+        return crate::bench_overhead::overhead(&args, &toolchain, &timed, &cache, work.path());
     }
 
     println!(
@@ -287,115 +287,6 @@ pub fn run(args: SandboxBenchArgs) -> anyhow::Result<()> {
         );
     }
 
-    overhead(&args, &toolchain, &timed, &cache, work.path())?;
-    Ok(())
-}
-
-fn overhead(
-    args: &SandboxBenchArgs,
-    toolchain: &Toolchain,
-    timed: &Sandbox,
-    cache: &Path,
-    work: &Path,
-) -> anyhow::Result<()> {
-    let src_path = args.programs.join("aplusb.c");
-    let source = std::fs::read(&src_path)?;
-    let CompileOutcome::Ok(c) = compile(toolchain, &source, Language::C17, &[], cache)? else {
-        bail!("aplusb.c does not compile");
-    };
-    let program = timed.load(&c.wasm)?;
-    let input: Arc<[u8]> = Arc::from(&b"40 2\n"[..]);
-    let limits = Limits {
-        time_ms: 1000,
-        memory_bytes: 256 << 20,
-        output_bytes: 1 << 20,
-    };
-    let run_many = |n: usize| {
-        for _ in 0..n {
-            let out = timed.run(
-                &program,
-                RunSpec {
-                    stdin: input.clone(),
-                    args: vec!["main".into()],
-                    files: vec![],
-                    limits,
-                },
-            );
-            assert_eq!(out.stdout, b"42\n");
-        }
-    };
-    on_guest_thread(|| run_many(100)); // warm the pool
-    let started = Instant::now();
-    on_guest_thread(|| run_many(args.tests));
-    let one_thread = started.elapsed();
-    let per_test_us = one_thread.as_secs_f64() * 1e6 / args.tests as f64;
-
-    let mut supervisor = crate::judge::supervisor(cache)?;
-    let tests: Vec<TestInput> = (0..args.tests)
-        .map(|i| TestInput {
-            name: i.to_string(),
-            input: input.clone(),
-            answer: Some(Arc::from(&b"42\n"[..])),
-        })
-        .collect();
-    let opts = JudgeOptions {
-        limits,
-        checker: Checker::Tokens,
-        custom_checker: None,
-        all_tests: true,
-        precision: 2,
-    };
-    supervisor.judge(&c.wasm, None, &tests[..10], &[], &opts)?; // start the process, load the module
-    let started = Instant::now();
-    let report = supervisor.judge(&c.wasm, None, &tests, &[], &opts)?;
-    let supervised_us = started.elapsed().as_secs_f64() * 1e6 / args.tests as f64;
-    if report.tests.iter().any(|t| t.verdict != Verdict::AC) {
-        bail!("supervised a+b runs were not all accepted");
-    }
-    let bin = work.join("aplusb");
-    Command::new("gcc")
-        .args(["-O2", "-o"])
-        .arg(&bin)
-        .arg(&src_path)
-        .status()?;
-    let spawns = (args.tests / 5).max(100);
-    let started = Instant::now();
-    for _ in 0..spawns {
-        let (_, out) = run_native(&bin, b"40 2\n")?;
-        assert_eq!(out, b"42\n");
-    }
-    let spawn_us = started.elapsed().as_secs_f64() * 1e6 / spawns as f64;
-    println!(
-        "\n## Per-test overhead (trivial a+b program, {} tests)\n",
-        args.tests
-    );
-    println!("| | per test |\n|---|---|");
-    println!("| sieve: instantiate + run + tear down (pooled, in-process) | {per_test_us:.1} us |");
-    println!(
-        "| sieve: the same, judged and checked in the supervised judging process | {supervised_us:.1} us |"
-    );
-    println!("| native: spawn the g++ binary per test ({spawns} spawns) | {spawn_us:.1} us |");
-    println!(
-        "\nsieve is {:.1}x (in-process) and {:.1}x (supervised) cheaper than a spawn (goal: <= 15 us per test, >= 35x)",
-        spawn_us / per_test_us,
-        spawn_us / supervised_us
-    );
-
-    let started = Instant::now();
-    std::thread::scope(|s| {
-        for _ in 0..2 {
-            s.spawn(|| on_guest_thread(|| run_many(args.tests / 2)));
-        }
-    });
-    let two_threads = started.elapsed();
-    println!("\n## Two cores\n\n| judging threads in one process | tests per second |\n|---|---|");
-    println!(
-        "| 1 | {:.0} |",
-        args.tests as f64 / one_thread.as_secs_f64()
-    );
-    println!(
-        "| 2 | {:.0} |",
-        args.tests as f64 / two_threads.as_secs_f64()
-    );
+    crate::bench_overhead::overhead(&args, &toolchain, &timed, &cache, work.path())?;
     Ok(())
 }

@@ -38,6 +38,13 @@ pub struct JudgeArgs {
     /// Deterministic mode: fuel is the budget, at this many units per millisecond.
     #[arg(long)]
     fuel_per_ms: Option<u64>,
+    /// Deterministic mode with the fuel per millisecond calibrated on this machine from a
+    /// reference solution (--reference, else the package's first submissions/accepted/ file).
+    #[arg(long)]
+    deterministic: bool,
+    /// The reference solution for --deterministic.
+    #[arg(long)]
+    reference: Option<PathBuf>,
     /// Run guests in this process with epoch checks instead of a supervised judging process
     /// (slower code, no child process).
     #[arg(long)]
@@ -141,7 +148,25 @@ pub fn run(args: JudgeArgs) -> anyhow::Result<()> {
     let source = std::fs::read(&args.source)
         .with_context(|| format!("reading {}", args.source.display()))?;
     let toolchain = Toolchain::discover(&args.cache_dir)?;
-    let mode = match args.fuel_per_ms {
+    let fuel_per_ms = match (args.fuel_per_ms, args.deterministic) {
+        (Some(f), _) => Some(f),
+        (None, true) => {
+            let reference = match &args.reference {
+                Some(r) => r.clone(),
+                None => crate::calibrate::first_accepted(&args.problem).context(
+                    "--deterministic needs --reference (the package has no submissions/accepted/)",
+                )?,
+            };
+            Some(crate::calibrate::calibrate(
+                &toolchain,
+                &package,
+                &reference,
+                &args.cache_dir,
+            )?)
+        }
+        (None, false) => None,
+    };
+    let mode = match fuel_per_ms {
         Some(fuel_per_ms) => Mode::Deterministic { fuel_per_ms },
         None => Mode::Timed,
     };
@@ -166,7 +191,7 @@ pub fn run(args: JudgeArgs) -> anyhow::Result<()> {
         precision: 2,
     };
     let tests = test_inputs(&package);
-    let info = json!({"status": "ok", "warnings": c.warnings, "message": c.message, "compile_ms": c.compile_ms, "fidelity": c.fidelity});
+    let info = json!({"status": "ok", "warnings": c.warnings, "message": c.message, "compile_ms": c.compile_ms, "fidelity": c.fidelity, "fuel_per_ms": fuel_per_ms});
     let result = if mode == Mode::Timed && !args.in_process {
         let mut supervisor = supervisor(&args.cache_dir)?;
         supervisor.judge(

@@ -3,7 +3,9 @@
 //! This crate only parses arguments, sets up telemetry and the database, and calls the library
 //! crates; nothing depends on it.
 
+mod bench_overhead;
 mod bench_sandbox;
+mod calibrate;
 mod database;
 mod judge;
 mod serve;

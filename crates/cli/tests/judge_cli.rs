@@ -132,3 +132,40 @@ fn supervisor_stops_an_endless_loop_at_the_limit() {
         assert!((300_000..600_000).contains(&us), "stopped at {us} us");
     }
 }
+
+#[test]
+fn deterministic_mode_calibrates_then_repeats_exactly() {
+    let problem = "examples/divsum";
+    let src = "examples/divsum/submissions/time_limit_exceeded/linear.cpp";
+    let first = judge(problem, src, &["--deterministic", "--all-tests"]);
+    let fuel_per_ms = first["compile"]["fuel_per_ms"]
+        .as_u64()
+        .expect("calibrated");
+    assert!(
+        fuel_per_ms > 10_000,
+        "implausible calibration {fuel_per_ms}"
+    );
+    // With the calibration fixed, verdicts and fuel repeat exactly.
+    let f = fuel_per_ms.to_string();
+    let a = judge(problem, src, &["--fuel-per-ms", &f, "--all-tests"]);
+    let b = judge(problem, src, &["--fuel-per-ms", &f, "--all-tests"]);
+    let key = |v: &serde_json::Value| -> Vec<(String, u64)> {
+        v["report"]["tests"]
+            .as_array()
+            .expect("tests")
+            .iter()
+            .map(|t| {
+                (
+                    t["verdict"].as_str().unwrap_or("").to_string(),
+                    t["fuel"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(key(&a), key(&b));
+    assert!(
+        key(&a).iter().any(|(v, _)| v == "TLE"),
+        "the linear solution exceeds the budget on group 3"
+    );
+    assert_eq!(a["report"]["total"], 50.0);
+}

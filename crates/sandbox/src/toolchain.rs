@@ -30,7 +30,10 @@ impl Toolchain {
     /// Finds clang and the wasm32 libraries and prepares the sysroot and runtime under
     /// `cache_dir/toolchain`.
     pub fn discover(cache_dir: &Path) -> Result<Toolchain, SandboxError> {
-        let cache_dir = &std::path::absolute(cache_dir).map_err(SandboxError::io("cache dir"))?;
+        // Canonical, so that every process spells the toolchain's paths (recorded in the PCH and
+        // checked against clang's dependency list) the same way.
+        std::fs::create_dir_all(cache_dir).map_err(SandboxError::io("cache dir"))?;
+        let cache_dir = &std::fs::canonicalize(cache_dir).map_err(SandboxError::io("cache dir"))?;
         let missing = |what: &str| {
             SandboxError::Toolchain(format!(
                 "{what} not found: install Debian's clang lld wasi-libc libc++-dev-wasm32 \

@@ -1,0 +1,135 @@
+//! The programs a package ships: its output validator (or the default validator's flags), and
+//! the grader sources compiled with every candidate.
+
+use crate::{FormatError, PackageChecker, SourceFile, read};
+use serde_yaml_ng::Value;
+use sieve_domain::{Checker, Language};
+use std::path::Path;
+
+pub(super) fn checker_from(
+    dir: &Path,
+    meta: &Value,
+    warnings: &mut Vec<String>,
+) -> Result<PackageChecker, FormatError> {
+    let validation = meta
+        .get("validation")
+        .and_then(Value::as_str)
+        .unwrap_or("default");
+    let vdir = ["output_validators", "output_validator"]
+        .iter()
+        .map(|d| dir.join(d))
+        .find(|d| d.is_dir());
+    if validation.split_whitespace().next() == Some("custom") {
+        if validation.contains("interactive") {
+            warnings.push("interactive problems are not supported yet: judged as batch".into());
+        }
+        let Some(vdir) = vdir else {
+            return Err(FormatError::Invalid {
+                path: dir.join("problem.yaml"),
+                message: "validation: custom, but there is no output_validators/ directory".into(),
+            });
+        };
+        let (language, files) = sources_under(&vdir)?;
+        if files.is_empty() {
+            return Err(FormatError::Invalid {
+                path: vdir,
+                message: "no C or C++ validator source".into(),
+            });
+        }
+        return Ok(PackageChecker::Custom {
+            kattis: true,
+            language,
+            files,
+        });
+    }
+    if vdir.is_some() {
+        warnings.push(
+            "output_validators/ present but validation is default: the default validator is used"
+                .into(),
+        );
+    }
+    let flags = meta
+        .get("validator_flags")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let words: Vec<&str> = flags.split_whitespace().collect();
+    let value = |name: &str| {
+        words
+            .iter()
+            .position(|w| *w == name)
+            .and_then(|i| words.get(i + 1)?.parse::<f64>().ok())
+    };
+    let (abs, rel) = match value("float_tolerance") {
+        Some(t) => (Some(t), Some(t)),
+        None => (
+            value("float_absolute_tolerance"),
+            value("float_relative_tolerance"),
+        ),
+    };
+    Ok(if abs.is_some() || rel.is_some() {
+        PackageChecker::Builtin(Checker::Float {
+            abs: abs.unwrap_or(0.0),
+            rel: rel.unwrap_or(0.0),
+        })
+    } else if words.contains(&"space_change_sensitive") {
+        PackageChecker::Builtin(Checker::Exact)
+    } else if words.contains(&"case_sensitive") {
+        PackageChecker::Builtin(Checker::Tokens)
+    } else {
+        // Kattis's default output validator ignores case unless told otherwise.
+        PackageChecker::Builtin(Checker::CaseInsensitive)
+    })
+}
+
+/// C/C++ sources under `dir` (recursively), the language of the first `.cpp`/`.c`.
+fn sources_under(dir: &Path) -> Result<(Language, Vec<SourceFile>), FormatError> {
+    let mut paths = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d)
+            .map_err(|source| FormatError::Io {
+                path: d.clone(),
+                source,
+            })?
+            .flatten()
+        {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                paths.push(p);
+            }
+        }
+    }
+    paths.sort();
+    let mut language = None;
+    let mut files = Vec::new();
+    for p in paths {
+        let name = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
+        let lang = Language::from_extension(&name);
+        if lang.is_some() || name.ends_with(".h") || name.ends_with(".hpp") {
+            language = language.or(lang);
+            files.push(SourceFile {
+                source: read(&p)?,
+                name,
+            });
+        }
+    }
+    let language = language.unwrap_or(Language::Cpp17);
+    Ok((language, files))
+}
+
+pub(super) fn grader_files(dir: &Path) -> Result<Vec<SourceFile>, FormatError> {
+    let mut files = Vec::new();
+    for sub in ["include/default", "include/cpp", "include/c++", "include/c"] {
+        let d = dir.join(sub);
+        if d.is_dir() {
+            files.extend(sources_under(&d)?.1);
+        }
+    }
+    Ok(files)
+}

@@ -1,0 +1,99 @@
+//! Opening and inspecting files by path under the root preopen (in memory only).
+
+use super::fd::filestat;
+use super::{Fd, Host, R, code, errno, memory, put, slice};
+use wasmtime::Caller;
+
+/// A path under the root preopen, without leading `/` or `./`; `..` is refused.
+fn clean_path(raw: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(raw).ok()?;
+    let parts: Vec<&str> = text
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    if parts.contains(&"..") {
+        return None;
+    }
+    Some(parts.join("/"))
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn path_open(
+    mut caller: Caller<'_, Host>,
+    dirfd: i32,
+    _dirflags: i32,
+    path: i32,
+    path_len: i32,
+    oflags: i32,
+    _rights: i64,
+    _inheriting: i64,
+    _fdflags: i32,
+    out: i32,
+) -> R<i32> {
+    let Some((mem, io)) = memory(&mut caller) else {
+        return Ok(errno::FAULT);
+    };
+    if !matches!(io.fds.get(dirfd as usize), Some(Some(Fd::Root))) {
+        return Ok(errno::BADF);
+    }
+    let Some(name) = slice(mem, path as u32, path_len as u32).and_then(clean_path) else {
+        return Ok(errno::NOENT);
+    };
+    let (create, directory, truncate) = (oflags & 1 != 0, oflags & 2 != 0, oflags & 8 != 0);
+    let fd = if let Some(i) = io.files.iter().position(|(n, _)| *n == name) {
+        if directory {
+            return Ok(errno::NOTDIR);
+        }
+        Fd::Read(i, 0)
+    } else if let Some(i) = io.written.iter().position(|(n, _)| *n == name) {
+        if truncate {
+            io.written[i].1.clear();
+        }
+        Fd::Write(i)
+    } else if create && !directory && !name.is_empty() {
+        io.written.push((name, Vec::new()));
+        Fd::Write(io.written.len() - 1)
+    } else {
+        return Ok(errno::NOENT);
+    };
+    let number = match io.fds.iter().position(Option::is_none) {
+        Some(free) => {
+            io.fds[free] = Some(fd);
+            free
+        }
+        None => {
+            io.fds.push(Some(fd));
+            io.fds.len() - 1
+        }
+    };
+    Ok(code(put(mem, out as u32, &(number as u32).to_le_bytes())))
+}
+
+pub(super) fn path_filestat_get(
+    mut caller: Caller<'_, Host>,
+    dirfd: i32,
+    _flags: i32,
+    path: i32,
+    path_len: i32,
+    out: i32,
+) -> R<i32> {
+    let Some((mem, io)) = memory(&mut caller) else {
+        return Ok(errno::FAULT);
+    };
+    if !matches!(io.fds.get(dirfd as usize), Some(Some(Fd::Root))) {
+        return Ok(errno::BADF);
+    }
+    let Some(name) = slice(mem, path as u32, path_len as u32).and_then(clean_path) else {
+        return Ok(errno::NOENT);
+    };
+    let stat = if let Some((_, data)) = io.files.iter().find(|(n, _)| *n == name) {
+        filestat(4, data.len() as u64)
+    } else if let Some((_, data)) = io.written.iter().find(|(n, _)| *n == name) {
+        filestat(4, data.len() as u64)
+    } else if name.is_empty() {
+        filestat(3, 0)
+    } else {
+        return Ok(errno::NOENT);
+    };
+    Ok(code(put(mem, out as u32, &stat)))
+}
