@@ -14,6 +14,7 @@
 // Floating-point values and any non-default formatting go to libc++'s own facets.
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ios>
 #include <iostream>
@@ -112,31 +113,29 @@ In parse(In in, In end, std::ios_base& io, std::ios_base::iostate& err, T& v, bo
 }
 
 class FastGet : public std::num_get<char> {
+    // Only decimal takes the fast path; other bases and auto-detection (basefield 0) go to libc++.
+    template <class T>
+    iter_type fast(iter_type in, iter_type end, std::ios_base& io, std::ios_base::iostate& err, T& v) const {
+        auto base = io.flags() & std::ios_base::basefield;
+        if (base != std::ios_base::dec) return std::num_get<char>::do_get(in, end, io, err, v);
+        return parse(in, end, io, err, v, std::numeric_limits<T>::is_signed);
+    }
+
 protected:
-    iter_type do_get(iter_type in, iter_type end, std::ios_base& io, std::ios_base::iostate& err, long& v) const override {
-        if ((io.flags() & std::ios_base::basefield) != std::ios_base::dec && (io.flags() & std::ios_base::basefield) != 0)
-            return std::num_get<char>::do_get(in, end, io, err, v);
-        return parse(in, end, io, err, v, true);
+    iter_type do_get(iter_type i, iter_type e, std::ios_base& io, std::ios_base::iostate& err, long& v) const override {
+        return fast(i, e, io, err, v);
     }
-    iter_type do_get(iter_type in, iter_type end, std::ios_base& io, std::ios_base::iostate& err, long long& v) const override {
-        if ((io.flags() & std::ios_base::basefield) != std::ios_base::dec && (io.flags() & std::ios_base::basefield) != 0)
-            return std::num_get<char>::do_get(in, end, io, err, v);
-        return parse(in, end, io, err, v, true);
+    iter_type do_get(iter_type i, iter_type e, std::ios_base& io, std::ios_base::iostate& err, long long& v) const override {
+        return fast(i, e, io, err, v);
     }
-    iter_type do_get(iter_type in, iter_type end, std::ios_base& io, std::ios_base::iostate& err, unsigned int& v) const override {
-        if ((io.flags() & std::ios_base::basefield) != std::ios_base::dec && (io.flags() & std::ios_base::basefield) != 0)
-            return std::num_get<char>::do_get(in, end, io, err, v);
-        return parse(in, end, io, err, v, false);
+    iter_type do_get(iter_type i, iter_type e, std::ios_base& io, std::ios_base::iostate& err, unsigned int& v) const override {
+        return fast(i, e, io, err, v);
     }
-    iter_type do_get(iter_type in, iter_type end, std::ios_base& io, std::ios_base::iostate& err, unsigned long& v) const override {
-        if ((io.flags() & std::ios_base::basefield) != std::ios_base::dec && (io.flags() & std::ios_base::basefield) != 0)
-            return std::num_get<char>::do_get(in, end, io, err, v);
-        return parse(in, end, io, err, v, false);
+    iter_type do_get(iter_type i, iter_type e, std::ios_base& io, std::ios_base::iostate& err, unsigned long& v) const override {
+        return fast(i, e, io, err, v);
     }
-    iter_type do_get(iter_type in, iter_type end, std::ios_base& io, std::ios_base::iostate& err, unsigned long long& v) const override {
-        if ((io.flags() & std::ios_base::basefield) != std::ios_base::dec && (io.flags() & std::ios_base::basefield) != 0)
-            return std::num_get<char>::do_get(in, end, io, err, v);
-        return parse(in, end, io, err, v, false);
+    iter_type do_get(iter_type i, iter_type e, std::ios_base& io, std::ios_base::iostate& err, unsigned long long& v) const override {
+        return fast(i, e, io, err, v);
     }
 };
 
@@ -186,10 +185,10 @@ void install() {
     done = true;
     std::cout.flush();
     std::fflush(stdout);
-    static InBuf in;
-    static OutBuf out;
-    std::cin.rdbuf(&in);
-    std::cout.rdbuf(&out);
+    // Never destroyed: libc++ flushes cout after static destructors have run.
+    std::cin.rdbuf(new InBuf);
+    std::cout.rdbuf(new OutBuf);
+    std::atexit([] { std::cout.flush(); });
     std::locale fast(std::locale(std::locale::classic(), new FastGet), new FastPut);
     std::cin.imbue(fast);
     std::cout.imbue(fast);

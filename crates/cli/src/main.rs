@@ -39,10 +39,10 @@ pub enum LogFormat {
 #[derive(Debug, clap::Args)]
 pub struct DbArgs {
     /// PostgreSQL URL; without it sieve runs its own cluster in --data-dir.
-    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
     /// Where sieve keeps its private PostgreSQL cluster and caches.
-    #[arg(long, env = "SIEVE_DATA_DIR", default_value = ".sieve")]
+    #[arg(long, global = true, env = "SIEVE_DATA_DIR", default_value = ".sieve")]
     data_dir: PathBuf,
 }
 

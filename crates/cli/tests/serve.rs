@@ -89,3 +89,39 @@ fn help_lists_the_subcommands() {
         );
     }
 }
+
+#[test]
+fn db_start_and_stop_manage_the_private_cluster() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sieve = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_sieve"))
+            .args(args)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .env_remove("DATABASE_URL")
+            .output()
+            .expect("run sieve db")
+    };
+    let start = sieve(&["db", "start"]);
+    assert!(
+        start.status.success(),
+        "{}",
+        String::from_utf8_lossy(&start.stderr)
+    );
+    let url = String::from_utf8_lossy(&start.stdout).trim().to_string();
+    assert!(
+        url.starts_with("postgres://sieve:") && url.ends_with("/sieve"),
+        "{url}"
+    );
+    assert!(postmaster_running(dir.path()));
+    let stop = sieve(&["db", "stop"]);
+    assert!(
+        stop.status.success(),
+        "{}",
+        String::from_utf8_lossy(&stop.stderr)
+    );
+    assert!(
+        !postmaster_running(dir.path()),
+        "sieve db stop leaves no server running"
+    );
+}

@@ -7,6 +7,15 @@ use super::{
 use std::sync::Arc;
 use wasmtime::Caller;
 
+/// Guest memory, the run's files, and the (pointer, length) pairs of an iovec array.
+type IoVecs<'a> = (&'a mut [u8], &'a mut Io, Vec<(u32, u32)>);
+
+fn with_iovecs<'a>(caller: &'a mut Caller<'_, Host>, iovs: i32, n: i32) -> Result<IoVecs<'a>, i32> {
+    let (mem, io) = memory(caller).ok_or(errno::FAULT)?;
+    let vecs = iovecs(mem, iovs as u32, n as u32)?;
+    Ok((mem, io, vecs))
+}
+
 pub(super) fn fd_write(
     mut caller: Caller<'_, Host>,
     fd: i32,
@@ -14,11 +23,8 @@ pub(super) fn fd_write(
     n: i32,
     out: i32,
 ) -> R<i32> {
-    let Some((mem, io)) = memory(&mut caller) else {
-        return Ok(errno::FAULT);
-    };
-    let vecs = match iovecs(mem, iovs as u32, n as u32) {
-        Ok(v) => v,
+    let (mem, io, vecs) = match with_iovecs(&mut caller, iovs, n) {
+        Ok(r) => r,
         Err(e) => return Ok(e),
     };
     let target = io.fds.get(fd as usize).cloned().flatten();
@@ -60,11 +66,8 @@ pub(super) fn fd_read(
     n: i32,
     out: i32,
 ) -> R<i32> {
-    let Some((mem, io)) = memory(&mut caller) else {
-        return Ok(errno::FAULT);
-    };
-    let vecs = match iovecs(mem, iovs as u32, n as u32) {
-        Ok(v) => v,
+    let (mem, io, vecs) = match with_iovecs(&mut caller, iovs, n) {
+        Ok(r) => r,
         Err(e) => return Ok(e),
     };
     let (source, pos): (Arc<[u8]>, usize) = match io.fds.get(fd as usize).cloned().flatten() {

@@ -17,6 +17,23 @@ fn clean_path(raw: &[u8]) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// Guest memory, the run's files, and the cleaned path named relative to the root preopen.
+fn resolve<'a>(
+    caller: &'a mut Caller<'_, Host>,
+    dirfd: i32,
+    path: i32,
+    path_len: i32,
+) -> Result<(&'a mut [u8], &'a mut super::Io, String), i32> {
+    let (mem, io) = memory(caller).ok_or(errno::FAULT)?;
+    if !matches!(io.fds.get(dirfd as usize), Some(Some(Fd::Root))) {
+        return Err(errno::BADF);
+    }
+    let name = slice(mem, path as u32, path_len as u32)
+        .and_then(clean_path)
+        .ok_or(errno::NOENT)?;
+    Ok((mem, io, name))
+}
+
 #[allow(clippy::too_many_arguments)]
 pub(super) fn path_open(
     mut caller: Caller<'_, Host>,
@@ -30,14 +47,9 @@ pub(super) fn path_open(
     _fdflags: i32,
     out: i32,
 ) -> R<i32> {
-    let Some((mem, io)) = memory(&mut caller) else {
-        return Ok(errno::FAULT);
-    };
-    if !matches!(io.fds.get(dirfd as usize), Some(Some(Fd::Root))) {
-        return Ok(errno::BADF);
-    }
-    let Some(name) = slice(mem, path as u32, path_len as u32).and_then(clean_path) else {
-        return Ok(errno::NOENT);
+    let (mem, io, name) = match resolve(&mut caller, dirfd, path, path_len) {
+        Ok(r) => r,
+        Err(e) => return Ok(e),
     };
     let (create, directory, truncate) = (oflags & 1 != 0, oflags & 2 != 0, oflags & 8 != 0);
     let fd = if let Some(i) = io.files.iter().position(|(n, _)| *n == name) {
@@ -77,14 +89,9 @@ pub(super) fn path_filestat_get(
     path_len: i32,
     out: i32,
 ) -> R<i32> {
-    let Some((mem, io)) = memory(&mut caller) else {
-        return Ok(errno::FAULT);
-    };
-    if !matches!(io.fds.get(dirfd as usize), Some(Some(Fd::Root))) {
-        return Ok(errno::BADF);
-    }
-    let Some(name) = slice(mem, path as u32, path_len as u32).and_then(clean_path) else {
-        return Ok(errno::NOENT);
+    let (mem, io, name) = match resolve(&mut caller, dirfd, path, path_len) {
+        Ok(r) => r,
+        Err(e) => return Ok(e),
     };
     let stat = if let Some((_, data)) = io.files.iter().find(|(n, _)| *n == name) {
         filestat(4, data.len() as u64)

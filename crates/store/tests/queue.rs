@@ -1,0 +1,167 @@
+//! The PostgreSQL job queue on a real server: racing workers, leases that run out, attempts.
+
+use serde_json::json;
+use sieve_store::Store;
+use sieve_store::queue::Outcome;
+use sieve_store::testing::TestDb;
+use std::collections::HashSet;
+use std::time::Duration;
+
+fn kinds() -> Vec<String> {
+    vec!["judge".to_string()]
+}
+
+async fn store() -> anyhow::Result<(TestDb, Store)> {
+    let db = TestDb::new().await?;
+    let store = Store::from_pool(db.pool.clone());
+    Ok((db, store))
+}
+
+#[tokio::test]
+async fn enqueue_with_a_dedup_key_is_idempotent() -> anyhow::Result<()> {
+    let (db, store) = store().await?;
+    let a = store
+        .enqueue("judge", &json!({"n": 1}), 0, Some("build-1"))
+        .await?;
+    let b = store
+        .enqueue("judge", &json!({"n": 1}), 0, Some("build-1"))
+        .await?;
+    let c = store.enqueue("judge", &json!({"n": 2}), 0, None).await?;
+    let d = store.enqueue("judge", &json!({"n": 2}), 0, None).await?;
+    assert_eq!(a, b);
+    assert_ne!(c, d, "jobs without a key are never merged");
+    assert_eq!(store.queue_depth().await?, vec![("judge".to_string(), 3)]);
+    db.drop_db().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_racing_workers_take_each_job_once() -> anyhow::Result<()> {
+    let (db, store) = store().await?;
+    let mut all = HashSet::new();
+    for i in 0..60 {
+        all.insert(store.enqueue("judge", &json!({ "i": i }), 0, None).await?);
+    }
+    let worker = |name: &'static str, store: Store| async move {
+        let mut taken = Vec::new();
+        while let Some(job) = store
+            .take_job(name, &kinds(), Duration::from_secs(30))
+            .await?
+        {
+            assert_eq!(job.attempt, 1);
+            assert_eq!(store.complete_job(job.id, name).await?, Outcome::Done);
+            taken.push(job.id);
+        }
+        anyhow::Ok(taken)
+    };
+    let (a, b) = tokio::join!(
+        tokio::spawn(worker("a", store.clone())),
+        tokio::spawn(worker("b", store.clone()))
+    );
+    let (a, b) = (a??, b??);
+    let (sa, sb): (HashSet<_>, HashSet<_>) =
+        (a.iter().copied().collect(), b.iter().copied().collect());
+    assert_eq!(sa.len(), a.len());
+    assert!(sa.is_disjoint(&sb), "a job was taken by both workers");
+    assert_eq!(&sa | &sb, all);
+    db.drop_db().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_dead_workers_lease_runs_out_and_another_worker_finishes_the_job() -> anyhow::Result<()> {
+    let (db, store) = store().await?;
+    let id = store.enqueue("judge", &json!({}), 0, None).await?;
+    let job = store
+        .take_job("dead", &kinds(), Duration::from_millis(200))
+        .await?
+        .expect("job");
+    assert_eq!(job.id, id);
+    assert!(
+        store
+            .take_job("other", &kinds(), Duration::from_secs(30))
+            .await?
+            .is_none(),
+        "leased"
+    );
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let again = store
+        .take_job("other", &kinds(), Duration::from_secs(30))
+        .await?
+        .expect("retaken");
+    assert_eq!((again.id, again.attempt), (id, 2));
+    assert!(!store.heartbeat(id, "dead", Duration::from_secs(30)).await?);
+    assert_eq!(store.complete_job(id, "dead").await?, Outcome::LeaseLost);
+    assert_eq!(store.complete_job(id, "other").await?, Outcome::Done);
+    assert_eq!(store.job_state(id).await?, Some(("done".to_string(), 2)));
+    db.drop_db().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_heartbeat_keeps_the_lease() -> anyhow::Result<()> {
+    let (db, store) = store().await?;
+    let id = store.enqueue("judge", &json!({}), 0, None).await?;
+    store
+        .take_job("alive", &kinds(), Duration::from_millis(300))
+        .await?
+        .expect("job");
+    for _ in 0..6 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(
+            store
+                .heartbeat(id, "alive", Duration::from_millis(300))
+                .await?
+        );
+        assert!(
+            store
+                .take_job("thief", &kinds(), Duration::from_secs(1))
+                .await?
+                .is_none()
+        );
+    }
+    db.drop_db().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn attempts_are_capped_and_priority_orders_the_queue() -> anyhow::Result<()> {
+    let (db, store) = store().await?;
+    let low = store.enqueue("judge", &json!({}), 0, None).await?;
+    let high = store.enqueue("judge", &json!({}), 5, None).await?;
+    let first = store
+        .take_job("w", &kinds(), Duration::from_secs(30))
+        .await?
+        .expect("job");
+    assert_eq!(first.id, high, "higher priority first");
+    assert_eq!(store.fail_job(high, "w", "boom").await?, Outcome::Retried);
+    let again = store
+        .take_job("w", &kinds(), Duration::from_secs(30))
+        .await?
+        .expect("job");
+    assert_eq!((again.id, again.attempt), (high, 2));
+    assert_eq!(store.fail_job(high, "w", "boom").await?, Outcome::Retried);
+    store
+        .take_job("w", &kinds(), Duration::from_secs(30))
+        .await?
+        .expect("third attempt");
+    assert_eq!(store.fail_job(high, "w", "boom").await?, Outcome::Failed);
+    let next = store
+        .take_job("w", &kinds(), Duration::from_secs(30))
+        .await?
+        .expect("job");
+    assert_eq!(next.id, low, "a failed job is never taken again");
+    // Abandoned on its last attempt: swept to failed.
+    for _ in 0..2 {
+        store.fail_job(low, "w", "boom").await?;
+        store
+            .take_job("w", &kinds(), Duration::from_millis(50))
+            .await?
+            .expect("job");
+    }
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert_eq!(store.fail_abandoned_jobs().await?, 1);
+    assert_eq!(store.job_state(low).await?, Some(("failed".to_string(), 3)));
+    db.drop_db().await?;
+    Ok(())
+}
