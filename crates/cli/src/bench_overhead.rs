@@ -118,5 +118,66 @@ pub fn overhead(
         "| 2 | {:.0} |",
         args.tests as f64 / two_threads.as_secs_f64()
     );
+    two_processes(args, toolchain, cache)
+}
+
+/// A compute-heavy program judged by one supervised judging process, then by two at once.
+fn two_processes(
+    args: &SandboxBenchArgs,
+    toolchain: &Toolchain,
+    cache: &Path,
+) -> anyhow::Result<()> {
+    let source = std::fs::read(args.programs.join("sort.cpp"))?;
+    let CompileOutcome::Ok(c) = compile(toolchain, &source, Language::Cpp17, &[], cache)? else {
+        bail!("sort.cpp does not compile");
+    };
+    let input: Arc<[u8]> = Arc::from(&b"3000000\n"[..]);
+    let tests: Vec<TestInput> = (0..8)
+        .map(|i| TestInput {
+            name: i.to_string(),
+            input: input.clone(),
+            answer: None,
+        })
+        .collect();
+    let opts = JudgeOptions {
+        limits: Limits {
+            time_ms: 60_000,
+            memory_bytes: 1 << 30,
+            output_bytes: 1 << 20,
+        },
+        checker: Checker::Tokens,
+        custom_checker: None,
+        all_tests: true,
+        precision: 2,
+    };
+    let judge_all = |rounds: usize| -> anyhow::Result<()> {
+        let mut supervisor = crate::judge::supervisor(cache)?;
+        supervisor.judge(&c.wasm, None, &tests[..1], &[], &opts)?; // start and load
+        for _ in 0..rounds {
+            supervisor.judge(&c.wasm, None, &tests, &[], &opts)?;
+        }
+        Ok(())
+    };
+    let started = Instant::now();
+    judge_all(2)?;
+    let one = started.elapsed();
+    let started = Instant::now();
+    std::thread::scope(|s| {
+        let a = s.spawn(|| judge_all(1));
+        let b = s.spawn(|| judge_all(1));
+        let a = a
+            .join()
+            .map_err(|_| anyhow::anyhow!("a judging thread panicked"))?;
+        let b = b
+            .join()
+            .map_err(|_| anyhow::anyhow!("a judging thread panicked"))?;
+        a.and(b)
+    })?;
+    let two = started.elapsed();
+    println!(
+        "\n| supervised judging processes (std::sort of 3e6 ints, 16 runs) | runs per second |\n|---|---|"
+    );
+    println!("| 1 | {:.1} |", 16.0 / one.as_secs_f64());
+    println!("| 2 | {:.1} |", 16.0 / two.as_secs_f64());
     Ok(())
 }
