@@ -23,6 +23,12 @@ done
 url=$(grep -o "http://[^ ]*" "$log" | head -1)
 curl -fsS "${url}readyz" >/dev/null
 
+# Import the examples into the service's database (a second run finds them there).
+for problem in examples/*/; do
+  "$sieve" import kattis "$problem" 2>/dev/null | grep -E "^imported" \
+    || echo "$(basename "$problem"): already imported"
+done
+
 # Judge every bundled candidate of the examples against its problem.
 echo
 printf "%-10s %-48s %9s %9s\n" problem candidate expected sieve

@@ -7,6 +7,7 @@ mod bench_overhead;
 mod bench_sandbox;
 mod calibrate;
 mod database;
+mod import;
 mod judge;
 mod serve;
 mod telemetry;
@@ -57,6 +58,8 @@ enum Command {
         #[command(subcommand)]
         what: BenchWhat,
     },
+    /// Import a problem package into the database.
+    Import(import::ImportArgs),
     /// A judging process, started by sieve itself (not for direct use).
     #[command(hide = true)]
     SandboxChild {
@@ -89,6 +92,7 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(args),
         Command::Judge(args) => judge::run(args),
+        Command::Import(args) => import::run(args),
         Command::SandboxChild { status, cache_dir } => {
             Ok(sieve_sandbox::child_main(&cache_dir, &status)?)
         }

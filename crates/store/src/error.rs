@@ -15,7 +15,21 @@ pub enum StoreError {
         /// Migrations this binary carries.
         expected: i64,
     },
+    /// Stored data does not decode (a bug or a hand-edited row).
+    #[error("corrupt stored data: {0}")]
+    Corrupt(String),
     /// The private cluster could not be started.
     #[error(transparent)]
     Cluster(#[from] crate::ClusterError),
+}
+
+impl StoreError {
+    /// The name of the database constraint a write violated, if that is what failed
+    /// (the API maps these to 409 and 422).
+    pub fn constraint(&self) -> Option<&str> {
+        match self {
+            StoreError::Database(sqlx::Error::Database(e)) => e.constraint(),
+            _ => None,
+        }
+    }
 }

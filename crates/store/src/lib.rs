@@ -7,6 +7,7 @@
 
 pub mod cluster;
 mod error;
+pub mod problems;
 pub mod queue;
 pub mod testing;
 

@@ -123,7 +123,10 @@ pub fn load_kattis(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
                 .and_then(|n| n.to_str())
                 .unwrap_or("group")
                 .to_string();
-            let tests = builder.add_dir(dir, g, TestKind::Hidden)?;
+            // In the problem's order (samples first), as the store keeps them.
+            let mut tests = builder.add_dir(dir, g, TestKind::Hidden)?;
+            tests.sort_unstable();
+            tests.dedup();
             if g.read_dir()
                 .map(|mut r| r.any(|e| e.is_ok_and(|e| e.path().is_dir())))
                 .unwrap_or(false)

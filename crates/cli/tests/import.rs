@@ -1,0 +1,121 @@
+//! `sieve import` into a real (fresh) database, from the real packages in ../shared/problems.
+
+use sieve_store::Store;
+use sieve_store::testing::TestDb;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn import(db: &TestDb, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sieve"))
+        .arg("import")
+        .args(args)
+        .arg("--cache-dir")
+        .arg(repo().join("target/sieve-test/cache"))
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .expect("run sieve import")
+}
+
+#[tokio::test]
+async fn kattis_package_with_groups_and_shared_tests() -> anyhow::Result<()> {
+    let db = TestDb::new().await?;
+    let dir = repo().join("../shared/problems/sweoi2024/brandpost");
+    let out = import(&db, &["kattis", dir.to_str().unwrap_or_default()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("time_multipliers"),
+        "the misspelt key is reported: {stderr}"
+    );
+    let store = Store::from_pool(db.pool.clone());
+    let id = store.problem_by_slug("brandpost").await?.expect("imported");
+    let p = store.load_problem(id).await?.expect("loads").problem;
+    let points: Vec<f64> = p.subtasks.iter().map(|s| s.points).collect();
+    assert_eq!(points, vec![10.0, 15.0, 17.0, 27.0, 31.0]);
+    assert_eq!(
+        p.tests.len(),
+        90,
+        "a test shared by several groups is one test"
+    );
+    let first = p
+        .tests
+        .iter()
+        .position(|t| t.name == "secret/group1/001-g1-01")
+        .expect("test");
+    assert!(
+        p.subtasks.iter().all(|s| s.tests.contains(&first)),
+        "shared by all five groups"
+    );
+    assert_eq!(
+        p.subtasks[4].contains,
+        vec![0, 1, 2, 3],
+        "group5 contains the others"
+    );
+    assert!(p.warnings.iter().any(|w| w.contains("time_multipliers")));
+    // Round trip: what is stored is what the package says.
+    let package = sieve_formats::load_kattis(&dir, &Default::default())?;
+    assert_eq!(p.subtasks, package.subtasks);
+    let pairs = |t: &Vec<sieve_store::problems::NewTest>| -> Vec<(String, Vec<u8>)> {
+        t.iter()
+            .map(|t| (t.name.clone(), t.input.clone()))
+            .collect()
+    };
+    let package_pairs: Vec<(String, Vec<u8>)> = package
+        .tests
+        .iter()
+        .map(|t| (t.name.clone(), t.input.clone()))
+        .collect();
+    assert_eq!(pairs(&p.tests), package_pairs);
+    db.drop_db().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn folder_with_limits_from_the_command_line_and_no_duplicates() -> anyhow::Result<()> {
+    let db = TestDb::new().await?;
+    let dir = repo().join("../shared/problems/cses/1158");
+    let args = [
+        "folder",
+        dir.to_str().unwrap_or_default(),
+        "--slug",
+        "book-shop",
+        "--time-limit",
+        "1000",
+        "--memory-limit",
+        "512",
+    ];
+    let out = import(&db, &args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let store = Store::from_pool(db.pool.clone());
+    let id = store.problem_by_slug("book-shop").await?.expect("imported");
+    let p = store.load_problem(id).await?.expect("loads").problem;
+    assert_eq!(p.limits.time_ms, 1000);
+    assert_eq!(p.limits.memory_bytes, 512 << 20);
+    assert_eq!(p.tests.len(), 15);
+    assert_eq!(p.subtasks.len(), 1);
+    assert_eq!(p.subtasks[0].points, 100.0);
+    let again = import(&db, &args);
+    assert!(
+        !again.status.success(),
+        "a second import under the same slug is refused"
+    );
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+    let problems: i64 = sqlx::query_scalar("SELECT count(*) FROM problems")
+        .fetch_one(&db.pool)
+        .await?;
+    assert_eq!(problems, 1);
+    db.drop_db().await?;
+    Ok(())
+}
