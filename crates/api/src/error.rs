@@ -33,6 +33,18 @@ impl ApiError {
         e
     }
 
+    /// 404: the resource does not exist.
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "Not found", detail)
+    }
+
+    /// 413: a field is larger than allowed.
+    pub fn too_large(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        let mut e = Self::new(StatusCode::PAYLOAD_TOO_LARGE, "Too large", detail);
+        e.field = Some(field.into());
+        e
+    }
+
     fn new(status: StatusCode, title: &str, detail: impl Into<String>) -> Self {
         ApiError {
             status,
@@ -62,5 +74,35 @@ impl IntoResponse for ApiError {
             HeaderValue::from_static("application/problem+json"),
         );
         resp
+    }
+}
+
+impl From<sieve_store::StoreError> for ApiError {
+    fn from(e: sieve_store::StoreError) -> Self {
+        // Constraint names map to client errors in one place; anything else is ours.
+        match e.constraint() {
+            Some("problems_slug_key") => ApiError::new(
+                StatusCode::CONFLICT,
+                "Conflict",
+                "a problem with this slug exists",
+            )
+            .with_field("/slug"),
+            Some(c) => ApiError::new(StatusCode::CONFLICT, "Conflict", format!("violates {c}")),
+            None => {
+                tracing::error!(error = %e, "store error");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Internal error",
+                    "the database failed; see the server log",
+                )
+            }
+        }
+    }
+}
+
+impl ApiError {
+    fn with_field(mut self, field: &str) -> Self {
+        self.field = Some(field.to_string());
+        self
     }
 }

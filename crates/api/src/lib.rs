@@ -4,6 +4,7 @@
 //! This is the only crate that knows HTTP. It calls `store` (and, through the queue, the
 //! workers); nothing below it may depend on it.
 
+mod candidates;
 mod error;
 mod health;
 
@@ -23,6 +24,7 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::routes())
+        .merge(candidates::routes())
         .with_state(state)
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }

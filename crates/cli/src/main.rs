@@ -58,6 +58,13 @@ enum Command {
         #[command(subcommand)]
         what: BenchWhat,
     },
+    /// Run judging workers only (any number of machines can join the same database).
+    Worker {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        workers: serve::WorkerArgs,
+    },
     /// Import a problem package into the database.
     Import(import::ImportArgs),
     /// A judging process, started by sieve itself (not for direct use).
@@ -93,6 +100,7 @@ fn main() -> anyhow::Result<()> {
         Command::Serve(args) => serve::run(args),
         Command::Judge(args) => judge::run(args),
         Command::Import(args) => import::run(args),
+        Command::Worker { db, workers } => serve::run_workers(&db, &workers),
         Command::SandboxChild { status, cache_dir } => {
             Ok(sieve_sandbox::child_main(&cache_dir, &status)?)
         }

@@ -2,8 +2,11 @@ use crate::DbArgs;
 use crate::database::Database;
 use anyhow::Context;
 use sieve_api::AppState;
+use sieve_sandbox::Toolchain;
 use sieve_store::Store;
+use sieve_worker::Worker;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 /// Options of `sieve serve`.
 #[derive(Debug, clap::Args)]
@@ -13,19 +16,91 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
+    #[command(flatten)]
+    workers: WorkerArgs,
+}
+
+/// How many judging workers to run, and where they cache builds.
+#[derive(Debug, clap::Args)]
+pub struct WorkerArgs {
+    /// Judging workers in this process (each with its own judging process); default: one per core.
+    #[arg(long)]
+    workers: Option<usize>,
+    /// Where the toolchain, builds and compiled modules are cached.
+    #[arg(long, env = "SIEVE_CACHE_DIR", default_value = ".sieve/cache")]
+    cache_dir: PathBuf,
 }
 
 /// Runs the API until SIGINT or SIGTERM, then shuts down gracefully (and stops a private cluster).
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let db = Database::open(&args.db)?;
     let rt = tokio::runtime::Runtime::new()?;
-    let result = rt.block_on(serve(&db.url, args.addr));
+    let result = rt.block_on(serve(&db.url, args.addr, &args.workers));
     drop(rt);
     db.close();
     result
 }
 
-async fn serve(url: &str, addr: SocketAddr) -> anyhow::Result<()> {
+/// Runs `sieve worker`: workers only, until SIGINT or SIGTERM.
+pub fn run_workers(db: &DbArgs, workers: &WorkerArgs) -> anyhow::Result<()> {
+    let db = Database::open(db)?;
+    let rt = tokio::runtime::Runtime::new()?;
+    let result = rt.block_on(async {
+        let store = Store::connect(&db.url, 8)
+            .await
+            .context("connecting to the database")?;
+        let (stop, handles) = start_workers(&store, workers)?;
+        shutdown_signal().await;
+        let _ = stop.send(true);
+        for h in handles {
+            let _ = h.await;
+        }
+        anyhow::Ok(())
+    });
+    drop(rt);
+    db.close();
+    result
+}
+
+type Workers = (
+    tokio::sync::watch::Sender<bool>,
+    Vec<tokio::task::JoinHandle<()>>,
+);
+
+fn start_workers(store: &Store, args: &WorkerArgs) -> anyhow::Result<Workers> {
+    let (stop, stop_rx) = tokio::sync::watch::channel(false);
+    let n = args.workers.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    let mut handles = Vec::new();
+    if n > 0 {
+        let toolchain = Toolchain::discover(&args.cache_dir)?;
+        for i in 0..n {
+            let name = format!("{}-{}-{i}", hostname(), std::process::id());
+            let supervisor = crate::judge::supervisor(&args.cache_dir)?;
+            let worker = Worker::new(
+                name,
+                store.clone(),
+                toolchain.clone(),
+                args.cache_dir.clone(),
+                supervisor,
+            );
+            handles.push(tokio::spawn(worker.run(stop_rx.clone())));
+        }
+        tracing::info!(workers = n, "judging workers started");
+    }
+    Ok((stop, handles))
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "host".into())
+}
+
+async fn serve(url: &str, addr: SocketAddr, workers: &WorkerArgs) -> anyhow::Result<()> {
     let store = Store::connect(url, 16)
         .await
         .context("connecting to the database")?;
@@ -33,9 +108,15 @@ async fn serve(url: &str, addr: SocketAddr) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {addr}"))?;
     let local = listener.local_addr()?;
+    let (stop, handles) = start_workers(&store, workers)?;
     tracing::info!(%local, "listening");
     println!("sieve is serving on http://{local}/");
     sieve_api::serve(listener, AppState { store }, shutdown_signal()).await?;
+    // In-flight jobs are finished, not abandoned: each worker stops after its current job.
+    let _ = stop.send(true);
+    for h in handles {
+        let _ = h.await;
+    }
     tracing::info!("shut down");
     Ok(())
 }

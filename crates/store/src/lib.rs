@@ -5,6 +5,7 @@
 //! This is the only crate that contains SQL. It depends on `domain` and never on the sandbox,
 //! the API or the worker: they call it, not the other way round.
 
+pub mod candidates;
 pub mod cluster;
 mod error;
 pub mod problems;

@@ -253,3 +253,16 @@ async fn put_blob_tx(
     .await?;
     Ok(())
 }
+
+impl Store {
+    /// Whether a problem with `id` exists.
+    pub async fn problem_exists(&self, id: ProblemId) -> Result<bool, StoreError> {
+        let found = sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM problems WHERE id = $1) AS "e!""#,
+            id.0
+        )
+        .fetch_one(self.pool())
+        .await?;
+        Ok(found)
+    }
+}

@@ -1,5 +1,9 @@
-//! Judging workers: they take jobs from the PostgreSQL queue, run candidates in the sandbox and
-//! write the results back through the store.
+//! Judging workers: they take `judge` jobs from the PostgreSQL queue, build the candidate (once
+//! per distinct source), judge it in a supervised judging process, and write the results back
+//! through the store, holding the job's lease with a heartbeat meanwhile.
 //!
-//! Depends on `domain`, `sandbox` and `store`; never on the API. (The queue and the workers are
-//! built by the service issue; this crate is the place they go.)
+//! Depends on `domain`, `sandbox` and `store`; never on the API.
+
+mod judge_job;
+
+pub use judge_job::{JUDGE, JudgeJob, Worker, WorkerError};

@@ -1,0 +1,286 @@
+//! Candidates, their builds (one per distinct source, language and toolchain) and their judging
+//! results (one row per build, problem and test kind, as parallel arrays).
+
+use crate::{Store, StoreError};
+use serde::{Deserialize, Serialize};
+use sieve_domain::{CandidateId, Language, ProblemId, TestKind, Verdict};
+use uuid::Uuid;
+
+/// A candidate as posted.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewCandidate {
+    /// The program's source (or module bytes).
+    pub source: String,
+    /// Its language.
+    pub language: String,
+    /// The subtask it was written for.
+    pub target_subtask: Option<i16>,
+    /// The model that wrote it.
+    pub model: Option<String>,
+    /// The model's log-probability of it.
+    pub logprob: Option<f64>,
+    /// How many tokens the generation took.
+    pub gen_tokens: Option<i32>,
+    /// Free-form tags.
+    #[serde(default)]
+    pub tags: serde_json::Value,
+    /// Re-posting the same key returns the same candidate.
+    pub idempotency_key: Option<String>,
+}
+
+/// A stored candidate.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CandidateRow {
+    /// Its id.
+    pub id: CandidateId,
+    /// Its problem.
+    pub problem_id: ProblemId,
+    /// Its language.
+    pub language: String,
+    /// Hex hash of its source blob.
+    pub source_hash: String,
+    /// The build judged for it, once compiled (hex).
+    pub build_key: Option<String>,
+}
+
+/// One test's result, as stored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TestResult {
+    /// Index of the test in its problem.
+    pub test: i32,
+    /// Verdict.
+    pub verdict: Verdict,
+    /// Score in [0, 1].
+    pub score: f32,
+    /// CPU time in microseconds.
+    pub time_us: i32,
+    /// Fuel (deterministic mode).
+    pub fuel: i64,
+    /// Peak memory in KiB.
+    pub memory_kib: i32,
+    /// 16-byte normalised output hash.
+    pub output_hash: [u8; 16],
+}
+
+/// A compile's outcome, stored once per build key.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BuildRow {
+    /// BLAKE3 of (source, language, toolchain fingerprint).
+    pub key: [u8; 32],
+    /// Compiled?
+    pub ok: bool,
+    /// The module's blob hash when compiled.
+    pub module_hash: Option<[u8; 32]>,
+    /// The compiler's message.
+    pub message: String,
+}
+
+impl Store {
+    /// Stores candidates of `problem` in one transaction; a candidate whose idempotency key was
+    /// seen before is not stored again. Returns each one's id and whether it is new.
+    pub async fn insert_candidates(
+        &self,
+        problem: ProblemId,
+        candidates: &[NewCandidate],
+    ) -> Result<Vec<(CandidateId, bool)>, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let mut out = Vec::with_capacity(candidates.len());
+        for c in candidates {
+            let data = c.source.as_bytes();
+            let hash = *blake3::hash(data).as_bytes();
+            sqlx::query!(
+                "INSERT INTO blobs (hash, size, data) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING",
+                &hash[..],
+                data.len() as i64,
+                data
+            )
+            .execute(&mut *tx)
+            .await?;
+            let id = Uuid::now_v7();
+            let inserted = sqlx::query_scalar!(
+                r#"INSERT INTO candidates (id, problem_id, source_hash, language, target_subtask, model,
+                       logprob, gen_tokens, tags, idempotency_key)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                   ON CONFLICT (problem_id, idempotency_key) DO NOTHING
+                   RETURNING id"#,
+                id,
+                problem.0,
+                &hash[..],
+                c.language,
+                c.target_subtask,
+                c.model,
+                c.logprob,
+                c.gen_tokens,
+                if c.tags.is_null() { serde_json::json!({}) } else { c.tags.clone() },
+                c.idempotency_key
+            )
+            .fetch_optional(&mut *tx)
+            .await?;
+            match inserted {
+                Some(id) => out.push((CandidateId(id), true)),
+                None => {
+                    let existing = sqlx::query_scalar!(
+                        "SELECT id FROM candidates WHERE problem_id = $1 AND idempotency_key = $2",
+                        problem.0,
+                        c.idempotency_key
+                    )
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    out.push((CandidateId(existing), false));
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// A candidate with its source.
+    pub async fn candidate(
+        &self,
+        id: CandidateId,
+    ) -> Result<Option<(CandidateRow, Vec<u8>)>, StoreError> {
+        let row = sqlx::query!(
+            r#"SELECT c.problem_id, c.language, c.source_hash, c.build_key, b.data AS source
+               FROM candidates c JOIN blobs b ON b.hash = c.source_hash WHERE c.id = $1"#,
+            id.0
+        )
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|r| {
+            (
+                CandidateRow {
+                    id,
+                    problem_id: ProblemId(r.problem_id),
+                    language: r.language,
+                    source_hash: hex::encode(&r.source_hash),
+                    build_key: r.build_key.map(hex::encode),
+                },
+                r.source,
+            )
+        }))
+    }
+
+    /// The build stored under `key`, if any.
+    pub async fn build(&self, key: &[u8; 32]) -> Result<Option<BuildRow>, StoreError> {
+        let row = sqlx::query!(
+            "SELECT ok, module_hash, message FROM builds WHERE key = $1",
+            &key[..]
+        )
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|r| BuildRow {
+            key: *key,
+            ok: r.ok,
+            module_hash: r.module_hash.and_then(|h| h.try_into().ok()),
+            message: r.message,
+        }))
+    }
+
+    /// Records a build (once per key) and links `candidate` to it.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn record_build(
+        &self,
+        candidate: CandidateId,
+        build: &BuildRow,
+        source_hash: &[u8],
+        language: Language,
+        toolchain: &str,
+        compile_ms: i32,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query!(
+            r#"INSERT INTO builds (key, source_hash, language, toolchain, ok, module_hash, message, compile_ms)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (key) DO NOTHING"#,
+            &build.key[..],
+            source_hash,
+            language.name(),
+            toolchain,
+            build.ok,
+            build.module_hash.as_ref().map(|h| &h[..]),
+            build.message,
+            compile_ms
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+            "UPDATE candidates SET build_key = $2 WHERE id = $1",
+            candidate.0,
+            &build.key[..]
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Stores the results of a build on one kind of test (a rerun replaces them: idempotent).
+    pub async fn put_results(
+        &self,
+        problem: ProblemId,
+        build_key: &[u8; 32],
+        kind: TestKind,
+        results: &[TestResult],
+    ) -> Result<(), StoreError> {
+        let col = |f: fn(&TestResult) -> i64| results.iter().map(f).collect::<Vec<i64>>();
+        let test_idx: Vec<i32> = results.iter().map(|r| r.test).collect();
+        let verdicts: Vec<i16> = results.iter().map(|r| r.verdict.index()).collect();
+        let scores: Vec<f32> = results.iter().map(|r| r.score).collect();
+        let time_us: Vec<i32> = results.iter().map(|r| r.time_us).collect();
+        let memory: Vec<i32> = results.iter().map(|r| r.memory_kib).collect();
+        let hashes: Vec<u8> = results.iter().flat_map(|r| r.output_hash).collect();
+        sqlx::query!(
+            r#"INSERT INTO results (problem_id, build_key, kind, test_idx, verdicts, scores, time_us, fuel, memory_kib, output_hashes)
+               VALUES ($1, $2, $3::text::test_kind, $4, $5, $6, $7, $8, $9, $10)
+               ON CONFLICT (problem_id, build_key, kind) DO UPDATE SET test_idx = EXCLUDED.test_idx,
+                   verdicts = EXCLUDED.verdicts, scores = EXCLUDED.scores, time_us = EXCLUDED.time_us,
+                   fuel = EXCLUDED.fuel, memory_kib = EXCLUDED.memory_kib,
+                   output_hashes = EXCLUDED.output_hashes, judged_at = now()"#,
+            problem.0,
+            &build_key[..],
+            kind.name(),
+            &test_idx,
+            &verdicts,
+            &scores,
+            &time_us,
+            &col(|r| r.fuel),
+            &memory,
+            &hashes
+        )
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The results of a build on one kind of test, if judged.
+    pub async fn results(
+        &self,
+        problem: ProblemId,
+        build_key: &[u8; 32],
+        kind: TestKind,
+    ) -> Result<Option<Vec<TestResult>>, StoreError> {
+        let row = sqlx::query!(
+            r#"SELECT test_idx, verdicts, scores, time_us, fuel, memory_kib, output_hashes FROM results
+               WHERE problem_id = $1 AND build_key = $2 AND kind = $3::text::test_kind"#,
+            problem.0,
+            &build_key[..],
+            kind.name()
+        )
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|r| {
+            (0..r.test_idx.len())
+                .map(|i| TestResult {
+                    test: r.test_idx[i],
+                    verdict: Verdict::from_index(r.verdicts[i]).unwrap_or(Verdict::JudgeError),
+                    score: r.scores[i],
+                    time_us: r.time_us[i],
+                    fuel: r.fuel[i],
+                    memory_kib: r.memory_kib[i],
+                    output_hash: r.output_hashes[16 * i..16 * i + 16]
+                        .try_into()
+                        .unwrap_or([0; 16]),
+                })
+                .collect()
+        }))
+    }
+}
