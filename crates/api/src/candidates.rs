@@ -2,14 +2,15 @@
 //! their build and per-test results.
 
 use crate::{ApiError, AppState};
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sieve_domain::{CandidateId, Language, ProblemId, TestKind};
-use sieve_store::candidates::NewCandidate;
+use sieve_store::candidates::{Batch, NewCandidate};
 use uuid::Uuid;
 
 /// Most candidates in one request.
@@ -19,7 +20,11 @@ pub const MAX_SOURCE: usize = 1 << 20;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/v1/problems/{id}/candidates", post(post_candidates))
+        .route(
+            "/v1/problems/{id}/candidates",
+            // NDJSON is streamed (bounded memory whatever its size); JSON is read whole.
+            post(post_candidates).layer(DefaultBodyLimit::disable()),
+        )
         .route("/v1/candidates/{id}", get(get_candidate))
 }
 
@@ -37,56 +42,179 @@ struct Posted {
     created: bool,
 }
 
+/// A JSON body is read whole up to this size; larger batches should be NDJSON.
+pub const MAX_JSON_BODY: usize = 64 << 20;
+/// Candidates written per transaction while streaming NDJSON.
+const CHUNK: usize = 500;
+
 async fn post_candidates(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
-    Json(body): Json<PostBody>,
+    headers: HeaderMap,
+    body: Body,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let problem = ProblemId(id);
-    if body.candidates.len() > MAX_BATCH {
-        return Err(ApiError::too_large(
-            "/candidates",
-            format!("at most {MAX_BATCH} candidates per request"),
-        ));
-    }
-    for (i, c) in body.candidates.iter().enumerate() {
-        if let Err(e) = c.language.parse::<Language>() {
-            return Err(ApiError::invalid(
-                format!("/candidates/{i}/language"),
-                e.to_string(),
-            ));
-        }
-        if c.source.len() > MAX_SOURCE {
-            return Err(ApiError::too_large(
-                format!("/candidates/{i}/source"),
-                format!("sources are limited to {MAX_SOURCE} bytes"),
-            ));
-        }
-    }
     if !state.store.problem_exists(problem).await? {
         return Err(ApiError::not_found(format!("no problem {id}")));
     }
-    let kinds = body
-        .judge
-        .unwrap_or_else(|| vec![TestKind::Public, TestKind::Generated]);
-    let ids = state
-        .store
-        .insert_candidates(problem, &body.candidates)
-        .await?;
-    for (cid, created) in &ids {
-        if *created {
-            let job = sieve_worker_payload(*cid, &kinds);
-            state
-                .store
-                .enqueue("judge", &job, 0, Some(&format!("judge:{cid}")))
-                .await?;
+    let ndjson = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| {
+            t.starts_with("application/x-ndjson") || t.starts_with("application/ndjson")
+        });
+    let query_kinds = headers
+        .get("x-sieve-judge")
+        .and_then(|v| v.to_str().ok())
+        .map(parse_kinds)
+        .transpose()?;
+    let mut out = Vec::new();
+    // One transaction for the whole request: a bad line anywhere leaves nothing stored.
+    let mut batch = state.store.begin_batch().await?;
+    if ndjson {
+        let kinds = query_kinds.unwrap_or_else(default_kinds);
+        let mut stream = body.into_data_stream();
+        let (mut pending, mut buf, mut line_no) = (Vec::new(), Vec::<u8>::new(), 0usize);
+        while let Some(chunk) = futures_next(&mut stream).await {
+            let chunk =
+                chunk.map_err(|e| ApiError::bad_request(format!("reading the body: {e}")))?;
+            buf.extend_from_slice(&chunk);
+            while let Some(pos) = buf.iter().position(|b| *b == b'\n') {
+                let line: Vec<u8> = buf.drain(..=pos).collect();
+                accept_line(&line, &mut line_no, &mut pending)?;
+                if pending.len() >= CHUNK {
+                    store_chunk(&mut batch, &kinds, problem, &mut pending, &mut out).await?;
+                }
+            }
+            if buf.len() > MAX_SOURCE * 2 {
+                return Err(ApiError::too_large(
+                    format!("/{line_no}"),
+                    "a line is longer than a candidate may be",
+                ));
+            }
         }
+        accept_line(&buf, &mut line_no, &mut pending)?;
+        store_chunk(&mut batch, &kinds, problem, &mut pending, &mut out).await?;
+    } else {
+        let bytes = axum::body::to_bytes(body, MAX_JSON_BODY)
+            .await
+            .map_err(|_| {
+                ApiError::too_large(
+                    "",
+                    format!(
+                        "JSON bodies are limited to {MAX_JSON_BODY} bytes; stream NDJSON instead"
+                    ),
+                )
+            })?;
+        let body: PostBody = serde_json::from_slice(&bytes)
+            .map_err(|e| ApiError::bad_request(format!("invalid JSON: {e}")))?;
+        if body.candidates.len() > MAX_BATCH {
+            return Err(ApiError::too_large(
+                "/candidates",
+                format!("at most {MAX_BATCH} candidates per JSON request"),
+            ));
+        }
+        for (i, c) in body.candidates.iter().enumerate() {
+            validate(c, &format!("/candidates/{i}"))?;
+        }
+        let kinds = body.judge.or(query_kinds).unwrap_or_else(default_kinds);
+        let mut pending = body.candidates;
+        store_chunk(&mut batch, &kinds, problem, &mut pending, &mut out).await?;
     }
-    let out: Vec<Posted> = ids
+    batch.commit().await?;
+    let out: Vec<Posted> = out
         .into_iter()
         .map(|(id, created)| Posted { id, created })
         .collect();
     Ok((StatusCode::CREATED, Json(json!({ "candidates": out }))))
+}
+
+async fn futures_next(
+    stream: &mut axum::body::BodyDataStream,
+) -> Option<Result<axum::body::Bytes, axum::Error>> {
+    std::future::poll_fn(|cx| {
+        use futures_core::Stream;
+        std::pin::Pin::new(&mut *stream).poll_next(cx)
+    })
+    .await
+}
+
+fn default_kinds() -> Vec<TestKind> {
+    vec![TestKind::Public, TestKind::Generated]
+}
+
+fn parse_kinds(s: &str) -> Result<Vec<TestKind>, ApiError> {
+    s.split(',')
+        .map(|k| {
+            serde_json::from_value(json!(k.trim()))
+                .map_err(|_| ApiError::invalid("x-sieve-judge", format!("unknown test kind {k:?}")))
+        })
+        .collect()
+}
+
+fn validate(c: &NewCandidate, field: &str) -> Result<(), ApiError> {
+    if let Err(e) = c.language.parse::<Language>() {
+        return Err(ApiError::invalid(
+            format!("{field}/language"),
+            e.to_string(),
+        ));
+    }
+    if c.source.len() > MAX_SOURCE {
+        return Err(ApiError::too_large(
+            format!("{field}/source"),
+            format!("sources are limited to {MAX_SOURCE} bytes"),
+        ));
+    }
+    Ok(())
+}
+
+/// Parses one NDJSON line (blank lines are skipped) into `pending`.
+fn accept_line(
+    line: &[u8],
+    line_no: &mut usize,
+    pending: &mut Vec<NewCandidate>,
+) -> Result<(), ApiError> {
+    if line.iter().all(|b| b.is_ascii_whitespace()) {
+        return Ok(());
+    }
+    let field = format!("/{line_no}");
+    *line_no += 1;
+    if *line_no > MAX_BATCH {
+        return Err(ApiError::too_large(
+            "",
+            format!("at most {MAX_BATCH} candidates per request"),
+        ));
+    }
+    let c: NewCandidate = serde_json::from_slice(line)
+        .map_err(|e| ApiError::invalid(field.clone(), format!("line {line_no}: {e}")))?;
+    validate(&c, &field)?;
+    pending.push(c);
+    Ok(())
+}
+
+/// Stores `pending` and enqueues judging for the new ones.
+async fn store_chunk(
+    batch: &mut Batch,
+    kinds: &[TestKind],
+    problem: ProblemId,
+    pending: &mut Vec<NewCandidate>,
+    out: &mut Vec<(CandidateId, bool)>,
+) -> Result<(), ApiError> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let ids = batch.insert_candidates(problem, pending).await?;
+    pending.clear();
+    for (cid, created) in &ids {
+        if *created {
+            let job = sieve_worker_payload(*cid, kinds);
+            batch
+                .enqueue("judge", &job, 0, Some(&format!("judge:{cid}")))
+                .await?;
+        }
+    }
+    out.extend(ids);
+    Ok(())
 }
 
 /// The `judge` job's payload (the worker's `JudgeJob`), written here without depending on the

@@ -33,6 +33,11 @@ impl ApiError {
         e
     }
 
+    /// 400: the body cannot be read as the format it claims.
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "Bad request", detail)
+    }
+
     /// 404: the resource does not exist.
     pub fn not_found(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "Not found", detail)

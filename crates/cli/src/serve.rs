@@ -29,6 +29,9 @@ pub struct WorkerArgs {
     /// Where the toolchain, builds and compiled modules are cached.
     #[arg(long, env = "SIEVE_CACHE_DIR", default_value = ".sieve/cache")]
     cache_dir: PathBuf,
+    /// Seconds a worker holds a job before another may take it (renewed while it works).
+    #[arg(long, default_value_t = 60.0)]
+    lease_secs: f64,
 }
 
 /// Runs the API until SIGINT or SIGTERM, then shuts down gracefully (and stops a private cluster).
@@ -80,12 +83,14 @@ fn start_workers(store: &Store, args: &WorkerArgs) -> anyhow::Result<Workers> {
         for i in 0..n {
             let name = format!("{}-{}-{i}", hostname(), std::process::id());
             let supervisor = crate::judge::supervisor(&args.cache_dir)?;
+            let lease = std::time::Duration::from_secs_f64(args.lease_secs.max(0.3));
             let worker = Worker::new(
                 name,
                 store.clone(),
                 toolchain.clone(),
                 args.cache_dir.clone(),
                 supervisor,
+                lease,
             );
             handles.push(tokio::spawn(worker.run(stop_rx.clone())));
         }

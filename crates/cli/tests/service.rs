@@ -22,21 +22,21 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
+            .stderr(Stdio::null())
             .status();
         let _ = self.child.wait();
     }
 }
 
 fn serve(db: &TestDb) -> Server {
+    serve_with(db, &[])
+}
+
+fn serve_with(db: &TestDb, extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_sieve"))
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--workers",
-            "1",
-            "--cache-dir",
-        ])
+        .args(["serve", "--addr", "127.0.0.1:0", "--workers", "1"])
+        .args(extra)
+        .arg("--cache-dir")
         .arg(repo().join("target/sieve-test/cache"))
         .env("DATABASE_URL", &db.url)
         .stdout(Stdio::piped())
@@ -132,6 +132,56 @@ async fn post_candidates_and_read_their_verdicts() -> anyhow::Result<()> {
     let missing = post(json!({"candidates": []}), uuid_nil()).await?;
     assert_eq!(missing.status(), 404);
 
+    // NDJSON: streamed, one transaction for the whole request.
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM candidates")
+            .fetch_one(&db.pool)
+            .await
+    };
+    let before = count().await?;
+    let ndjson = |lines: Vec<Value>| {
+        lines
+            .iter()
+            .map(|l| l.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let url = format!("{}/v1/problems/{problem}/candidates", server.url);
+    let ok = http
+        .post(&url)
+        .header("content-type", "application/x-ndjson")
+        .body(ndjson(vec![
+            json!({"source": "int main(){}", "language": "c", "idempotency_key": "n1"}),
+            json!({"source": "ignored", "language": "cpp", "idempotency_key": "a"}),
+        ]))
+        .send()
+        .await?;
+    assert_eq!(ok.status(), 201);
+    let ok: Value = ok.json().await?;
+    assert_eq!(ok["candidates"][0]["created"], true);
+    assert_eq!(
+        ok["candidates"][1]["created"], false,
+        "key a was posted before"
+    );
+    assert_eq!(count().await?, before + 1);
+    let bad = http
+        .post(&url)
+        .header("content-type", "application/x-ndjson")
+        .body(ndjson(vec![
+            json!({"source": "int main(){}", "language": "c", "idempotency_key": "n2"}),
+            json!({"source": "x", "language": "cobol"}),
+        ]))
+        .send()
+        .await?;
+    assert_eq!(bad.status(), 422);
+    let bad: Value = bad.json().await?;
+    assert_eq!(bad["field"], "/1/language");
+    assert_eq!(
+        count().await?,
+        before + 1,
+        "nothing of a rejected request is stored"
+    );
+
     let deadline = Instant::now() + Duration::from_secs(120);
     let ids = ids(&first);
     let mut views = Vec::new();
@@ -192,4 +242,117 @@ async fn post_candidates_and_read_their_verdicts() -> anyhow::Result<()> {
 
 fn uuid_nil() -> String {
     "00000000-0000-0000-0000-000000000000".to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_killed_mid_job_loses_its_lease_and_another_finishes_the_job() -> anyhow::Result<()>
+{
+    let db = TestDb::new().await?;
+    let import = Command::new(env!("CARGO_BIN_EXE_sieve"))
+        .args(["import", "kattis"])
+        .arg(repo().join("examples/divsum"))
+        .arg("--cache-dir")
+        .arg(repo().join("target/sieve-test/cache"))
+        .env("DATABASE_URL", &db.url)
+        .output()?;
+    assert!(import.status.success());
+    let problem = Store::from_pool(db.pool.clone())
+        .problem_by_slug("divsum")
+        .await?
+        .expect("imported");
+    // A slow candidate: several tests run into the 1 s limit, so the job lasts a while.
+    let slow = source("time_limit_exceeded/count_divisors_quadratic.cpp");
+    let mut first = serve_with(&db, &["--lease-secs", "2"]);
+    let http = reqwest::Client::new();
+    let posted: Value = http
+        .post(format!("{}/v1/problems/{problem}/candidates", first.url))
+        .json(&json!({"judge": ["hidden"], "candidates": [{"source": slow, "language": "cpp"}]}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let id = posted["candidates"][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let state = || async {
+        sqlx::query_as::<_, (String, i32)>("SELECT state, attempts FROM jobs LIMIT 1")
+            .fetch_one(&db.pool)
+            .await
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while state().await?.0 != "running" {
+        assert!(Instant::now() < deadline, "the job was never taken");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Kill the worker's process outright: no graceful shutdown, no release of the job.
+    let judging = children_of(first.child.id());
+    assert!(!judging.is_empty(), "the worker runs a judging process");
+    Command::new("kill")
+        .args(["-KILL", &first.child.id().to_string()])
+        .status()?;
+    let _ = first.child.wait();
+    // Its judging process must not outlive it (nothing else would stop a looping guest).
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    for pid in judging {
+        // Gone, or a zombie waiting for whoever adopted it to reap it.
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let alive = stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.split_whitespace().next() != Some("Z"));
+        assert!(!alive, "judging process {pid} outlived its supervisor");
+    }
+    assert_eq!(
+        state().await?.0,
+        "running",
+        "the dead worker's job still looks taken"
+    );
+    let second = serve_with(&db, &["--lease-secs", "2"]);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let (s, attempts) = state().await?;
+        if s == "done" {
+            assert_eq!(attempts, 2, "taken again once the lease ran out");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the job was not finished by the second worker ({s})"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let v: Value = http
+        .get(format!("{}/v1/candidates/{id}", second.url))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert!(
+        v["results"]["hidden"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty()),
+        "{v}"
+    );
+    drop(second);
+    drop(first);
+    db.drop_db().await?;
+    Ok(())
+}
+
+/// The ids of the processes whose parent is `pid`.
+fn children_of(pid: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return vec![];
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|p| {
+            std::fs::read_to_string(format!("/proc/{p}/stat"))
+                .ok()
+                .and_then(|s| s.rsplit_once(')').map(|(_, rest)| rest.to_string()))
+                .and_then(|rest| rest.split_whitespace().nth(1)?.parse::<u32>().ok())
+                == Some(pid)
+        })
+        .collect()
 }

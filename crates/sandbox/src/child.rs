@@ -81,8 +81,23 @@ fn thread_id() -> u32 {
         .unwrap_or(0)
 }
 
+/// Exits this process when its parent (the supervisor) is gone: nothing else would stop an
+/// uninstrumented guest that loops.
+fn exit_with_parent() {
+    let parent = std::os::unix::process::parent_id();
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            if std::os::unix::process::parent_id() != parent {
+                std::process::exit(70);
+            }
+        }
+    });
+}
+
 /// Serves judging requests on stdin until it closes. `status` is the file the supervisor reads.
 pub fn child_main(cache_dir: &Path, status: &Path) -> Result<(), SandboxError> {
+    exit_with_parent();
     let sandbox = Sandbox::new(SandboxConfig {
         mode: Mode::Unmetered,
         cache_dir: Some(cache_dir.to_path_buf()),

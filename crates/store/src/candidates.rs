@@ -83,55 +83,15 @@ impl Store {
         problem: ProblemId,
         candidates: &[NewCandidate],
     ) -> Result<Vec<(CandidateId, bool)>, StoreError> {
-        let mut tx = self.pool().begin().await?;
-        let mut out = Vec::with_capacity(candidates.len());
-        for c in candidates {
-            let data = c.source.as_bytes();
-            let hash = *blake3::hash(data).as_bytes();
-            sqlx::query!(
-                "INSERT INTO blobs (hash, size, data) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING",
-                &hash[..],
-                data.len() as i64,
-                data
-            )
-            .execute(&mut *tx)
-            .await?;
-            let id = Uuid::now_v7();
-            let inserted = sqlx::query_scalar!(
-                r#"INSERT INTO candidates (id, problem_id, source_hash, language, target_subtask, model,
-                       logprob, gen_tokens, tags, idempotency_key)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                   ON CONFLICT (problem_id, idempotency_key) DO NOTHING
-                   RETURNING id"#,
-                id,
-                problem.0,
-                &hash[..],
-                c.language,
-                c.target_subtask,
-                c.model,
-                c.logprob,
-                c.gen_tokens,
-                if c.tags.is_null() { serde_json::json!({}) } else { c.tags.clone() },
-                c.idempotency_key
-            )
-            .fetch_optional(&mut *tx)
-            .await?;
-            match inserted {
-                Some(id) => out.push((CandidateId(id), true)),
-                None => {
-                    let existing = sqlx::query_scalar!(
-                        "SELECT id FROM candidates WHERE problem_id = $1 AND idempotency_key = $2",
-                        problem.0,
-                        c.idempotency_key
-                    )
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    out.push((CandidateId(existing), false));
-                }
-            }
-        }
-        tx.commit().await?;
-        Ok(out)
+        let mut batch = self.begin_batch().await?;
+        let ids = batch.insert_candidates(problem, candidates).await?;
+        batch.commit().await?;
+        Ok(ids)
+    }
+
+    /// A transaction for a large ingest: everything written through it lands, or nothing does.
+    pub async fn begin_batch(&self) -> Result<Batch, StoreError> {
+        Ok(Batch(self.pool().begin().await?))
     }
 
     /// A candidate with its source.
@@ -282,5 +242,82 @@ impl Store {
                 })
                 .collect()
         }))
+    }
+}
+
+/// Writes that land together or not at all (see [`Store::begin_batch`]).
+pub struct Batch(sqlx::Transaction<'static, sqlx::Postgres>);
+
+impl Batch {
+    /// Like [`Store::insert_candidates`], inside this batch.
+    pub async fn insert_candidates(
+        &mut self,
+        problem: ProblemId,
+        candidates: &[NewCandidate],
+    ) -> Result<Vec<(CandidateId, bool)>, StoreError> {
+        let tx = &mut self.0;
+        let mut out = Vec::with_capacity(candidates.len());
+        for c in candidates {
+            let data = c.source.as_bytes();
+            let hash = *blake3::hash(data).as_bytes();
+            sqlx::query!(
+                "INSERT INTO blobs (hash, size, data) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING",
+                &hash[..],
+                data.len() as i64,
+                data
+            )
+            .execute(&mut **tx)
+            .await?;
+            let id = Uuid::now_v7();
+            let inserted = sqlx::query_scalar!(
+                r#"INSERT INTO candidates (id, problem_id, source_hash, language, target_subtask, model,
+                       logprob, gen_tokens, tags, idempotency_key)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                   ON CONFLICT (problem_id, idempotency_key) DO NOTHING
+                   RETURNING id"#,
+                id,
+                problem.0,
+                &hash[..],
+                c.language,
+                c.target_subtask,
+                c.model,
+                c.logprob,
+                c.gen_tokens,
+                if c.tags.is_null() { serde_json::json!({}) } else { c.tags.clone() },
+                c.idempotency_key
+            )
+            .fetch_optional(&mut **tx)
+            .await?;
+            match inserted {
+                Some(id) => out.push((CandidateId(id), true)),
+                None => {
+                    let existing = sqlx::query_scalar!(
+                        "SELECT id FROM candidates WHERE problem_id = $1 AND idempotency_key = $2",
+                        problem.0,
+                        c.idempotency_key
+                    )
+                    .fetch_one(&mut **tx)
+                    .await?;
+                    out.push((CandidateId(existing), false));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Like [`Store::enqueue`], inside this batch.
+    pub async fn enqueue(
+        &mut self,
+        kind: &str,
+        payload: &serde_json::Value,
+        priority: i16,
+        dedup_key: Option<&str>,
+    ) -> Result<sieve_domain::JobId, StoreError> {
+        crate::queue::enqueue_on(&mut *self.0, kind, payload, priority, dedup_key).await
+    }
+
+    /// Makes every write of the batch visible at once.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        Ok(self.0.commit().await?)
     }
 }

@@ -47,20 +47,7 @@ impl Store {
         priority: i16,
         dedup_key: Option<&str>,
     ) -> Result<JobId, StoreError> {
-        let id = Uuid::now_v7();
-        let row = sqlx::query_scalar!(
-            r#"INSERT INTO jobs (id, kind, payload, priority, dedup_key) VALUES ($1, $2, $3, $4, $5)
-               ON CONFLICT (dedup_key) DO UPDATE SET dedup_key = EXCLUDED.dedup_key
-               RETURNING id"#,
-            id,
-            kind,
-            payload,
-            priority,
-            dedup_key
-        )
-        .fetch_one(self.pool())
-        .await?;
-        Ok(JobId(row))
+        enqueue_on(self.pool(), kind, payload, priority, dedup_key).await
     }
 
     /// Takes the most urgent job of one of `kinds` that is queued, or whose lease has run out,
@@ -192,4 +179,28 @@ impl Store {
         .await?;
         Ok(rows.into_iter().map(|r| (r.kind, r.n)).collect())
     }
+}
+
+/// [`Store::enqueue`] on any connection or transaction.
+pub(crate) async fn enqueue_on<'e>(
+    executor: impl sqlx::PgExecutor<'e>,
+    kind: &str,
+    payload: &Value,
+    priority: i16,
+    dedup_key: Option<&str>,
+) -> Result<JobId, StoreError> {
+    let id = Uuid::now_v7();
+    let row = sqlx::query_scalar!(
+        r#"INSERT INTO jobs (id, kind, payload, priority, dedup_key) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (dedup_key) DO UPDATE SET dedup_key = EXCLUDED.dedup_key
+           RETURNING id"#,
+        id,
+        kind,
+        payload,
+        priority,
+        dedup_key
+    )
+    .fetch_one(executor)
+    .await?;
+    Ok(JobId(row))
 }

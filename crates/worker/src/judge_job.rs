@@ -12,7 +12,6 @@ use std::time::Duration;
 
 /// The queue's name for judging jobs.
 pub const JUDGE: &str = "judge";
-const LEASE: Duration = Duration::from_secs(60);
 
 /// What a judging job asks for.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -46,16 +45,19 @@ pub struct Worker {
     // A Mutex only to make the worker Sync (its future holds &self across awaits); one task uses it.
     supervisor: std::sync::Mutex<Option<Supervisor>>,
     problems: HashMap<ProblemId, Arc<StoredProblem>>,
+    lease: Duration,
 }
 
 impl Worker {
-    /// A worker called `name` whose judging processes come from `supervisor`.
+    /// A worker called `name` whose judging processes come from `supervisor`. It holds a job for
+    /// `lease` at a time, renewed every third of it; a worker that dies loses its jobs after that.
     pub fn new(
         name: String,
         store: Store,
         toolchain: Toolchain,
         cache_dir: PathBuf,
         supervisor: Supervisor,
+        lease: Duration,
     ) -> Worker {
         Worker {
             name,
@@ -64,14 +66,16 @@ impl Worker {
             cache_dir,
             supervisor: std::sync::Mutex::new(Some(supervisor)),
             problems: HashMap::new(),
+            lease,
         }
     }
 
     /// Takes and does one job; false when the queue had none.
     pub async fn run_once(&mut self) -> Result<bool, WorkerError> {
+        let lease = self.lease;
         let Some(job) = self
             .store
-            .take_job(&self.name, &[JUDGE.to_string()], LEASE)
+            .take_job(&self.name, &[JUDGE.to_string()], lease)
             .await?
         else {
             return Ok(false);
@@ -80,8 +84,8 @@ impl Worker {
         let (id, name) = (job.id, self.name.clone());
         let heartbeat = tokio::spawn(async move {
             loop {
-                tokio::time::sleep(LEASE / 3).await;
-                if !store.heartbeat(id, &name, LEASE).await.unwrap_or(false) {
+                tokio::time::sleep(lease / 3).await;
+                if !store.heartbeat(id, &name, lease).await.unwrap_or(false) {
                     break;
                 }
             }
