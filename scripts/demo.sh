@@ -11,7 +11,8 @@ addr="${SIEVE_ADDR:-127.0.0.1:8080}"
 
 log=.sieve/serve.log
 mkdir -p .sieve
-"$sieve" serve --addr "$addr" >"$log" 2>&1 &
+# Local mode, explicitly: one user on loopback, no API keys (see `sieve keys create` otherwise).
+"$sieve" serve --local --addr "$addr" >"$log" 2>&1 &
 server=$!
 stop() { kill -TERM "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
 trap stop EXIT INT TERM

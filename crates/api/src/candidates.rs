@@ -1,7 +1,7 @@
 //! Candidates: posted in batches (idempotent by key), judged by the workers, read back with
 //! their build and per-test results.
 
-use crate::{ApiError, AppState};
+use crate::{ApiError, AppState, Caller, Role};
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -48,11 +48,13 @@ pub const MAX_JSON_BODY: usize = 64 << 20;
 const CHUNK: usize = 500;
 
 async fn post_candidates(
+    caller: Caller,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    caller.require(Role::Submitter)?;
     let problem = ProblemId(id);
     if !state.store.problem_exists(problem).await? {
         return Err(ApiError::not_found(format!("no problem {id}")));
@@ -224,9 +226,11 @@ fn sieve_worker_payload(candidate: CandidateId, kinds: &[TestKind]) -> Value {
 }
 
 async fn get_candidate(
+    caller: Caller,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Value>, ApiError> {
+    caller.require(Role::Viewer)?;
     let Some((c, _source)) = state.store.candidate(CandidateId(id)).await? else {
         return Err(ApiError::not_found(format!("no candidate {id}")));
     };

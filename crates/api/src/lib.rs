@@ -4,10 +4,12 @@
 //! This is the only crate that knows HTTP. It calls `store` (and, through the queue, the
 //! workers); nothing below it may depend on it.
 
+mod auth;
 mod candidates;
 mod error;
 mod health;
 
+pub use auth::{AuthMode, Caller, Role};
 pub use error::ApiError;
 
 use axum::Router;
@@ -18,6 +20,8 @@ use sieve_store::Store;
 pub struct AppState {
     /// The database.
     pub store: Store,
+    /// API keys, or the explicit local mode.
+    pub auth: AuthMode,
 }
 
 /// The whole application's routes.

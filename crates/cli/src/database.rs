@@ -101,3 +101,20 @@ pub fn run(action: DbAction, args: &DbArgs) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Runs `sieve keys create`.
+pub fn create_key(args: &DbArgs, role: &str, label: &str) -> anyhow::Result<()> {
+    let role = sieve_store::keys::Role::parse(role)
+        .ok_or_else(|| anyhow::anyhow!("unknown role {role:?}: admin, submitter or viewer"))?;
+    let db = Database::open(args)?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let key = rt.block_on(async {
+        let store = sieve_store::Store::connect(&db.url, 2).await?;
+        store.create_api_key(role, label).await
+    })?;
+    println!("{key}");
+    db.close();
+    Ok(())
+}

@@ -65,6 +65,13 @@ enum Command {
         #[command(flatten)]
         workers: serve::WorkerArgs,
     },
+    /// Create an API key (printed once; only its hash is stored).
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Import a problem package into the database.
     Import(import::ImportArgs),
     /// A judging process, started by sieve itself (not for direct use).
@@ -87,6 +94,20 @@ enum Command {
 }
 
 #[derive(Debug, Subcommand)]
+enum KeysAction {
+    /// Create a key with a role: admin (everything, hidden data), submitter (candidates,
+    /// selections, simulations) or viewer (read).
+    Create {
+        /// admin, submitter or viewer.
+        #[arg(long)]
+        role: String,
+        /// A note on whose key it is.
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum BenchWhat {
     /// The judge: compute against native g++, per-test overhead against a spawn, two cores,
     /// deterministic mode, compile times.
@@ -100,6 +121,10 @@ fn main() -> anyhow::Result<()> {
         Command::Serve(args) => serve::run(args),
         Command::Judge(args) => judge::run(args),
         Command::Import(args) => import::run(args),
+        Command::Keys {
+            action: KeysAction::Create { role, label },
+            db,
+        } => database::create_key(&db, &role, &label),
         Command::Worker { db, workers } => serve::run_workers(&db, &workers),
         Command::SandboxChild { status, cache_dir } => {
             Ok(sieve_sandbox::child_main(&cache_dir, &status)?)

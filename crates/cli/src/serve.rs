@@ -1,7 +1,7 @@
 use crate::DbArgs;
 use crate::database::Database;
 use anyhow::Context;
-use sieve_api::AppState;
+use sieve_api::{AppState, AuthMode};
 use sieve_sandbox::Toolchain;
 use sieve_store::Store;
 use sieve_worker::Worker;
@@ -18,6 +18,9 @@ pub struct ServeArgs {
     addr: SocketAddr,
     #[command(flatten)]
     workers: WorkerArgs,
+    /// Local mode: no API keys, every request acts as admin. Only on a loopback address.
+    #[arg(long)]
+    local: bool,
 }
 
 /// How many judging workers to run, and where they cache builds.
@@ -36,9 +39,20 @@ pub struct WorkerArgs {
 
 /// Runs the API until SIGINT or SIGTERM, then shuts down gracefully (and stops a private cluster).
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    if args.local && !args.addr.ip().is_loopback() {
+        anyhow::bail!(
+            "--local serves without API keys and is only allowed on a loopback address, not {}",
+            args.addr
+        );
+    }
+    let auth = if args.local {
+        AuthMode::Local
+    } else {
+        AuthMode::Keys
+    };
     let db = Database::open(&args.db)?;
     let rt = tokio::runtime::Runtime::new()?;
-    let result = rt.block_on(serve(&db.url, args.addr, &args.workers));
+    let result = rt.block_on(serve(&db.url, args.addr, &args.workers, auth));
     drop(rt);
     db.close();
     result
@@ -105,7 +119,12 @@ fn hostname() -> String {
         .unwrap_or_else(|_| "host".into())
 }
 
-async fn serve(url: &str, addr: SocketAddr, workers: &WorkerArgs) -> anyhow::Result<()> {
+async fn serve(
+    url: &str,
+    addr: SocketAddr,
+    workers: &WorkerArgs,
+    auth: AuthMode,
+) -> anyhow::Result<()> {
     let store = Store::connect(url, 16)
         .await
         .context("connecting to the database")?;
@@ -116,7 +135,10 @@ async fn serve(url: &str, addr: SocketAddr, workers: &WorkerArgs) -> anyhow::Res
     let (stop, handles) = start_workers(&store, workers)?;
     tracing::info!(%local, "listening");
     println!("sieve is serving on http://{local}/");
-    sieve_api::serve(listener, AppState { store }, shutdown_signal()).await?;
+    if auth == AuthMode::Local {
+        tracing::warn!("local mode: no API keys, every request acts as admin");
+    }
+    sieve_api::serve(listener, AppState { store, auth }, shutdown_signal()).await?;
     // In-flight jobs are finished, not abandoned: each worker stops after its current job.
     let _ = stop.send(true);
     for h in handles {

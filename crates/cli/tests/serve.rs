@@ -125,3 +125,14 @@ fn db_start_and_stop_manage_the_private_cluster() {
         "sieve db stop leaves no server running"
     );
 }
+
+#[test]
+fn local_mode_without_keys_is_refused_off_loopback() {
+    let out = Command::new(env!("CARGO_BIN_EXE_sieve"))
+        .args(["serve", "--local", "--addr", "0.0.0.0:0", "--workers", "0"])
+        .env("DATABASE_URL", "postgres://unused@127.0.0.1:1/none")
+        .output()
+        .expect("run sieve serve");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("loopback"));
+}

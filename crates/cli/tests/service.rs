@@ -29,7 +29,7 @@ impl Drop for Server {
 }
 
 fn serve(db: &TestDb) -> Server {
-    serve_with(db, &[])
+    serve_with(db, &["--local"])
 }
 
 fn serve_with(db: &TestDb, extra: &[&str]) -> Server {
@@ -262,7 +262,7 @@ async fn a_worker_killed_mid_job_loses_its_lease_and_another_finishes_the_job() 
         .expect("imported");
     // A slow candidate: several tests run into the 1 s limit, so the job lasts a while.
     let slow = source("time_limit_exceeded/count_divisors_quadratic.cpp");
-    let mut first = serve_with(&db, &["--lease-secs", "2"]);
+    let mut first = serve_with(&db, &["--local", "--lease-secs", "2"]);
     let http = reqwest::Client::new();
     let posted: Value = http
         .post(format!("{}/v1/problems/{problem}/candidates", first.url))
@@ -308,7 +308,7 @@ async fn a_worker_killed_mid_job_loses_its_lease_and_another_finishes_the_job() 
         "running",
         "the dead worker's job still looks taken"
     );
-    let second = serve_with(&db, &["--lease-secs", "2"]);
+    let second = serve_with(&db, &["--local", "--lease-secs", "2"]);
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let (s, attempts) = state().await?;
@@ -355,4 +355,88 @@ fn children_of(pid: u32) -> Vec<u32> {
                 == Some(pid)
         })
         .collect()
+}
+
+fn create_key(db: &TestDb, role: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_sieve"))
+        .args(["keys", "create", "--role", role])
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .expect("sieve keys create");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_keys_and_roles() -> anyhow::Result<()> {
+    let db = TestDb::new().await?;
+    let import = Command::new(env!("CARGO_BIN_EXE_sieve"))
+        .args(["import", "kattis"])
+        .arg(repo().join("examples/pairsum"))
+        .arg("--cache-dir")
+        .arg(repo().join("target/sieve-test/cache"))
+        .env("DATABASE_URL", &db.url)
+        .output()?;
+    assert!(import.status.success());
+    let problem = Store::from_pool(db.pool.clone())
+        .problem_by_slug("pairsum")
+        .await?
+        .expect("imported");
+    let (viewer, submitter) = (create_key(&db, "viewer"), create_key(&db, "submitter"));
+    assert_ne!(viewer, submitter);
+    let stored: Vec<Vec<u8>> = sqlx::query_scalar("SELECT key_hash FROM api_keys")
+        .fetch_all(&db.pool)
+        .await?;
+    assert!(
+        stored.iter().all(|h| h != viewer.as_bytes()),
+        "only hashes are stored"
+    );
+    let server = serve_with(&db, &[]);
+    let http = reqwest::Client::new();
+    let url = format!("{}/v1/problems/{problem}/candidates", server.url);
+    let body = json!({"candidates": [{"source": "int main(){}", "language": "c"}]});
+    let anonymous = http.post(&url).json(&body).send().await?;
+    assert_eq!(anonymous.status(), 401);
+    assert_eq!(
+        anonymous.headers()["content-type"],
+        "application/problem+json"
+    );
+    let wrong = http
+        .post(&url)
+        .bearer_auth("sieve_not_a_key")
+        .json(&body)
+        .send()
+        .await?;
+    assert_eq!(wrong.status(), 401);
+    let as_viewer = http
+        .post(&url)
+        .bearer_auth(&viewer)
+        .json(&body)
+        .send()
+        .await?;
+    assert_eq!(as_viewer.status(), 403, "viewers cannot post candidates");
+    let posted = http
+        .post(&url)
+        .bearer_auth(&submitter)
+        .json(&body)
+        .send()
+        .await?;
+    assert_eq!(posted.status(), 201);
+    let posted: Value = posted.json().await?;
+    let id = posted["candidates"][0]["id"].as_str().expect("id");
+    let read = http
+        .get(format!("{}/v1/candidates/{id}", server.url))
+        .bearer_auth(&viewer)
+        .send()
+        .await?;
+    assert_eq!(read.status(), 200, "viewers read");
+    let health = http.get(format!("{}/healthz", server.url)).send().await?;
+    assert_eq!(health.status(), 200, "probes need no key");
+    drop(server);
+    db.drop_db().await?;
+    Ok(())
 }

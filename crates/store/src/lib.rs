@@ -8,6 +8,7 @@
 pub mod candidates;
 pub mod cluster;
 mod error;
+pub mod keys;
 pub mod problems;
 pub mod queue;
 pub mod testing;

@@ -1,0 +1,72 @@
+//! API keys: only a hash of each key is stored; the key itself is shown once, at creation.
+
+use crate::{Store, StoreError};
+use uuid::Uuid;
+
+/// What a key may do, from least to most.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// Read results and the dashboard.
+    Viewer,
+    /// Post candidates, ask for selections and simulations.
+    Submitter,
+    /// Everything, hidden test data included.
+    Admin,
+}
+
+impl Role {
+    /// The name stored and accepted on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Submitter => "submitter",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Parses a role name.
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "viewer" => Some(Role::Viewer),
+            "submitter" => Some(Role::Submitter),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+fn digest(key: &str) -> [u8; 32] {
+    *blake3::hash(key.as_bytes()).as_bytes()
+}
+
+impl Store {
+    /// Creates a key for `role`; returns it (the only time it is visible).
+    pub async fn create_api_key(&self, role: Role, label: &str) -> Result<String, StoreError> {
+        let key = format!(
+            "sieve_{}{}",
+            Uuid::new_v4().simple(),
+            Uuid::new_v4().simple()
+        );
+        sqlx::query!(
+            "INSERT INTO api_keys (id, key_hash, role, label) VALUES ($1, $2, $3, $4)",
+            Uuid::now_v7(),
+            &digest(&key)[..],
+            role.name(),
+            label
+        )
+        .execute(self.pool())
+        .await?;
+        Ok(key)
+    }
+
+    /// The role of an unrevoked key.
+    pub async fn role_of_key(&self, key: &str) -> Result<Option<Role>, StoreError> {
+        let role = sqlx::query_scalar!(
+            "SELECT role FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
+            &digest(key)[..]
+        )
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(role.as_deref().and_then(Role::parse))
+    }
+}
