@@ -1,7 +1,8 @@
+use crate::build::{decode16, tests_of_kind};
 use serde::{Deserialize, Serialize};
-use sieve_domain::{CandidateId, Checker, Language, ProblemId, Subtask, TestKind};
-use sieve_sandbox::{CompileOutcome, JudgeOptions, Supervisor, TestInput, Toolchain, compile};
-use sieve_store::candidates::{BuildRow, TestResult};
+use sieve_domain::{CandidateId, Checker, Language, ProblemId, TestKind};
+use sieve_sandbox::{JudgeOptions, Supervisor, Toolchain};
+use sieve_store::candidates::TestResult;
 use sieve_store::problems::StoredProblem;
 use sieve_store::queue::Job;
 use sieve_store::{Store, StoreError};
@@ -38,10 +39,10 @@ pub enum WorkerError {
 
 /// One worker: a queue consumer with its own judging process.
 pub struct Worker {
-    name: String,
-    store: Store,
-    toolchain: Toolchain,
-    cache_dir: PathBuf,
+    pub(crate) name: String,
+    pub(crate) store: Store,
+    pub(crate) toolchain: Toolchain,
+    pub(crate) cache_dir: PathBuf,
     // A Mutex only to make the worker Sync (its future holds &self across awaits); one task uses it.
     supervisor: std::sync::Mutex<Option<Supervisor>>,
     problems: HashMap<ProblemId, Arc<StoredProblem>>,
@@ -216,89 +217,6 @@ impl Worker {
         Ok(())
     }
 
-    /// The candidate's build: from the store when this source was built before, else compiled now.
-    async fn build(
-        &mut self,
-        candidate: CandidateId,
-        source: &[u8],
-        language: Language,
-        problem: &StoredProblem,
-    ) -> Result<(BuildRow, Option<Vec<u8>>), WorkerError> {
-        let mut h = blake3::Hasher::new();
-        h.update(source);
-        h.update(language.name().as_bytes());
-        h.update(self.toolchain.fingerprint().as_bytes());
-        for (name, data) in &problem.problem.grader {
-            h.update(name.as_bytes());
-            h.update(data);
-        }
-        let key = *h.finalize().as_bytes();
-        if let Some(build) = self.store.build(&key).await? {
-            let wasm = match build.module_hash {
-                Some(m) => self.store.get_blob(&m).await?,
-                None => None,
-            };
-            self.store
-                .record_build(
-                    candidate,
-                    &build,
-                    blake3::hash(source).as_bytes(),
-                    language,
-                    self.toolchain.fingerprint(),
-                    0,
-                )
-                .await?;
-            return Ok((build, wasm));
-        }
-        let (toolchain, cache, src, grader) = (
-            self.toolchain.clone(),
-            self.cache_dir.clone(),
-            source.to_vec(),
-            problem.problem.grader.clone(),
-        );
-        let outcome = tokio::task::spawn_blocking(move || {
-            compile(&toolchain, &src, language, &grader, &cache)
-        })
-        .await
-        .map_err(|e| WorkerError::Invalid(format!("compile thread: {e}")))??;
-        let (build, wasm, ms) = match outcome {
-            CompileOutcome::Ok(c) => {
-                let module = self.store.put_blob(&c.wasm).await?;
-                (
-                    BuildRow {
-                        key,
-                        ok: true,
-                        module_hash: Some(module),
-                        message: c.message,
-                    },
-                    Some(c.wasm),
-                    c.compile_ms,
-                )
-            }
-            CompileOutcome::Error { message } => (
-                BuildRow {
-                    key,
-                    ok: false,
-                    module_hash: None,
-                    message,
-                },
-                None,
-                0,
-            ),
-        };
-        self.store
-            .record_build(
-                candidate,
-                &build,
-                blake3::hash(source).as_bytes(),
-                language,
-                self.toolchain.fingerprint(),
-                ms as i32,
-            )
-            .await?;
-        Ok((build, wasm))
-    }
-
     async fn blob_hex(&self, hex_hash: &str) -> Result<Vec<u8>, WorkerError> {
         let mut h = [0u8; 32];
         hex::decode_to_slice(hex_hash, &mut h).map_err(|e| WorkerError::Invalid(e.to_string()))?;
@@ -307,46 +225,4 @@ impl Worker {
             .await?
             .ok_or_else(|| WorkerError::Invalid(format!("no blob {hex_hash}")))
     }
-}
-
-/// The tests of one kind, their indices in the problem, and the subtasks restricted to them.
-fn tests_of_kind(
-    problem: &StoredProblem,
-    kind: TestKind,
-) -> (Vec<TestInput>, Vec<usize>, Vec<Subtask>) {
-    let p = &problem.problem;
-    let index: Vec<usize> = (0..p.tests.len())
-        .filter(|i| p.tests[*i].kind == kind)
-        .collect();
-    let position: HashMap<usize, usize> = index.iter().enumerate().map(|(k, i)| (*i, k)).collect();
-    let tests = index
-        .iter()
-        .map(|i| TestInput {
-            name: p.tests[*i].name.clone(),
-            input: Arc::from(p.tests[*i].input.as_slice()),
-            answer: p.tests[*i].answer.as_ref().map(|a| Arc::from(a.as_slice())),
-        })
-        .collect();
-    let subtasks = p
-        .subtasks
-        .iter()
-        .map(|s| Subtask {
-            name: s.name.clone(),
-            points: s.points,
-            tests: s
-                .tests
-                .iter()
-                .filter_map(|t| position.get(t).copied())
-                .collect(),
-            contains: s.contains.clone(),
-        })
-        .filter(|s| !s.tests.is_empty())
-        .collect();
-    (tests, index, subtasks)
-}
-
-fn decode16(hex_hash: &str) -> [u8; 16] {
-    let mut out = [0u8; 16];
-    let _ = hex::decode_to_slice(hex_hash, &mut out);
-    out
 }

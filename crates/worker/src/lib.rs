@@ -4,6 +4,7 @@
 //!
 //! Depends on `domain`, `sandbox` and `store`; never on the API.
 
+mod build;
 mod judge_job;
 
 pub use judge_job::{JUDGE, JudgeJob, Worker, WorkerError};

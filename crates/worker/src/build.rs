@@ -1,0 +1,137 @@
+//! Building a candidate once per distinct (source, language, toolchain, grader), and cutting a
+//! problem down to the tests of one kind.
+
+use crate::judge_job::{Worker, WorkerError};
+use sieve_domain::{CandidateId, Language, Subtask, TestKind};
+use sieve_sandbox::{CompileOutcome, TestInput, compile};
+use sieve_store::candidates::BuildRow;
+use sieve_store::problems::StoredProblem;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+impl Worker {
+    /// The candidate's build: from the store when this source was built before, else compiled now.
+    pub(crate) async fn build(
+        &mut self,
+        candidate: CandidateId,
+        source: &[u8],
+        language: Language,
+        problem: &StoredProblem,
+    ) -> Result<(BuildRow, Option<Vec<u8>>), WorkerError> {
+        let mut h = blake3::Hasher::new();
+        h.update(source);
+        h.update(language.name().as_bytes());
+        h.update(self.toolchain.fingerprint().as_bytes());
+        for (name, data) in &problem.problem.grader {
+            h.update(name.as_bytes());
+            h.update(data);
+        }
+        let key = *h.finalize().as_bytes();
+        if let Some(build) = self.store.build(&key).await? {
+            let wasm = match build.module_hash {
+                Some(m) => self.store.get_blob(&m).await?,
+                None => None,
+            };
+            self.store
+                .record_build(
+                    candidate,
+                    &build,
+                    blake3::hash(source).as_bytes(),
+                    language,
+                    self.toolchain.fingerprint(),
+                    0,
+                )
+                .await?;
+            return Ok((build, wasm));
+        }
+        let (toolchain, cache, src, grader) = (
+            self.toolchain.clone(),
+            self.cache_dir.clone(),
+            source.to_vec(),
+            problem.problem.grader.clone(),
+        );
+        let outcome = tokio::task::spawn_blocking(move || {
+            compile(&toolchain, &src, language, &grader, &cache)
+        })
+        .await
+        .map_err(|e| WorkerError::Invalid(format!("compile thread: {e}")))??;
+        let (build, wasm, ms) = match outcome {
+            CompileOutcome::Ok(c) => {
+                let module = self.store.put_blob(&c.wasm).await?;
+                (
+                    BuildRow {
+                        key,
+                        ok: true,
+                        module_hash: Some(module),
+                        message: c.message,
+                    },
+                    Some(c.wasm),
+                    c.compile_ms,
+                )
+            }
+            CompileOutcome::Error { message } => (
+                BuildRow {
+                    key,
+                    ok: false,
+                    module_hash: None,
+                    message,
+                },
+                None,
+                0,
+            ),
+        };
+        self.store
+            .record_build(
+                candidate,
+                &build,
+                blake3::hash(source).as_bytes(),
+                language,
+                self.toolchain.fingerprint(),
+                ms as i32,
+            )
+            .await?;
+        Ok((build, wasm))
+    }
+}
+
+/// The tests of one kind, their indices in the problem, and the subtasks restricted to them.
+pub(crate) fn tests_of_kind(
+    problem: &StoredProblem,
+    kind: TestKind,
+) -> (Vec<TestInput>, Vec<usize>, Vec<Subtask>) {
+    let p = &problem.problem;
+    let index: Vec<usize> = (0..p.tests.len())
+        .filter(|i| p.tests[*i].kind == kind)
+        .collect();
+    let position: HashMap<usize, usize> = index.iter().enumerate().map(|(k, i)| (*i, k)).collect();
+    let tests = index
+        .iter()
+        .map(|i| TestInput {
+            name: p.tests[*i].name.clone(),
+            input: Arc::from(p.tests[*i].input.as_slice()),
+            answer: p.tests[*i].answer.as_ref().map(|a| Arc::from(a.as_slice())),
+        })
+        .collect();
+    let subtasks = p
+        .subtasks
+        .iter()
+        .map(|s| Subtask {
+            name: s.name.clone(),
+            points: s.points,
+            tests: s
+                .tests
+                .iter()
+                .filter_map(|t| position.get(t).copied())
+                .collect(),
+            contains: s.contains.clone(),
+        })
+        .filter(|s| !s.tests.is_empty())
+        .collect();
+    (tests, index, subtasks)
+}
+
+pub(crate) fn decode16(hex_hash: &str) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    let _ = hex::decode_to_slice(hex_hash, &mut out);
+    out
+}
