@@ -2,7 +2,7 @@
 //! postgres process behind after SIGTERM.
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -22,6 +22,8 @@ async fn serve_starts_its_own_postgres_and_stops_it_on_sigterm() -> anyhow::Resu
     let mut child = Command::new(env!("CARGO_BIN_EXE_sieve"))
         .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
         .arg(dir.path())
+        .arg("--cache-dir")
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/sieve-test/cache"))
         .env_remove("DATABASE_URL")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
