@@ -258,16 +258,7 @@ impl Batch {
         let tx = &mut self.0;
         let mut out = Vec::with_capacity(candidates.len());
         for c in candidates {
-            let data = c.source.as_bytes();
-            let hash = *blake3::hash(data).as_bytes();
-            sqlx::query!(
-                "INSERT INTO blobs (hash, size, data) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING",
-                &hash[..],
-                data.len() as i64,
-                data
-            )
-            .execute(&mut **tx)
-            .await?;
+            let hash = crate::put_blob_on(&mut **tx, c.source.as_bytes()).await?;
             let id = Uuid::now_v7();
             let inserted = sqlx::query_scalar!(
                 r#"INSERT INTO candidates (id, problem_id, source_hash, language, target_subtask, model,

@@ -65,16 +65,7 @@ impl Store {
 
     /// Stores `data` under its BLAKE3 hash (once) and returns the hash.
     pub async fn put_blob(&self, data: &[u8]) -> Result<[u8; 32], StoreError> {
-        let hash = *blake3::hash(data).as_bytes();
-        sqlx::query!(
-            "INSERT INTO blobs (hash, size, data) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING",
-            &hash[..],
-            data.len() as i64,
-            data
-        )
-        .execute(&self.pool)
-        .await?;
-        Ok(hash)
+        put_blob_on(&self.pool, data).await
     }
 
     /// The blob stored under `hash`, if any.
@@ -84,4 +75,21 @@ impl Store {
             .await?;
         Ok(row)
     }
+}
+
+/// Stores `data` under its BLAKE3 hash (once), on any connection or transaction.
+pub(crate) async fn put_blob_on<'e>(
+    executor: impl sqlx::PgExecutor<'e>,
+    data: &[u8],
+) -> Result<[u8; 32], StoreError> {
+    let hash = *blake3::hash(data).as_bytes();
+    sqlx::query!(
+        "INSERT INTO blobs (hash, size, data) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING",
+        &hash[..],
+        data.len() as i64,
+        data
+    )
+    .execute(executor)
+    .await?;
+    Ok(hash)
 }

@@ -60,10 +60,6 @@ pub struct StoredProblem {
     pub problem: NewProblem,
 }
 
-fn hash(data: &[u8]) -> [u8; 32] {
-    *blake3::hash(data).as_bytes()
-}
-
 fn kind_name(kind: TestKind) -> &'static str {
     kind.name()
 }
@@ -83,8 +79,7 @@ impl Store {
         let mut tx = self.pool().begin().await?;
         let mut grader = Vec::new();
         for (name, data) in &p.grader {
-            let h = hash(data);
-            put_blob_tx(&mut tx, &h, data).await?;
+            let h = crate::put_blob_on(&mut *tx, data).await?;
             grader.push(StoredFile {
                 name: name.clone(),
                 hash: hex::encode(h),
@@ -121,14 +116,9 @@ impl Store {
             .await?;
         }
         for (i, t) in p.tests.iter().enumerate() {
-            let input = hash(&t.input);
-            put_blob_tx(&mut tx, &input, &t.input).await?;
+            let input = crate::put_blob_on(&mut *tx, &t.input).await?;
             let answer = match &t.answer {
-                Some(a) => {
-                    let h = hash(a);
-                    put_blob_tx(&mut tx, &h, a).await?;
-                    Some(h.to_vec())
-                }
+                Some(a) => Some(crate::put_blob_on(&mut *tx, a).await?.to_vec()),
                 None => None,
             };
             let member: Vec<i16> = (0..p.subtasks.len())
@@ -236,22 +226,6 @@ impl Store {
             .await?;
         Ok(id.map(ProblemId))
     }
-}
-
-async fn put_blob_tx(
-    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-    hash: &[u8; 32],
-    data: &[u8],
-) -> Result<(), StoreError> {
-    sqlx::query!(
-        "INSERT INTO blobs (hash, size, data) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING",
-        &hash[..],
-        data.len() as i64,
-        data
-    )
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 impl Store {
