@@ -2,12 +2,10 @@
 
 use crate::DbArgs;
 use crate::database::Database;
-use crate::judge::build_checker;
 use anyhow::{Context, bail};
-use sieve_formats::{Overrides, Package, load_folder, load_kattis};
+use sieve_formats::{Overrides, load_folder, load_kattis};
 use sieve_sandbox::Toolchain;
 use sieve_store::Store;
-use sieve_store::problems::{NewProblem, NewTest};
 use std::path::PathBuf;
 
 /// Package formats `sieve import` reads.
@@ -39,35 +37,26 @@ pub struct ImportArgs {
     /// Where the toolchain and builds are cached (custom checkers are compiled at import).
     #[arg(long, env = "SIEVE_CACHE_DIR", default_value = ".sieve/cache")]
     cache_dir: PathBuf,
+    /// Put the problem into this contest (by name), created with IOI rules if it does not exist.
+    #[arg(long)]
+    contest: Option<String>,
     #[command(flatten)]
     db: DbArgs,
 }
 
-fn to_new_problem(package: &Package, slug: String, checker: sieve_domain::Checker) -> NewProblem {
-    NewProblem {
-        name: package.name.clone(),
-        slug,
-        limits: package.limits,
-        checker,
-        precision: 2,
-        subtasks: package.subtasks.clone(),
-        tests: package
-            .tests
-            .iter()
-            .map(|t| NewTest {
-                name: t.name.clone(),
-                kind: t.kind,
-                input: t.input.clone(),
-                answer: t.answer.clone(),
-            })
-            .collect(),
-        grader: package
-            .grader
-            .iter()
-            .map(|f| (f.name.clone(), f.source.clone()))
-            .collect(),
-        warnings: package.warnings.clone(),
+async fn contest_id(store: &Store, name: &str) -> anyhow::Result<sieve_domain::ContestId> {
+    if let Some(c) = store.contests().await?.into_iter().find(|c| c.name == name) {
+        return Ok(c.id);
     }
+    let rules = sieve_domain::Rules::Ioi;
+    Ok(store
+        .insert_contest(&sieve_store::contests::NewContest {
+            name: name.to_string(),
+            rules,
+            submission_limit: rules.default_submission_limit(),
+            settings: serde_json::json!({}),
+        })
+        .await?)
 }
 
 /// Runs `sieve import`.
@@ -82,8 +71,8 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
     };
     let slug = args.slug.clone().unwrap_or_else(|| package.name.clone());
     let toolchain = Toolchain::discover(&args.cache_dir)?;
-    let (checker, checker_wasm) = build_checker(&toolchain, &package, &args.cache_dir)?;
-    let problem = to_new_problem(&package, slug.clone(), checker);
+    let prepared =
+        sieve_worker::package::prepare(&toolchain, &package, slug.clone(), None, &args.cache_dir)?;
     let db = Database::open(&args.db)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -93,10 +82,13 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
         if let Some(existing) = store.problem_by_slug(&slug).await? {
             bail!("a problem called {slug:?} exists already ({existing}); pass --slug to import another copy");
         }
-        if let Some(wasm) = &checker_wasm {
-            store.put_blob(wasm).await?;
-        }
-        Ok(store.insert_problem(&problem).await?)
+        let contest = match &args.contest {
+            Some(name) => Some(contest_id(&store, name).await?),
+            None => None,
+        };
+        let mut prepared = prepared;
+        prepared.problem.contest = contest;
+        Ok(prepared.store(&store).await?)
     })?;
     drop(rt);
     db.close();

@@ -1,9 +1,9 @@
 //! `sieve judge`: one source against a problem directory, with no database.
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use serde_json::json;
 use sieve_domain::{Checker, Language, Verdict};
-use sieve_formats::{Overrides, Package, PackageChecker, load_folder, load_kattis};
+use sieve_formats::{Overrides, Package, load_folder, load_kattis};
 use sieve_sandbox::{
     CompileOutcome, JudgeOptions, JudgeReport, Mode, Sandbox, SandboxConfig, SandboxError,
     Supervisor, TestInput, Toolchain, compile, judge, on_guest_thread,
@@ -86,37 +86,9 @@ pub fn build_checker(
     package: &Package,
     cache_dir: &Path,
 ) -> anyhow::Result<(Checker, Option<Vec<u8>>)> {
-    match &package.checker {
-        PackageChecker::Builtin(c) => Ok((c.clone(), None)),
-        PackageChecker::Custom {
-            kattis,
-            language,
-            files,
-        } => {
-            let main = &files
-                .iter()
-                .find(|f| Language::from_extension(&f.name).is_some())
-                .context("custom checker without a source file")?;
-            let rest: Vec<(String, Vec<u8>)> = files
-                .iter()
-                .filter(|f| f.name != main.name)
-                .map(|f| (f.name.clone(), f.source.clone()))
-                .collect();
-            let wasm = match compile(toolchain, &main.source, *language, &rest, cache_dir)? {
-                CompileOutcome::Ok(c) => c.wasm,
-                CompileOutcome::Error { message } => {
-                    bail!("the problem's checker does not compile:\n{message}")
-                }
-            };
-            let hash = blake3::hash(&wasm).to_hex().to_string();
-            let checker = if *kattis {
-                Checker::Kattis { program: hash }
-            } else {
-                Checker::Testlib { program: hash }
-            };
-            Ok((checker, Some(wasm)))
-        }
-    }
+    Ok(sieve_worker::package::build_checker(
+        toolchain, package, cache_dir,
+    )?)
 }
 
 /// The package's tests as the judge takes them.

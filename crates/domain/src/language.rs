@@ -3,6 +3,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The language a candidate is written in, with its standard.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {

@@ -1,15 +1,17 @@
 //! The vocabulary of sieve: identifiers, problems with limits, subtasks and tests, candidates,
-//! verdicts, checkers and the IOI scoring arithmetic.
+//! verdicts, checkers, contest rules and the IOI scoring arithmetic.
 //!
 //! This crate performs no I/O and depends on nothing of the project's: every other crate builds on
 //! it, so it must never depend on the sandbox, the store, tokio or wasmtime.
 
+mod contest;
 mod ids;
 mod language;
 mod problem;
 mod score;
 mod verdict;
 
+pub use contest::{Rules, UnknownRules};
 pub use ids::{CandidateId, ContestId, JobId, ProblemId, TestId};
 pub use language::{Language, UnknownLanguage};
 pub use problem::{Checker, Limits, Subtask, TestCase, TestKind};

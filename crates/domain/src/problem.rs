@@ -1,6 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Resource limits for one run of a candidate on one test.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
     /// CPU time limit in milliseconds.
@@ -22,6 +23,7 @@ impl Default for Limits {
 }
 
 /// Where a test comes from, which decides who may see it and what it is used for.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TestKind {
@@ -45,6 +47,7 @@ impl TestKind {
 }
 
 /// How a candidate's output is compared with the expected answer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Checker {
@@ -74,6 +77,7 @@ pub enum Checker {
 }
 
 /// One test of a problem.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TestCase {
     /// A name unique within the problem (e.g. `secret/group1/003`).
@@ -87,6 +91,7 @@ pub struct TestCase {
 }
 
 /// A scored group of tests.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Subtask {
     /// A name unique within the problem (e.g. `group1`).

@@ -1,10 +1,12 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The outcome of running one candidate on one test (or of compiling it).
+/// The outcome of running one candidate on one test (or of compiling it). Serialised as its
+/// short code ([`Verdict::code`]).
 ///
 /// `JudgeError` is never the candidate's fault: a checker that crashed, a missing answer file.
 /// It is kept apart so that it is never counted as a wrong answer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Verdict {
     /// Accepted: the checker accepted the output (possibly with a partial score below 1).
@@ -24,14 +26,20 @@ pub enum Verdict {
     /// Compilation error.
     CE,
     /// The judge itself failed (checker crash or loop, bad test data): not the candidate's fault.
+    #[serde(rename = "JE")]
     JudgeError,
     /// Not run: an earlier test of the same subtask already failed.
+    #[serde(rename = "SK")]
     Skipped,
+    /// Ran to completion within its limits on a test without an expected answer (a generated
+    /// input run for its behaviour): nothing to be right or wrong about.
+    #[serde(rename = "OK")]
+    Ran,
 }
 
 impl Verdict {
     /// Every verdict, in a stable order (used for compact storage as small integers).
-    pub const ALL: [Verdict; 10] = [
+    pub const ALL: [Verdict; 11] = [
         Verdict::AC,
         Verdict::WA,
         Verdict::PE,
@@ -42,6 +50,8 @@ impl Verdict {
         Verdict::CE,
         Verdict::JudgeError,
         Verdict::Skipped,
+        // Appended, never inserted: stored verdicts are indices into this list.
+        Verdict::Ran,
     ];
 
     /// The short code (`AC`, `WA`, ... `JE`, `SK`).
@@ -57,6 +67,7 @@ impl Verdict {
             Verdict::CE => "CE",
             Verdict::JudgeError => "JE",
             Verdict::Skipped => "SK",
+            Verdict::Ran => "OK",
         }
     }
 
@@ -79,7 +90,7 @@ impl Verdict {
 
     /// True for outcomes where the program ran to completion within its limits.
     pub fn ran_cleanly(self) -> bool {
-        matches!(self, Verdict::AC | Verdict::WA | Verdict::PE)
+        matches!(self, Verdict::AC | Verdict::WA | Verdict::PE | Verdict::Ran)
     }
 }
 
@@ -98,6 +109,12 @@ mod tests {
         for v in Verdict::ALL {
             assert_eq!(Verdict::from_index(v.index()), Some(v));
             assert_eq!(Verdict::from_code(v.code()), Some(v));
+        }
+        for v in Verdict::ALL {
+            assert_eq!(
+                serde_json::to_value(v).ok(),
+                Some(serde_json::json!(v.code()))
+            );
         }
         assert_eq!(Verdict::from_index(-1), None);
         assert_eq!(Verdict::from_index(99), None);

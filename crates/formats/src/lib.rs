@@ -8,9 +8,11 @@
 //! routes both need it, and it needs neither the sandbox nor the database: it depends on
 //! `domain` only.
 
+mod archive;
 mod folder;
 mod kattis;
 
+pub use archive::unpack;
 pub use folder::load_folder;
 pub use kattis::load_kattis;
 

@@ -7,6 +7,7 @@ use sieve_domain::{CandidateId, Language, ProblemId, TestKind, Verdict};
 use uuid::Uuid;
 
 /// A candidate as posted.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct NewCandidate {
     /// The program's source (or module bytes).
@@ -41,6 +42,8 @@ pub struct CandidateRow {
     pub source_hash: String,
     /// The build judged for it, once compiled (hex).
     pub build_key: Option<String>,
+    /// The subtask it was written for.
+    pub target_subtask: Option<i16>,
 }
 
 /// One test's result, as stored.
@@ -100,7 +103,7 @@ impl Store {
         id: CandidateId,
     ) -> Result<Option<(CandidateRow, Vec<u8>)>, StoreError> {
         let row = sqlx::query!(
-            r#"SELECT c.problem_id, c.language, c.source_hash, c.build_key, b.data AS source
+            r#"SELECT c.problem_id, c.language, c.source_hash, c.build_key, c.target_subtask, b.data AS source
                FROM candidates c JOIN blobs b ON b.hash = c.source_hash WHERE c.id = $1"#,
             id.0
         )
@@ -114,6 +117,7 @@ impl Store {
                     language: r.language,
                     source_hash: hex::encode(&r.source_hash),
                     build_key: r.build_key.map(hex::encode),
+                    target_subtask: r.target_subtask,
                 },
                 r.source,
             )
@@ -296,15 +300,24 @@ impl Batch {
         Ok(out)
     }
 
-    /// Like [`Store::enqueue`], inside this batch.
+    /// Like [`Store::enqueue`], inside this batch, for a job about `problem`.
     pub async fn enqueue(
         &mut self,
+        problem: ProblemId,
         kind: &str,
         payload: &serde_json::Value,
         priority: i16,
         dedup_key: Option<&str>,
     ) -> Result<sieve_domain::JobId, StoreError> {
-        crate::queue::enqueue_on(&mut *self.0, kind, payload, priority, dedup_key).await
+        crate::queue::enqueue_on(
+            &mut *self.0,
+            Some(problem),
+            kind,
+            payload,
+            priority,
+            dedup_key,
+        )
+        .await
     }
 
     /// Makes every write of the batch visible at once.

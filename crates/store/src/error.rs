@@ -18,6 +18,14 @@ pub enum StoreError {
     /// Stored data does not decode (a bug or a hand-edited row).
     #[error("corrupt stored data: {0}")]
     Corrupt(String),
+    /// A value the caller passed is not acceptable (`field` is a JSON pointer into its input).
+    #[error("{field}: {message}")]
+    Invalid {
+        /// Where.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
     /// The private cluster could not be started.
     #[error(transparent)]
     Cluster(#[from] crate::ClusterError),

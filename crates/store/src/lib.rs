@@ -5,10 +5,13 @@
 //! This is the only crate that contains SQL. It depends on `domain` and never on the sandbox,
 //! the API or the worker: they call it, not the other way round.
 
+pub mod candidate_list;
 pub mod candidates;
 pub mod cluster;
+pub mod contests;
 mod error;
 pub mod keys;
+pub mod problem_info;
 pub mod problems;
 pub mod queue;
 pub mod testing;

@@ -49,6 +49,8 @@ pub struct NewProblem {
     pub grader: Vec<(String, Vec<u8>)>,
     /// What the importer could not use.
     pub warnings: Vec<String>,
+    /// The contest it belongs to, if any.
+    pub contest: Option<sieve_domain::ContestId>,
 }
 
 /// A stored problem, test data included.
@@ -87,8 +89,8 @@ impl Store {
         }
         sqlx::query!(
             r#"INSERT INTO problems (id, slug, name, time_limit_ms, memory_limit_bytes, output_limit_bytes,
-                   checker, score_precision, grader, import_warnings)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"#,
+                   checker, score_precision, grader, import_warnings, contest_id)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"#,
             id.0,
             p.slug,
             p.name,
@@ -98,7 +100,8 @@ impl Store {
             serde_json::to_value(&p.checker).unwrap_or_default(),
             p.precision,
             serde_json::to_value(&grader).unwrap_or_default(),
-            &p.warnings
+            &p.warnings,
+            p.contest.map(|c| c.0)
         )
         .execute(&mut *tx)
         .await?;
@@ -147,7 +150,7 @@ impl Store {
     pub async fn load_problem(&self, id: ProblemId) -> Result<Option<StoredProblem>, StoreError> {
         let Some(row) = sqlx::query!(
             r#"SELECT slug, name, time_limit_ms, memory_limit_bytes, output_limit_bytes, checker,
-                   score_precision, grader, import_warnings FROM problems WHERE id = $1"#,
+                   score_precision, grader, import_warnings, contest_id FROM problems WHERE id = $1"#,
             id.0
         )
         .fetch_optional(self.pool())
@@ -215,6 +218,7 @@ impl Store {
                 .collect(),
             grader,
             warnings: row.import_warnings,
+            contest: row.contest_id.map(sieve_domain::ContestId),
         };
         Ok(Some(StoredProblem { id, problem }))
     }

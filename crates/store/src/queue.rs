@@ -47,7 +47,7 @@ impl Store {
         priority: i16,
         dedup_key: Option<&str>,
     ) -> Result<JobId, StoreError> {
-        enqueue_on(self.pool(), kind, payload, priority, dedup_key).await
+        enqueue_on(self.pool(), None, kind, payload, priority, dedup_key).await
     }
 
     /// Takes the most urgent job of one of `kinds` that is queued, or whose lease has run out,
@@ -170,6 +170,16 @@ impl Store {
         Ok(row.map(|r| (r.state, r.attempts)))
     }
 
+    /// Jobs per kind and state.
+    pub async fn job_counts(&self) -> Result<Vec<(String, String, i64)>, StoreError> {
+        let rows = sqlx::query!(
+            r#"SELECT kind, state, count(*) AS "n!" FROM jobs GROUP BY kind, state ORDER BY kind, state"#
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.into_iter().map(|r| (r.kind, r.state, r.n)).collect())
+    }
+
     /// Jobs waiting to run, per kind.
     pub async fn queue_depth(&self) -> Result<Vec<(String, i64)>, StoreError> {
         let rows = sqlx::query!(
@@ -184,6 +194,7 @@ impl Store {
 /// [`Store::enqueue`] on any connection or transaction.
 pub(crate) async fn enqueue_on<'e>(
     executor: impl sqlx::PgExecutor<'e>,
+    problem: Option<sieve_domain::ProblemId>,
     kind: &str,
     payload: &Value,
     priority: i16,
@@ -191,14 +202,15 @@ pub(crate) async fn enqueue_on<'e>(
 ) -> Result<JobId, StoreError> {
     let id = Uuid::now_v7();
     let row = sqlx::query_scalar!(
-        r#"INSERT INTO jobs (id, kind, payload, priority, dedup_key) VALUES ($1, $2, $3, $4, $5)
+        r#"INSERT INTO jobs (id, kind, payload, priority, dedup_key, problem_id) VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (dedup_key) DO UPDATE SET dedup_key = EXCLUDED.dedup_key
            RETURNING id"#,
         id,
         kind,
         payload,
         priority,
-        dedup_key
+        dedup_key,
+        problem.map(|p| p.0)
     )
     .fetch_one(executor)
     .await?;

@@ -103,15 +103,25 @@ async fn build_template(conn: &mut PgConnection, name: &str) -> Result<(), Store
         .await?;
     conn.execute(format!(r#"CREATE DATABASE "{building}""#).as_str())
         .await?;
-    let pool = PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&server_url(&building)?)
-        .await?;
-    MIGRATOR.run(&pool).await?;
-    pool.close().await;
-    conn.execute(format!(r#"ALTER DATABASE "{building}" RENAME TO "{name}""#).as_str())
-        .await?;
-    Ok(())
+    let started = std::time::Instant::now();
+    let mut migrating = PgConnection::connect(&server_url(&building)?).await?;
+    MIGRATOR.run(&mut migrating).await?;
+    migrating.close().await?;
+    tracing::debug!(took = ?started.elapsed(), "test template migrated");
+    // The closed connection's backend may still be exiting: renaming fails until it has.
+    let rename = format!(r#"ALTER DATABASE "{building}" RENAME TO "{name}""#);
+    let mut tries = 0;
+    loop {
+        match conn.execute(rename.as_str()).await {
+            Ok(_) => return Ok(()),
+            Err(e) if tries < 50 => {
+                tracing::debug!(error = %e, "template still in use; retrying");
+                tries += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 impl TestDb {

@@ -4,7 +4,7 @@ use sieve_domain::{CandidateId, Checker, Language, ProblemId, TestKind};
 use sieve_sandbox::{JudgeOptions, Supervisor, Toolchain};
 use sieve_store::candidates::TestResult;
 use sieve_store::problems::StoredProblem;
-use sieve_store::queue::Job;
+use sieve_store::queue::{Job, Outcome};
 use sieve_store::{Store, StoreError};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -21,6 +21,10 @@ pub struct JudgeJob {
     pub candidate: CandidateId,
     /// The kinds of test to judge it on, in order (hidden only for simulations).
     pub kinds: Vec<TestKind>,
+    /// Judge the generated tests even when a public test failed (by default they are skipped:
+    /// a candidate that fails the samples is rarely worth the time).
+    #[serde(default)]
+    pub keep_going: bool,
 }
 
 /// Why a job could not be done (it is retried while attempts remain).
@@ -45,7 +49,7 @@ pub struct Worker {
     pub(crate) cache_dir: PathBuf,
     // A Mutex only to make the worker Sync (its future holds &self across awaits); one task uses it.
     supervisor: std::sync::Mutex<Option<Supervisor>>,
-    problems: HashMap<ProblemId, Arc<StoredProblem>>,
+    problems: HashMap<ProblemId, (i32, Arc<StoredProblem>)>,
     lease: Duration,
 }
 
@@ -93,17 +97,21 @@ impl Worker {
         });
         let result = self.process(&job).await;
         heartbeat.abort();
-        match result {
-            Ok(()) => {
-                self.store.complete_job(job.id, &self.name).await?;
-            }
+        let outcome = match result {
+            Ok(()) => self.store.complete_job(job.id, &self.name).await?,
             Err(e) => {
                 tracing::warn!(job = %job.id, error = %e, "judging job failed");
                 self.store
                     .fail_job(job.id, &self.name, &e.to_string())
-                    .await?;
+                    .await?
             }
-        }
+        };
+        crate::metrics::job(match outcome {
+            Outcome::Done => "done",
+            Outcome::Retried => "retried",
+            Outcome::Failed => "failed",
+            Outcome::LeaseLost => "lease_lost",
+        });
         Ok(true)
     }
 
@@ -123,7 +131,11 @@ impl Worker {
     }
 
     async fn problem(&mut self, id: ProblemId) -> Result<Arc<StoredProblem>, WorkerError> {
-        if let Some(p) = self.problems.get(&id) {
+        // Cached, but checked against the problem's revision: tests may have been added.
+        let revision = self.store.problem_revision(id).await?;
+        if let Some((r, p)) = self.problems.get(&id)
+            && Some(*r) == revision
+        {
             return Ok(p.clone());
         }
         let p = self
@@ -132,7 +144,7 @@ impl Worker {
             .await?
             .ok_or_else(|| WorkerError::Invalid(format!("no problem {id}")))?;
         let p = Arc::new(p);
-        self.problems.insert(id, p.clone());
+        self.problems.insert(id, (revision.unwrap_or(0), p.clone()));
         Ok(p)
     }
 
@@ -161,24 +173,44 @@ impl Worker {
             }
             _ => None,
         };
-        for kind in &task.kinds {
-            if self
+        let watched = public_tests_that_matter(&problem, candidate.target_subtask);
+        let failed = |results: &[TestResult]| {
+            results.iter().any(|r| {
+                watched.contains(&(r.test as usize))
+                    && !(r.verdict == sieve_domain::Verdict::AC && r.score >= 1.0)
+            })
+        };
+        // A job for the generated tests alone (tests were added) still heeds the samples.
+        let mut public_failed = false;
+        if task.kinds.contains(&TestKind::Generated)
+            && !task.kinds.contains(&TestKind::Public)
+            && let Some(done) = self
                 .store
-                .results(problem.id, &build.key, *kind)
+                .results(problem.id, &build.key, TestKind::Public)
                 .await?
-                .is_some()
-            {
+        {
+            public_failed = failed(&done);
+        }
+        for kind in &task.kinds {
+            if *kind == TestKind::Generated && public_failed && !task.keep_going {
+                continue;
+            }
+            if let Some(done) = self.store.results(problem.id, &build.key, *kind).await? {
+                public_failed |= *kind == TestKind::Public && failed(&done);
                 continue;
             }
             let (tests, index, subtasks) = tests_of_kind(&problem, *kind);
             if tests.is_empty() {
                 continue;
             }
+            let started = std::time::Instant::now();
             let opts = JudgeOptions {
                 limits: problem.problem.limits,
                 checker: problem.problem.checker.clone(),
                 custom_checker: None,
-                all_tests: false,
+                // Generated tests feed clustering and public ones the features: every result
+                // counts. Hidden tests only score, so a failed subtask stops early.
+                all_tests: *kind != TestKind::Hidden,
                 precision: problem.problem.precision as u32,
             };
             let taken = self.supervisor.lock().ok().and_then(|mut s| s.take());
@@ -210,9 +242,11 @@ impl Worker {
                     output_hash: decode16(&t.output_hash),
                 })
                 .collect();
+            public_failed |= *kind == TestKind::Public && failed(&results);
             self.store
                 .put_results(problem.id, &build.key, *kind, &results)
                 .await?;
+            crate::metrics::judged(&results, started.elapsed());
         }
         Ok(())
     }
@@ -224,5 +258,31 @@ impl Worker {
             .get_blob(&h)
             .await?
             .ok_or_else(|| WorkerError::Invalid(format!("no blob {hex_hash}")))
+    }
+}
+
+/// The public tests whose failure stops a candidate before the generated tests: all of them, or
+/// for a candidate written for one subtask, those of that subtask and of the subtasks it
+/// contains (an IOI candidate aimed at subtask 1 may well fail the full problem's samples).
+fn public_tests_that_matter(
+    problem: &StoredProblem,
+    target: Option<i16>,
+) -> std::collections::HashSet<usize> {
+    let p = &problem.problem;
+    let public = |i: &usize| p.tests[*i].kind == TestKind::Public;
+    match target.and_then(|t| p.subtasks.get(t as usize)) {
+        Some(s) => s
+            .tests
+            .iter()
+            .chain(
+                s.contains
+                    .iter()
+                    .filter_map(|c| p.subtasks.get(*c))
+                    .flat_map(|c| c.tests.iter()),
+            )
+            .copied()
+            .filter(public)
+            .collect(),
+        None => (0..p.tests.len()).filter(public).collect(),
     }
 }

@@ -6,5 +6,7 @@
 
 mod build;
 mod judge_job;
+mod metrics;
+pub mod package;
 
 pub use judge_job::{JUDGE, JudgeJob, Worker, WorkerError};

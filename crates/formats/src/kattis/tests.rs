@@ -100,9 +100,16 @@ impl Builder {
             .join("data")
             .canonicalize()
             .unwrap_or_else(|_| root.join("data"));
+        let inside = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         let mut ids = Vec::new();
         for p in ins {
             let real = resolve_link(&p)?;
+            if !real.starts_with(&inside) {
+                return Err(FormatError::Invalid {
+                    path: p,
+                    message: "leads outside the package".into(),
+                });
+            }
             if let Some(&i) = self.by_file.get(&real) {
                 ids.push(i);
                 continue;
