@@ -3,9 +3,9 @@
 
 use crate::{ApiError, AppState, Caller, Role};
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::routing::{get, post};
+use axum::routing::post;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -19,27 +19,52 @@ pub const MAX_BATCH: usize = 10_000;
 pub const MAX_SOURCE: usize = 1 << 20;
 
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/v1/problems/{id}/candidates",
-            // NDJSON is streamed (bounded memory whatever its size); JSON is read whole.
-            post(post_candidates).layer(DefaultBodyLimit::disable()),
-        )
-        .route("/v1/candidates/{id}", get(get_candidate))
+    Router::new().route(
+        "/v1/problems/{id}/candidates",
+        // NDJSON is streamed (bounded memory whatever its size); JSON is read whole.
+        post(post_candidates).layer(DefaultBodyLimit::disable()),
+    )
 }
 
-#[derive(Debug, Deserialize)]
-struct PostBody {
+/// Candidates posted as one JSON document (or, as NDJSON, one `NewCandidate` per line).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub(crate) struct PostBody {
     candidates: Vec<NewCandidate>,
     /// Test kinds to judge on; default: public and generated.
     #[serde(default)]
     judge: Option<Vec<TestKind>>,
+    /// Judge the generated tests even after a failed public test.
+    #[serde(default)]
+    keep_going: bool,
 }
 
-#[derive(Debug, Serialize)]
-struct Posted {
+/// Options in the query string (the only place for them when the body is NDJSON).
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub(crate) struct PostQuery {
+    /// Comma-separated test kinds to judge on.
+    judge: Option<String>,
+    /// Judge the generated tests even after a failed public test.
+    #[serde(default)]
+    keep_going: bool,
+}
+
+/// What to judge the posted candidates on.
+struct JudgePlan {
+    kinds: Vec<TestKind>,
+    keep_going: bool,
+}
+
+/// One posted candidate: its id, and false when its idempotency key was seen before.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct Posted {
     id: CandidateId,
     created: bool,
+}
+
+/// The posted candidates, in the order sent.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct PostedList {
+    candidates: Vec<Posted>,
 }
 
 /// A JSON body is read whole up to this size; larger batches should be NDJSON.
@@ -47,13 +72,25 @@ pub const MAX_JSON_BODY: usize = 64 << 20;
 /// Candidates written per transaction while streaming NDJSON.
 const CHUNK: usize = 500;
 
-async fn post_candidates(
+/// Posts candidates (submitter): a JSON body `{candidates: [...]}`, or NDJSON streamed with
+/// bounded memory (`Content-Type: application/x-ndjson`), up to 10,000 per request, stored in
+/// one transaction and queued for judging. Identical sources are judged once.
+#[utoipa::path(post, path = "/v1/problems/{id}/candidates", tag = "candidates",
+    params(("id" = Uuid, Path, description = "problem id"), PostQuery),
+    request_body(content(
+        (PostBody = "application/json"),
+        (NewCandidate = "application/x-ndjson"))),
+    responses((status = 201, body = PostedList), (status = 404, description = "no such problem"),
+              (status = 413, description = "too many candidates, or a source too large"),
+              (status = 422, description = "a candidate is invalid (the field names the line)")))]
+pub(crate) async fn post_candidates(
     caller: Caller,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
+    Query(query): Query<PostQuery>,
     headers: HeaderMap,
     body: Body,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<PostedList>), ApiError> {
     caller.require(Role::Submitter)?;
     let problem = ProblemId(id);
     if !state.store.problem_exists(problem).await? {
@@ -65,16 +102,15 @@ async fn post_candidates(
         .is_some_and(|t| {
             t.starts_with("application/x-ndjson") || t.starts_with("application/ndjson")
         });
-    let query_kinds = headers
-        .get("x-sieve-judge")
-        .and_then(|v| v.to_str().ok())
-        .map(parse_kinds)
-        .transpose()?;
+    let query_kinds = query.judge.as_deref().map(parse_kinds).transpose()?;
     let mut out = Vec::new();
     // One transaction for the whole request: a bad line anywhere leaves nothing stored.
     let mut batch = state.store.begin_batch().await?;
     if ndjson {
-        let kinds = query_kinds.unwrap_or_else(default_kinds);
+        let plan = JudgePlan {
+            kinds: query_kinds.unwrap_or_else(default_kinds),
+            keep_going: query.keep_going,
+        };
         let mut stream = body.into_data_stream();
         let (mut pending, mut buf, mut line_no) = (Vec::new(), Vec::<u8>::new(), 0usize);
         while let Some(chunk) = futures_next(&mut stream).await {
@@ -85,7 +121,7 @@ async fn post_candidates(
                 let line: Vec<u8> = buf.drain(..=pos).collect();
                 accept_line(&line, &mut line_no, &mut pending)?;
                 if pending.len() >= CHUNK {
-                    store_chunk(&mut batch, &kinds, problem, &mut pending, &mut out).await?;
+                    store_chunk(&mut batch, &plan, problem, &mut pending, &mut out).await?;
                 }
             }
             if buf.len() > MAX_SOURCE * 2 {
@@ -96,7 +132,7 @@ async fn post_candidates(
             }
         }
         accept_line(&buf, &mut line_no, &mut pending)?;
-        store_chunk(&mut batch, &kinds, problem, &mut pending, &mut out).await?;
+        store_chunk(&mut batch, &plan, problem, &mut pending, &mut out).await?;
     } else {
         let bytes = axum::body::to_bytes(body, MAX_JSON_BODY)
             .await
@@ -119,16 +155,19 @@ async fn post_candidates(
         for (i, c) in body.candidates.iter().enumerate() {
             validate(c, &format!("/candidates/{i}"))?;
         }
-        let kinds = body.judge.or(query_kinds).unwrap_or_else(default_kinds);
+        let plan = JudgePlan {
+            kinds: body.judge.or(query_kinds).unwrap_or_else(default_kinds),
+            keep_going: body.keep_going || query.keep_going,
+        };
         let mut pending = body.candidates;
-        store_chunk(&mut batch, &kinds, problem, &mut pending, &mut out).await?;
+        store_chunk(&mut batch, &plan, problem, &mut pending, &mut out).await?;
     }
     batch.commit().await?;
     let out: Vec<Posted> = out
         .into_iter()
         .map(|(id, created)| Posted { id, created })
         .collect();
-    Ok((StatusCode::CREATED, Json(json!({ "candidates": out }))))
+    Ok((StatusCode::CREATED, Json(PostedList { candidates: out })))
 }
 
 async fn futures_next(
@@ -149,7 +188,7 @@ fn parse_kinds(s: &str) -> Result<Vec<TestKind>, ApiError> {
     s.split(',')
         .map(|k| {
             serde_json::from_value(json!(k.trim()))
-                .map_err(|_| ApiError::invalid("x-sieve-judge", format!("unknown test kind {k:?}")))
+                .map_err(|_| ApiError::invalid("judge", format!("unknown test kind {k:?}")))
         })
         .collect()
 }
@@ -197,7 +236,7 @@ fn accept_line(
 /// Stores `pending` and enqueues judging for the new ones.
 async fn store_chunk(
     batch: &mut Batch,
-    kinds: &[TestKind],
+    plan: &JudgePlan,
     problem: ProblemId,
     pending: &mut Vec<NewCandidate>,
     out: &mut Vec<(CandidateId, bool)>,
@@ -207,11 +246,29 @@ async fn store_chunk(
     }
     let ids = batch.insert_candidates(problem, pending).await?;
     pending.clear();
+    // Hidden tests run only for simulations: a job of their own, behind all selection work.
+    let (hidden, open): (Vec<TestKind>, Vec<TestKind>) =
+        plan.kinds.iter().partition(|k| **k == TestKind::Hidden);
     for (cid, created) in &ids {
-        if *created {
-            let job = sieve_worker_payload(*cid, kinds);
+        if !*created {
+            continue;
+        }
+        if !open.is_empty() {
+            let job = judge_payload(*cid, &open, plan.keep_going);
             batch
-                .enqueue("judge", &job, 0, Some(&format!("judge:{cid}")))
+                .enqueue(problem, "judge", &job, 0, Some(&format!("judge:{cid}")))
+                .await?;
+        }
+        if !hidden.is_empty() {
+            let job = judge_payload(*cid, &hidden, plan.keep_going);
+            batch
+                .enqueue(
+                    problem,
+                    "judge",
+                    &job,
+                    -1,
+                    Some(&format!("judge-hidden:{cid}")),
+                )
                 .await?;
         }
     }
@@ -219,46 +276,7 @@ async fn store_chunk(
     Ok(())
 }
 
-/// The `judge` job's payload (the worker's `JudgeJob`), written here without depending on the
-/// worker crate.
-fn sieve_worker_payload(candidate: CandidateId, kinds: &[TestKind]) -> Value {
-    json!({ "candidate": candidate, "kinds": kinds })
-}
-
-async fn get_candidate(
-    caller: Caller,
-    State(state): State<AppState>,
-    Path(id): Path<Uuid>,
-) -> Result<Json<Value>, ApiError> {
-    caller.require(Role::Viewer)?;
-    let Some((c, _source)) = state.store.candidate(CandidateId(id)).await? else {
-        return Err(ApiError::not_found(format!("no candidate {id}")));
-    };
-    let mut build = Value::Null;
-    let mut results = serde_json::Map::new();
-    if let Some(key_hex) = &c.build_key {
-        let mut key = [0u8; 32];
-        if hex::decode_to_slice(key_hex, &mut key).is_ok() {
-            if let Some(b) = state.store.build(&key).await? {
-                build = json!({ "ok": b.ok, "message": b.message });
-            }
-            for kind in [TestKind::Public, TestKind::Generated, TestKind::Hidden] {
-                if let Some(r) = state.store.results(c.problem_id, &key, kind).await? {
-                    let tests: Vec<Value> = r
-                        .iter()
-                        .map(|t| json!({ "test": t.test, "verdict": t.verdict.code(), "score": t.score, "time_us": t.time_us, "memory_kib": t.memory_kib }))
-                        .collect();
-                    results.insert(kind.name().to_string(), Value::Array(tests));
-                }
-            }
-        }
-    }
-    Ok(Json(json!({
-        "id": c.id,
-        "problem_id": c.problem_id,
-        "language": c.language,
-        "source_hash": c.source_hash,
-        "build": build,
-        "results": results,
-    })))
+/// The `judge` job's payload (the worker's `JudgeJob`).
+fn judge_payload(candidate: CandidateId, kinds: &[TestKind], keep_going: bool) -> Value {
+    json!({ "candidate": candidate, "kinds": kinds, "keep_going": keep_going })
 }

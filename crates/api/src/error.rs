@@ -95,13 +95,19 @@ impl IntoResponse for ApiError {
 impl From<sieve_store::StoreError> for ApiError {
     fn from(e: sieve_store::StoreError) -> Self {
         // Constraint names map to client errors in one place; anything else is ours.
+        if let sieve_store::StoreError::Invalid { field, message } = &e {
+            return ApiError::invalid(field.clone(), message.clone());
+        }
+        let conflict = |detail: &str, field: &str| {
+            ApiError::new(StatusCode::CONFLICT, "Conflict", detail).with_field(field)
+        };
         match e.constraint() {
-            Some("problems_slug_key") => ApiError::new(
-                StatusCode::CONFLICT,
-                "Conflict",
-                "a problem with this slug exists",
-            )
-            .with_field("/slug"),
+            Some("problems_slug_key") => conflict("a problem with this slug exists", "/slug"),
+            Some("contests_name_key") => conflict("a contest with this name exists", "/name"),
+            Some("tests_name_key") => conflict("a test with this name exists", "/tests"),
+            Some("problems_contest_id_fkey") => {
+                ApiError::invalid("/contest_id", "no contest with this id")
+            }
             Some(c) => ApiError::new(StatusCode::CONFLICT, "Conflict", format!("violates {c}")),
             None => {
                 tracing::error!(error = %e, "store error");

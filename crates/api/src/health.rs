@@ -11,12 +11,15 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 /// Liveness: the process answers.
-async fn healthz() -> Json<Value> {
+#[utoipa::path(get, path = "/healthz", tag = "operations", security(()), responses((status = 200)))]
+pub(crate) async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
 /// Readiness: the database answers and the schema is current.
-async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+#[utoipa::path(get, path = "/readyz", tag = "operations", security(()),
+    responses((status = 200), (status = 503, description = "database unreachable or migrations pending")))]
+pub(crate) async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     state
         .store
         .ready()

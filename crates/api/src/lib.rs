@@ -1,19 +1,35 @@
-//! The HTTP face of sieve: axum routes under `/v1`, health and readiness probes, the mapping of
-//! every crate's errors to `application/problem+json`, authentication, and the dashboard.
+//! The HTTP face of sieve: axum routes under `/v1` (contests, problems and their tests, package
+//! uploads, candidates, progress streams), health and readiness probes, `/metrics`, the OpenAPI
+//! document, the mapping of every crate's errors to `application/problem+json`, and
+//! authentication.
 //!
-//! This is the only crate that knows HTTP. It calls `store` (and, through the queue, the
-//! workers); nothing below it may depend on it.
+//! This is the only crate that knows HTTP. It calls `store`, and `worker` to prepare uploaded
+//! packages; nothing below it may depend on it.
 
 mod auth;
+mod candidate_read;
 mod candidates;
+mod contests;
 mod error;
+mod events;
 mod health;
+mod metrics;
+mod openapi;
+mod problems;
+mod tests_data;
+mod upload;
 
 pub use auth::{AuthMode, Caller, Role};
 pub use error::ApiError;
+pub use metrics::install_recorder;
+pub use openapi::document as openapi_document;
 
 use axum::Router;
+use metrics_exporter_prometheus::PrometheusHandle;
+use sieve_sandbox::Toolchain;
 use sieve_store::Store;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 
 /// What every handler can reach.
 #[derive(Clone, Debug)]
@@ -22,13 +38,65 @@ pub struct AppState {
     pub store: Store,
     /// API keys, or the explicit local mode.
     pub auth: AuthMode,
+    /// Renders the process's metrics, when a recorder is installed.
+    pub metrics: Option<PrometheusHandle>,
+    /// Where uploaded packages' checkers are compiled.
+    pub packages: Arc<PackageEnv>,
+}
+
+/// The toolchain for compiling uploaded packages' checkers, found on first use.
+#[derive(Debug)]
+pub struct PackageEnv {
+    cache_dir: PathBuf,
+    toolchain: OnceLock<Toolchain>,
+}
+
+impl PackageEnv {
+    /// Compiles in `cache_dir` (the workers' cache).
+    pub fn new(cache_dir: PathBuf) -> Arc<PackageEnv> {
+        Arc::new(PackageEnv {
+            cache_dir,
+            toolchain: OnceLock::new(),
+        })
+    }
+
+    pub(crate) fn toolchain(&self) -> Result<(Toolchain, PathBuf), sieve_sandbox::SandboxError> {
+        if let Some(t) = self.toolchain.get() {
+            return Ok((t.clone(), self.cache_dir.clone()));
+        }
+        let t = Toolchain::discover(&self.cache_dir)?;
+        Ok((
+            self.toolchain.get_or_init(|| t).clone(),
+            self.cache_dir.clone(),
+        ))
+    }
+}
+
+impl AppState {
+    /// State with keys required, no metrics recorder, and packages compiled under `cache_dir`.
+    pub fn new(store: Store, auth: AuthMode, cache_dir: PathBuf) -> AppState {
+        AppState {
+            store,
+            auth,
+            metrics: None,
+            packages: PackageEnv::new(cache_dir),
+        }
+    }
 }
 
 /// The whole application's routes.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::routes())
+        .merge(metrics::routes())
+        .merge(openapi::routes())
+        .merge(contests::routes())
+        .merge(problems::routes())
+        .merge(upload::routes())
+        .merge(tests_data::routes())
         .merge(candidates::routes())
+        .merge(candidate_read::routes())
+        .merge(events::routes())
         .with_state(state)
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }

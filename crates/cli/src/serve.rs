@@ -138,7 +138,18 @@ async fn serve(
     if auth == AuthMode::Local {
         tracing::warn!("local mode: no API keys, every request acts as admin");
     }
-    sieve_api::serve(listener, AppState { store, auth }, shutdown_signal()).await?;
+    let metrics = match sieve_api::install_recorder() {
+        Ok(h) => Some(h),
+        Err(e) => {
+            tracing::warn!(error = %e, "no metrics recorder");
+            None
+        }
+    };
+    let state = AppState {
+        metrics,
+        ..AppState::new(store, auth, workers.cache_dir.clone())
+    };
+    sieve_api::serve(listener, state, shutdown_signal()).await?;
     // In-flight jobs are finished, not abandoned: each worker stops after its current job.
     let _ = stop.send(true);
     for h in handles {

@@ -1,57 +1,17 @@
 //! The service end to end on a random port against a fresh database: import a problem, post
 //! candidates over HTTP, let the in-process worker judge them, read the verdicts back.
 
+mod common;
+
+use common::{Server, create_key, repo, serve_with};
 use serde_json::{Value, json};
 use sieve_store::Store;
 use sieve_store::testing::TestDb;
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .stderr(Stdio::null())
-            .status();
-        let _ = self.child.wait();
-    }
-}
 
 fn serve(db: &TestDb) -> Server {
     serve_with(db, &["--local"])
-}
-
-fn serve_with(db: &TestDb, extra: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sieve"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--workers", "1"])
-        .args(extra)
-        .arg("--cache-dir")
-        .arg(repo().join("target/sieve-test/cache"))
-        .env("DATABASE_URL", &db.url)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start sieve serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let url = loop {
-        let line = lines.next().expect("sieve serve exited").expect("line");
-        if let Some(u) = line.strip_prefix("sieve is serving on ") {
-            break u.trim_end_matches('/').to_string();
-        }
-    };
-    Server { child, url }
 }
 
 fn source(rel: &str) -> String {
@@ -355,20 +315,6 @@ fn children_of(pid: u32) -> Vec<u32> {
                 == Some(pid)
         })
         .collect()
-}
-
-fn create_key(db: &TestDb, role: &str) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_sieve"))
-        .args(["keys", "create", "--role", role])
-        .env("DATABASE_URL", &db.url)
-        .output()
-        .expect("sieve keys create");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,0 +1,199 @@
+//! Candidates read back: one with its source, build and per-test results, and a problem's
+//! candidates as a filtered, paged list.
+
+use crate::{ApiError, AppState, Caller, Role};
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use sieve_domain::{CandidateId, ProblemId, TestKind, Verdict};
+use sieve_store::candidate_list::{CandidateFilter, CandidateItem};
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/candidates/{id}", get(get_candidate))
+        .route("/v1/problems/{id}/candidates", get(list_candidates))
+}
+
+/// A compile's outcome.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct BuildOut {
+    ok: bool,
+    /// The compiler's (capped) message.
+    message: String,
+}
+
+/// One test's result. Hidden tests are shown by name and verdict, never by content.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct TestResultOut {
+    test: i32,
+    name: String,
+    verdict: Verdict,
+    score: f32,
+    time_us: i32,
+    memory_kib: i32,
+}
+
+/// A candidate with its build and results.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct CandidateOut {
+    id: CandidateId,
+    problem_id: ProblemId,
+    language: String,
+    source: String,
+    source_hash: String,
+    target_subtask: Option<i16>,
+    /// Null until built.
+    build: Option<BuildOut>,
+    /// Per kind of test judged so far.
+    results: BTreeMap<String, Vec<TestResultOut>>,
+}
+
+/// One candidate (viewer).
+#[utoipa::path(get, path = "/v1/candidates/{id}", tag = "candidates",
+    params(("id" = Uuid, Path, description = "candidate id")),
+    responses((status = 200, body = CandidateOut), (status = 404, description = "no such candidate")))]
+pub(crate) async fn get_candidate(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<Json<CandidateOut>, ApiError> {
+    caller.require(Role::Viewer)?;
+    let Some((c, source)) = state.store.candidate(CandidateId(id)).await? else {
+        return Err(ApiError::not_found(format!("no candidate {id}")));
+    };
+    let mut build = None;
+    let mut results = BTreeMap::new();
+    let mut key = [0u8; 32];
+    if let Some(key_hex) = &c.build_key
+        && hex::decode_to_slice(key_hex, &mut key).is_ok()
+    {
+        if let Some(b) = state.store.build(&key).await? {
+            build = Some(BuildOut {
+                ok: b.ok,
+                message: b.message,
+            });
+        }
+        let names = state
+            .store
+            .problem_summary(c.problem_id)
+            .await?
+            .map(|p| p.tests)
+            .unwrap_or_default();
+        let name = |i: i32| {
+            names
+                .iter()
+                .find(|t| t.idx == i)
+                .map(|t| t.name.clone())
+                .unwrap_or_default()
+        };
+        for kind in [TestKind::Public, TestKind::Generated, TestKind::Hidden] {
+            if let Some(r) = state.store.results(c.problem_id, &key, kind).await? {
+                let tests = r
+                    .iter()
+                    .map(|t| TestResultOut {
+                        test: t.test,
+                        name: name(t.test),
+                        verdict: t.verdict,
+                        score: t.score,
+                        time_us: t.time_us,
+                        memory_kib: t.memory_kib,
+                    })
+                    .collect();
+                results.insert(kind.name().to_string(), tests);
+            }
+        }
+    }
+    Ok(Json(CandidateOut {
+        id: c.id,
+        problem_id: c.problem_id,
+        language: c.language,
+        source: String::from_utf8_lossy(&source).into_owned(),
+        source_hash: c.source_hash,
+        target_subtask: c.target_subtask,
+        build,
+        results,
+    }))
+}
+
+/// A page of candidates.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct CandidatePage {
+    candidates: Vec<CandidateItem>,
+    /// Pass as `after` for the next page; null on the last.
+    next: Option<CandidateId>,
+}
+
+/// Query of the candidate list (see [`CandidateFilter`]).
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub(crate) struct ListQuery {
+    /// Only those written by this model.
+    model: Option<String>,
+    /// Only those written for this subtask.
+    target_subtask: Option<i16>,
+    /// `pending`, `compiled` or `failed`.
+    build: Option<String>,
+    /// `passed` or `failed` on the public tests.
+    public: Option<String>,
+    /// Only ids after this one.
+    after: Option<Uuid>,
+    /// Page size, 1 to 1000 (default 100).
+    limit: Option<i64>,
+}
+
+/// A problem's candidates, filtered and paged in posting order (viewer).
+#[utoipa::path(get, path = "/v1/problems/{id}/candidates", tag = "candidates",
+    params(("id" = Uuid, Path, description = "problem id"), ListQuery),
+    responses((status = 200, body = CandidatePage), (status = 404, description = "no such problem"),
+              (status = 422, description = "a filter is invalid")))]
+pub(crate) async fn list_candidates(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<CandidatePage>, ApiError> {
+    caller.require(Role::Viewer)?;
+    if !state.store.problem_exists(ProblemId(id)).await? {
+        return Err(ApiError::not_found(format!("no problem {id}")));
+    }
+    if let Some(b) = q
+        .build
+        .as_deref()
+        .filter(|b| !["pending", "compiled", "failed"].contains(b))
+    {
+        return Err(ApiError::invalid(
+            "build",
+            format!("{b:?}: pending, compiled or failed"),
+        ));
+    }
+    if let Some(p) = q
+        .public
+        .as_deref()
+        .filter(|p| !["passed", "failed"].contains(p))
+    {
+        return Err(ApiError::invalid(
+            "public",
+            format!("{p:?}: passed or failed"),
+        ));
+    }
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::invalid("limit", "between 1 and 1000"));
+    }
+    let filter = CandidateFilter {
+        model: q.model,
+        target_subtask: q.target_subtask,
+        build: q.build,
+        public: q.public,
+        after: q.after,
+        limit: Some(limit),
+    };
+    let candidates = state.store.list_candidates(ProblemId(id), &filter).await?;
+    let next = (candidates.len() as i64 == limit)
+        .then(|| candidates.last().map(|c| c.id))
+        .flatten();
+    Ok(Json(CandidatePage { candidates, next }))
+}

@@ -1,0 +1,135 @@
+//! What the service tests share: a `sieve serve` on a random port against a test database,
+//! problem imports and API keys made with the CLI.
+#![allow(dead_code)]
+
+use sieve_domain::ProblemId;
+use sieve_store::Store;
+use sieve_store::testing::TestDb;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+pub fn cache_dir() -> PathBuf {
+    repo().join("target/sieve-test/cache")
+}
+
+pub struct Server {
+    pub child: Child,
+    pub url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// `sieve serve` with one worker and `extra` arguments; its log goes to `log` when given.
+pub fn serve_logged(db: &TestDb, extra: &[&str], log: Option<&Path>) -> Server {
+    let stderr = match log {
+        Some(p) => Stdio::from(std::fs::File::create(p).expect("log file")),
+        None => Stdio::null(),
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sieve"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(extra)
+        .arg("--cache-dir")
+        .arg(cache_dir())
+        .env("DATABASE_URL", &db.url)
+        .env("RUST_LOG", "debug")
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .expect("start sieve serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let url = loop {
+        let line = lines.next().expect("sieve serve exited").expect("line");
+        if let Some(u) = line.strip_prefix("sieve is serving on ") {
+            break u.trim_end_matches('/').to_string();
+        }
+    };
+    Server { child, url }
+}
+
+/// `sieve serve --workers 1` with `extra` arguments.
+pub fn serve_with(db: &TestDb, extra: &[&str]) -> Server {
+    let mut args = vec!["--workers", "1"];
+    args.extend_from_slice(extra);
+    serve_logged(db, &args, None)
+}
+
+/// Imports `examples/<name>` with `sieve import kattis`.
+pub async fn import_example(db: &TestDb, name: &str) -> anyhow::Result<ProblemId> {
+    let import = Command::new(env!("CARGO_BIN_EXE_sieve"))
+        .args(["import", "kattis"])
+        .arg(repo().join("examples").join(name))
+        .arg("--cache-dir")
+        .arg(cache_dir())
+        .env("DATABASE_URL", &db.url)
+        .output()?;
+    anyhow::ensure!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+    Store::from_pool(db.pool.clone())
+        .problem_by_slug(name)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("{name} not imported"))
+}
+
+/// A new API key with `role`, made by `sieve keys create`.
+pub fn create_key(db: &TestDb, role: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_sieve"))
+        .args(["keys", "create", "--role", role])
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .expect("sieve keys create");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Reads a server-sent-events response until `stop` accepts an event's data, or the deadline.
+pub async fn wait_for_event(
+    mut resp: reqwest::Response,
+    deadline: std::time::Instant,
+    mut stop: impl FnMut(&serde_json::Value) -> bool,
+) -> anyhow::Result<serde_json::Value> {
+    let mut buf = String::new();
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        anyhow::ensure!(
+            !left.is_zero(),
+            "no matching event before the deadline; saw {buf}"
+        );
+        let chunk = tokio::time::timeout(left, resp.chunk()).await??;
+        let Some(chunk) = chunk else {
+            anyhow::bail!("the event stream ended");
+        };
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buf.find("\n\n") {
+            let event: String = buf.drain(..end + 2).collect();
+            for line in event.lines() {
+                if let Some(data) = line.strip_prefix("data:") {
+                    let v: serde_json::Value = serde_json::from_str(data.trim())?;
+                    if stop(&v) {
+                        return Ok(v);
+                    }
+                }
+            }
+        }
+    }
+}

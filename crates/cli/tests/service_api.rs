@@ -1,0 +1,345 @@
+//! The REST API over HTTP with API keys: contests, problems from JSON and from uploaded
+//! packages, hidden test data kept from everyone but admins (in responses and in logs),
+//! inputs-only generated tests, progress over server-sent events, candidate lists, metrics and
+//! the OpenAPI document.
+
+mod common;
+
+use common::{create_key, repo, serve_logged, wait_for_event};
+use serde_json::{Value, json};
+use sieve_store::testing::TestDb;
+use std::time::{Duration, Instant};
+
+const SECRET: &str = "7431958 2604417";
+const SUM: &str = "#include <stdio.h>\nint main(void){long long a,b;if(scanf(\"%lld %lld\",&a,&b)!=2)return 1;printf(\"%lld\\n\",a+b);return 0;}\n";
+// Right on the public tests, but it traps on negative input (the generated test has one).
+const TRAPS: &str = "#include <stdio.h>\nint main(void){long long a,b;scanf(\"%lld %lld\",&a,&b);if(a<0)__builtin_trap();printf(\"%lld\\n\",a+b);return 0;}\n";
+
+fn problem_body(contest: &str) -> Value {
+    json!({
+        "slug": "sum", "name": "A plus B", "contest_id": contest, "time_limit_ms": 1000,
+        "subtasks": [{"name": "small", "points": 40}, {"name": "all", "points": 60, "contains": [0]}],
+        "tests": [
+            {"name": "sample1", "kind": "public", "input": "1 2\n", "answer": "3\n", "subtasks": [0, 1]},
+            {"name": "gen1", "kind": "generated", "input": "-5 3\n"},
+            {"name": "h1", "kind": "hidden", "input": "4 5\n", "answer": "9\n", "subtasks": [0, 1]},
+            {"name": "h2", "kind": "hidden", "input": format!("{SECRET}\n"), "answer": "10036375\n", "subtasks": [1]}
+        ]
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rest_api_end_to_end() -> anyhow::Result<()> {
+    let db = TestDb::new().await?;
+    let (admin, viewer, submitter) = (
+        create_key(&db, "admin"),
+        create_key(&db, "viewer"),
+        create_key(&db, "submitter"),
+    );
+    let log = tempfile::NamedTempFile::new()?;
+    let server = serve_logged(&db, &["--workers", "1"], Some(log.path()));
+    let http = reqwest::Client::new();
+    let url = |p: &str| format!("{}{p}", server.url);
+    // Every body a non-admin saw, to check that no hidden test's content was among them.
+    let mut seen = String::new();
+
+    let contest = http
+        .post(url("/v1/contests"))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "demo", "rules": "ioi"}))
+        .send()
+        .await?;
+    assert_eq!(contest.status(), 201);
+    let contest: Value = contest.json().await?;
+    assert_eq!(contest["submission_limit"], 50, "IOI's default K");
+    let cid = contest["id"].as_str().expect("id").to_string();
+    let again = http
+        .post(url("/v1/contests"))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "demo", "rules": "ioi"}))
+        .send()
+        .await?;
+    assert_eq!(again.status(), 409);
+    assert_eq!(again.json::<Value>().await?["field"], "/name");
+    let bad = http
+        .post(url("/v1/contests"))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "x", "rules": "acm"}))
+        .send()
+        .await?;
+    assert_eq!(bad.json::<Value>().await?["field"], "/rules");
+
+    let mut no_answer = problem_body(&cid);
+    no_answer["tests"][2]["answer"] = Value::Null;
+    let bad = http
+        .post(url("/v1/problems"))
+        .bearer_auth(&admin)
+        .json(&no_answer)
+        .send()
+        .await?;
+    assert_eq!(bad.status(), 422);
+    assert_eq!(bad.json::<Value>().await?["field"], "/tests/2/answer");
+    let as_viewer = http
+        .post(url("/v1/problems"))
+        .bearer_auth(&viewer)
+        .json(&problem_body(&cid))
+        .send()
+        .await?;
+    assert_eq!(as_viewer.status(), 403);
+    let created = http
+        .post(url("/v1/problems"))
+        .bearer_auth(&admin)
+        .json(&problem_body(&cid))
+        .send()
+        .await?;
+    assert_eq!(created.status(), 201);
+    let problem: Value = created.json().await?;
+    let pid = problem["id"].as_str().expect("id").to_string();
+    assert_eq!(problem["subtasks"][1]["contains"], json!([0]));
+    assert_eq!(problem["tests"][1]["has_answer"], false);
+
+    let listed: Value = http
+        .get(url(&format!("/v1/problems?contest_id={cid}")))
+        .bearer_auth(&viewer)
+        .send()
+        .await?
+        .json()
+        .await?;
+    seen.push_str(&listed.to_string());
+    assert_eq!(listed["problems"][0]["id"], pid.as_str());
+    let c: Value = http
+        .get(url(&format!("/v1/contests/{cid}")))
+        .bearer_auth(&viewer)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(c["problems"], json!([pid]));
+
+    let test = |idx: usize, key: &str| {
+        http.get(url(&format!("/v1/problems/{pid}/tests/{idx}")))
+            .bearer_auth(key.to_string())
+            .send()
+    };
+    let public = test(0, &viewer).await?;
+    assert_eq!(public.status(), 200);
+    assert_eq!(public.json::<Value>().await?["answer"], "3\n");
+    let hidden = test(3, &viewer).await?;
+    assert_eq!(hidden.status(), 403, "viewers cannot read hidden tests");
+    seen.push_str(&hidden.text().await?);
+    let hidden = test(3, &submitter).await?;
+    assert_eq!(hidden.status(), 403, "nor can submitters");
+    let hidden: Value = test(3, &admin).await?.json().await?;
+    assert_eq!(hidden["input"], format!("{SECRET}\n"), "admins can");
+
+    // Judge two candidates and a compile error on every kind; wait for it over SSE.
+    let posted = http
+        .post(url(&format!(
+            "/v1/problems/{pid}/candidates?judge=public,generated,hidden"
+        )))
+        .bearer_auth(&submitter)
+        .json(&json!({"candidates": [
+            {"source": SUM, "language": "c", "model": "m1"},
+            {"source": TRAPS, "language": "c", "model": "m2"},
+            {"source": "int main( {", "language": "c", "model": "m2"}]}))
+        .send()
+        .await?;
+    assert_eq!(posted.status(), 201);
+    let posted: Value = posted.json().await?;
+    let ids: Vec<String> = (0..3)
+        .map(|i| {
+            posted["candidates"][i]["id"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect();
+    let events = http
+        .get(url(&format!("/v1/problems/{pid}/events")))
+        .bearer_auth(&viewer)
+        .send()
+        .await?;
+    assert_eq!(events.headers()["content-type"], "text/event-stream");
+    let last = wait_for_event(events, Instant::now() + Duration::from_secs(120), |p| {
+        p["done"] == true && p["built"] == 3
+    })
+    .await?;
+    assert_eq!(last["compiled"], 2, "{last}");
+    assert_eq!(last["passed_public"], 2, "{last}");
+    assert_eq!(last["judged_generated"], 2, "{last}");
+    assert_eq!(last["judged_hidden"], 2, "{last}");
+
+    let view = |id: String| {
+        let http = http.clone();
+        let u = url(&format!("/v1/candidates/{id}"));
+        let key = viewer.clone();
+        async move {
+            http.get(u)
+                .bearer_auth(key)
+                .send()
+                .await?
+                .json::<Value>()
+                .await
+        }
+    };
+    let good = view(ids[0].clone()).await?;
+    seen.push_str(&good.to_string());
+    assert_eq!(
+        good["results"]["generated"][0]["verdict"], "OK",
+        "ran, no answer to check: {good}"
+    );
+    assert_eq!(good["results"]["hidden"][1]["name"], "h2");
+    assert_eq!(good["results"]["hidden"][1]["verdict"], "AC");
+    let trap = view(ids[1].clone()).await?;
+    seen.push_str(&trap.to_string());
+    assert_eq!(trap["results"]["generated"][0]["verdict"], "RE", "{trap}");
+
+    let list = |q: &str| {
+        let (http, u, key) = (
+            http.clone(),
+            url(&format!("/v1/problems/{pid}/candidates?{q}")),
+            viewer.clone(),
+        );
+        async move { http.get(u).bearer_auth(key).send().await }
+    };
+    let page: Value = list("model=m2").await?.json().await?;
+    assert_eq!(page["candidates"].as_array().map(Vec::len), Some(2));
+    let page: Value = list("build=failed").await?.json().await?;
+    assert_eq!(page["candidates"][0]["id"], ids[2].as_str());
+    let page: Value = list("limit=1").await?.json().await?;
+    assert_eq!(page["next"], ids[0].as_str());
+    let page: Value = list(&format!("limit=1&after={}", ids[0]))
+        .await?
+        .json()
+        .await?;
+    assert_eq!(page["candidates"][0]["id"], ids[1].as_str());
+    let bad = list("build=maybe").await?;
+    assert_eq!(bad.status(), 422);
+    assert_eq!(bad.json::<Value>().await?["field"], "build");
+
+    // A new generated test: the compiled candidates that passed the samples are judged again.
+    let added = http
+        .post(url(&format!("/v1/problems/{pid}/tests")))
+        .bearer_auth(&admin)
+        .json(&json!({"tests": [{"name": "gen2", "kind": "generated", "input": "8 -9\n"}]}))
+        .send()
+        .await?;
+    assert_eq!(added.status(), 201);
+    let added: Value = added.json().await?;
+    assert_eq!(added["indices"], json!([4]));
+    assert_eq!(added["rejudged"], 2);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let v = view(ids[0].clone()).await?;
+        if v["results"]["generated"]
+            .as_array()
+            .is_some_and(|g| g.len() == 2)
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "not judged again: {v}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    let metrics = http.get(url("/metrics")).send().await?.text().await?;
+    assert!(
+        metrics.contains("sieve_queue_jobs{kind=\"judge\",state=\"done\"}"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("sieve_tests_judged_total{verdict=\"AC\"}"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("sieve_judge_seconds_bucket"), "{metrics}");
+    let doc: Value = http
+        .get(url("/v1/openapi.json"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    for path in [
+        "/v1/problems/{id}/candidates",
+        "/v1/problems/package",
+        "/v1/problems/{id}/events",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} is documented");
+    }
+    assert!(doc["components"]["schemas"]["NewCandidate"].is_object());
+
+    drop(server);
+    assert!(!seen.contains(SECRET), "a non-admin saw a hidden test");
+    let log = std::fs::read_to_string(log.path())?;
+    assert!(
+        log.contains("/v1/problems"),
+        "the log is written at debug level"
+    );
+    assert!(
+        !log.contains(SECRET),
+        "a hidden test's content reached the log"
+    );
+    db.drop_db().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn packages_upload_as_archives() -> anyhow::Result<()> {
+    let db = TestDb::new().await?;
+    let server = serve_logged(&db, &["--workers", "0", "--local"], None);
+    let http = reqwest::Client::new();
+    let archive = std::process::Command::new("tar")
+        .args(["-czf", "-", "-C"])
+        .arg(repo().join("examples"))
+        .arg("pairsum")
+        .output()?;
+    assert!(archive.status.success());
+    let upload = |q: &str, body: Vec<u8>| {
+        http.post(format!("{}/v1/problems/package?{q}", server.url))
+            .body(body)
+            .send()
+    };
+    let up = upload("format=kattis", archive.stdout.clone()).await?;
+    assert_eq!(up.status(), 201);
+    let up: Value = up.json().await?;
+    assert_eq!(up["problem"]["slug"], "pairsum");
+    let tests_on_disk = walk(&repo().join("examples/pairsum/data"))
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "in"))
+        .count();
+    let tests = up["problem"]["tests"].as_array().map(Vec::len).unwrap_or(0);
+    assert!(
+        tests > 0 && tests <= tests_on_disk,
+        "{tests} of {tests_on_disk}"
+    );
+    let points: f64 = up["problem"]["subtasks"]
+        .as_array()
+        .expect("subtasks")
+        .iter()
+        .map(|s| s["points"].as_f64().unwrap_or(0.0))
+        .sum();
+    assert_eq!(points, 100.0);
+    let twice = upload("format=kattis", archive.stdout.clone()).await?;
+    assert_eq!(twice.status(), 409, "the slug is taken");
+    let renamed = upload("format=kattis&slug=pairsum-2", archive.stdout).await?;
+    assert_eq!(renamed.status(), 201);
+    let junk = upload("format=kattis&slug=junk", b"not an archive".to_vec()).await?;
+    assert_eq!(junk.status(), 422);
+    assert_eq!(junk.json::<Value>().await?["field"], "body");
+    let format = upload("format=polygon", vec![]).await?;
+    assert_eq!(format.json::<Value>().await?["field"], "format");
+    drop(server);
+    db.drop_db().await?;
+    Ok(())
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
