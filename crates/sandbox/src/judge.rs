@@ -145,7 +145,7 @@ pub fn judge_test_with(
         ),
         RunStatus::Exited(_) => match &test.answer {
             // No expected answer: the run is judged for its behaviour only.
-            None => (Verdict::AC, 0.0, "no answer to compare with".to_string()),
+            None => (Verdict::Ran, 0.0, String::new()),
             Some(answer) => {
                 before_check();
                 let c = match (&opts.checker, &opts.custom_checker) {
