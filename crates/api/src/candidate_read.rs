@@ -50,6 +50,9 @@ pub(crate) struct CandidateOut {
     build: Option<BuildOut>,
     /// Per kind of test judged so far.
     results: BTreeMap<String, Vec<TestResultOut>>,
+    /// Per kind of test judged so far: the IOI points on that kind's tests (each subtask's
+    /// points times its minimum test score, over the subtasks with tests of that kind).
+    points: BTreeMap<String, f64>,
 }
 
 /// One candidate (viewer).
@@ -67,6 +70,7 @@ pub(crate) async fn get_candidate(
     };
     let mut build = None;
     let mut results = BTreeMap::new();
+    let mut points = BTreeMap::new();
     let mut key = [0u8; 32];
     if let Some(key_hex) = &c.build_key
         && hex::decode_to_slice(key_hex, &mut key).is_ok()
@@ -77,11 +81,9 @@ pub(crate) async fn get_candidate(
                 message: b.message,
             });
         }
-        let names = state
-            .store
-            .problem_summary(c.problem_id)
-            .await?
-            .map(|p| p.tests)
+        let problem = state.store.problem_summary(c.problem_id).await?;
+        let (names, subtasks, precision) = problem
+            .map(|p| (p.tests, p.subtasks, p.precision))
             .unwrap_or_default();
         let name = |i: i32| {
             names
@@ -103,6 +105,10 @@ pub(crate) async fn get_candidate(
                         memory_kib: t.memory_kib,
                     })
                     .collect();
+                points.insert(
+                    kind.name().to_string(),
+                    kind_points(&r, &names, &subtasks, precision),
+                );
                 results.insert(kind.name().to_string(), tests);
             }
         }
@@ -116,7 +122,36 @@ pub(crate) async fn get_candidate(
         target_subtask: c.target_subtask,
         build,
         results,
+        points,
     }))
+}
+
+/// IOI points of one kind's results: each subtask with tests among them scores its points times
+/// the minimum of their scores.
+fn kind_points(
+    results: &[sieve_store::candidates::TestResult],
+    tests: &[sieve_store::problem_info::TestInfo],
+    subtasks: &[sieve_store::problem_info::SubtaskInfo],
+    precision: i16,
+) -> f64 {
+    let total: f64 = subtasks
+        .iter()
+        .enumerate()
+        .filter_map(|(s, sub)| {
+            let scores: Vec<f64> = results
+                .iter()
+                .filter(|r| {
+                    tests
+                        .iter()
+                        .any(|t| t.idx == r.test && t.subtasks.contains(&(s as i16)))
+                })
+                .map(|r| r.score as f64)
+                .collect();
+            let min = scores.into_iter().reduce(f64::min)?;
+            Some(min * sub.points)
+        })
+        .sum();
+    sieve_domain::round_points(total, precision.max(0) as u32)
 }
 
 /// A page of candidates.

@@ -184,8 +184,10 @@ fn default_kinds() -> Vec<TestKind> {
     vec![TestKind::Public, TestKind::Generated]
 }
 
+/// `public,generated`; empty: store the candidates without judging them.
 fn parse_kinds(s: &str) -> Result<Vec<TestKind>, ApiError> {
     s.split(',')
+        .filter(|k| !k.trim().is_empty())
         .map(|k| {
             serde_json::from_value(json!(k.trim()))
                 .map_err(|_| ApiError::invalid("judge", format!("unknown test kind {k:?}")))

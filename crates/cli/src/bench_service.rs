@@ -118,7 +118,13 @@ fn start_server(url: &str, args: &ServiceBenchArgs) -> anyhow::Result<Server> {
 /// Runs `sieve bench service`.
 pub fn run(args: ServiceBenchArgs) -> anyhow::Result<()> {
     let toolchain = Toolchain::discover(&args.cache_dir)?;
-    let wasm = match compile(&toolchain, PROGRAM.as_bytes(), Language::C, &[], &args.cache_dir)? {
+    let wasm = match compile(
+        &toolchain,
+        PROGRAM.as_bytes(),
+        Language::C17,
+        &[],
+        &args.cache_dir,
+    )? {
         CompileOutcome::Ok(c) => c.wasm,
         CompileOutcome::Error { message } => bail!("the bench program does not compile: {message}"),
     };
@@ -223,20 +229,34 @@ fn direct(
                     let Some(src) = sources.get(i) else {
                         return Ok(());
                     };
-                    let wasm = match compile(toolchain, src.as_bytes(), Language::Wat, &[], &args.cache_dir)? {
+                    let wasm = match compile(
+                        toolchain,
+                        src.as_bytes(),
+                        Language::Wat,
+                        &[],
+                        &args.cache_dir,
+                    )? {
                         CompileOutcome::Ok(c) => c.wasm,
                         CompileOutcome::Error { message } => bail!("{message}"),
                     };
                     let report = supervisor.judge(&wasm, None, inputs, &[], opts)?;
-                    if report.tests.iter().any(|t| t.verdict != sieve_domain::Verdict::AC) {
+                    if report
+                        .tests
+                        .iter()
+                        .any(|t| t.verdict != sieve_domain::Verdict::AC)
+                    {
                         bail!("the bench program failed a test directly");
                     }
-                    cpu.fetch_add(report.tests.iter().map(|t| t.time_us).sum(), Ordering::Relaxed);
+                    cpu.fetch_add(
+                        report.tests.iter().map(|t| t.time_us).sum(),
+                        Ordering::Relaxed,
+                    );
                 }
             }));
         }
         for h in handles {
-            h.join().map_err(|_| anyhow::anyhow!("a judging thread panicked"))??;
+            h.join()
+                .map_err(|_| anyhow::anyhow!("a judging thread panicked"))??;
         }
         Ok(())
     })?;
@@ -260,7 +280,11 @@ async fn service(
     let create = |slug: &'static str| {
         let (http, body) = (http.clone(), problem(slug));
         async move {
-            let r = http.post(format!("{base}/v1/problems")).json(&body).send().await?;
+            let r = http
+                .post(format!("{base}/v1/problems"))
+                .json(&body)
+                .send()
+                .await?;
             anyhow::ensure!(r.status() == 201, "creating a problem: {}", r.text().await?);
             let v: Value = r.json().await?;
             Ok::<_, anyhow::Error>(v["id"].as_str().unwrap_or_default().to_string())
@@ -280,7 +304,9 @@ async fn service(
     let rss_before = server.peak_rss_mib();
     let started = Instant::now();
     let r = http
-        .post(format!("{base}/v1/problems/{ingest_problem}/candidates?judge="))
+        .post(format!(
+            "{base}/v1/problems/{ingest_problem}/candidates?judge="
+        ))
         .header("content-type", "application/x-ndjson")
         .body(body)
         .send()
@@ -295,7 +321,9 @@ async fn service(
         .collect();
     let started = Instant::now();
     let r = http
-        .post(format!("{base}/v1/problems/{judge_problem}/candidates?judge=public"))
+        .post(format!(
+            "{base}/v1/problems/{judge_problem}/candidates?judge=public"
+        ))
         .header("content-type", "application/x-ndjson")
         .body(body)
         .send()
@@ -312,10 +340,13 @@ async fn service(
             bail!("the event stream ended");
         };
         buf.push_str(&String::from_utf8_lossy(&chunk));
-        let done = buf.split("\n\n").filter_map(|e| e.split_once("data:")).any(|(_, d)| {
-            serde_json::from_str::<Value>(d.trim())
-                .is_ok_and(|p| p["done"] == true && p["judged_public"].as_i64() == Some(n))
-        });
+        let done = buf
+            .split("\n\n")
+            .filter_map(|e| e.split_once("data:"))
+            .any(|(_, d)| {
+                serde_json::from_str::<Value>(d.trim())
+                    .is_ok_and(|p| p["done"] == true && p["judged_public"].as_i64() == Some(n))
+            });
         if done {
             break started.elapsed();
         }
@@ -324,13 +355,17 @@ async fn service(
         }
     };
     let progress: Value = http
-        .get(format!("{base}/v1/problems/{judge_problem}/candidates?public=passed&limit=1000"))
+        .get(format!(
+            "{base}/v1/problems/{judge_problem}/candidates?public=passed&limit=1000"
+        ))
         .send()
         .await?
         .json()
         .await?;
     anyhow::ensure!(
-        progress["candidates"].as_array().is_some_and(|c| !c.is_empty()),
+        progress["candidates"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty()),
         "no candidate passed: {progress}"
     );
     Ok((ingest, rss_before, rss_after, last))

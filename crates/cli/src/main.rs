@@ -5,6 +5,7 @@
 
 mod bench_overhead;
 mod bench_sandbox;
+mod bench_service;
 mod calibrate;
 mod database;
 mod import;
@@ -112,6 +113,9 @@ enum BenchWhat {
     /// The judge: compute against native g++, per-test overhead against a spawn, two cores,
     /// deterministic mode, compile times.
     Sandbox(bench_sandbox::SandboxBenchArgs),
+    /// The service: ingest of 10,000 candidates, and judging end to end against the sandbox
+    /// alone.
+    Service(bench_service::ServiceBenchArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -131,6 +135,7 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Bench { what } => match what {
             BenchWhat::Sandbox(args) => bench_sandbox::run(args),
+            BenchWhat::Service(args) => bench_service::run(args),
         },
         Command::Db { action, db } => database::run(action, &db),
     }

@@ -305,3 +305,15 @@ pub async fn create_database_if_missing(admin_url: &str, name: &str) -> Result<(
     }
     conn.close().await
 }
+
+/// Drops the database `name` (closing its connections) and creates it empty.
+pub async fn recreate_database(admin_url: &str, name: &str) -> Result<(), sqlx::Error> {
+    use sqlx::{Connection, Executor};
+    let name = name.replace('"', "");
+    let mut conn = sqlx::PgConnection::connect(admin_url).await?;
+    conn.execute(format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#).as_str())
+        .await?;
+    conn.execute(format!(r#"CREATE DATABASE "{name}""#).as_str())
+        .await?;
+    conn.close().await
+}

@@ -105,10 +105,10 @@ impl Store {
         Ok(n == 1)
     }
 
-    /// Marks `job` done, if `worker` still holds it.
+    /// Marks `job` done, if `worker` still holds it (`lease_owner` then says who did it).
     pub async fn complete_job(&self, job: JobId, worker: &str) -> Result<Outcome, StoreError> {
         let n = sqlx::query!(
-            r#"UPDATE jobs SET state = 'done', lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+            r#"UPDATE jobs SET state = 'done', lease_expires_at = NULL, updated_at = now()
                WHERE id = $1 AND lease_owner = $2 AND state = 'running'"#,
             job.0,
             worker
