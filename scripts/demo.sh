@@ -24,25 +24,16 @@ done
 url=$(grep -o "http://[^ ]*" "$log" | head -1)
 curl -fsS "${url}readyz" >/dev/null
 
-# Import the examples into the service's database (a second run finds them there).
+# Import the examples into the service's database, as one contest (a second run finds them).
 for problem in examples/*/; do
-  "$sieve" import kattis "$problem" 2>/dev/null | grep -E "^imported" \
+  "$sieve" import kattis "$problem" --contest examples 2>/dev/null | grep -E "^imported" \
     || echo "$(basename "$problem"): already imported"
 done
 
-# Judge every bundled candidate of the examples against its problem.
+# Post every bundled candidate to the service, follow the judging over server-sent events, and
+# compare each one's points on the hidden tests with the score its expected.tsv gives.
 echo
-printf "%-10s %-48s %9s %9s\n" problem candidate expected sieve
-for problem in examples/*/; do
-  name=$(basename "$problem")
-  while IFS=$'\t' read -r file expected _; do
-    [ "$file" = file ] && continue
-    got=$("$sieve" judge --problem "$problem" --source "$problem/submissions/$file" 2>/dev/null \
-      | sed -n 's/^total \([0-9.]*\) .*/\1/p')
-    printf "%-10s %-48s %9s %9s\n" "$name" "$file" "$expected" "${got:-CE}"
-  done < "$problem/submissions/expected.tsv"
-done
-
+python3 scripts/demo_judge.py "$url"
 echo
 echo "sieve is up at ${url} (health: ${url}healthz; log: $log)"
 if [ "${1:-}" = "--exit" ]; then exit 0; fi
