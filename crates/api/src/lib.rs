@@ -1,5 +1,5 @@
 //! The HTTP face of sieve: axum routes under `/v1` (contests, problems and their tests, package
-//! uploads, candidates, progress streams), health and readiness probes, `/metrics`, the OpenAPI
+//! uploads, candidates, progress streams, scorers and scores), health and readiness probes, `/metrics`, the OpenAPI
 //! document, the mapping of every crate's errors to `application/problem+json`, and
 //! authentication.
 //!
@@ -16,6 +16,7 @@ mod health;
 mod metrics;
 mod openapi;
 mod problems;
+mod scores;
 mod tests_data;
 mod upload;
 
@@ -97,6 +98,7 @@ pub fn router(state: AppState) -> Router {
         .merge(candidates::routes())
         .merge(candidate_read::routes())
         .merge(events::routes())
+        .merge(scores::routes())
         .with_state(state)
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }

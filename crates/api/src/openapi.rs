@@ -26,13 +26,20 @@ use utoipa::OpenApi;
         crate::candidate_read::get_candidate,
         crate::candidate_read::list_candidates,
         crate::events::progress_events,
+        crate::scores::list_scorers,
+        crate::scores::register_scorer,
+        crate::scores::post_scores,
+        crate::scores::get_scores,
     ),
+    // What sieve sends to a registered remote scorer, and what it expects back.
+    components(schemas(sieve_scoring::HttpRequest, sieve_scoring::HttpCandidate, sieve_scoring::HttpResponse)),
     modifiers(&BearerAuth),
     security(("api_key" = [])),
     tags(
         (name = "contests", description = "contests and their rules"),
         (name = "problems", description = "problems, tests and packages"),
         (name = "candidates", description = "posting, judging progress and results"),
+        (name = "scoring", description = "scorers and candidate scores"),
         (name = "operations", description = "health, readiness, metrics"),
     )
 )]

@@ -10,6 +10,7 @@ mod calibrate;
 mod database;
 mod import;
 mod judge;
+mod scorer;
 mod serve;
 mod telemetry;
 
@@ -85,6 +86,13 @@ enum Command {
         #[arg(long)]
         cache_dir: PathBuf,
     },
+    /// Train, apply and list scorers.
+    Scorer {
+        #[command(subcommand)]
+        action: scorer::ScorerAction,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Manage sieve's private PostgreSQL cluster.
     Db {
         #[command(subcommand)]
@@ -138,5 +146,6 @@ fn main() -> anyhow::Result<()> {
             BenchWhat::Service(args) => bench_service::run(args),
         },
         Command::Db { action, db } => database::run(action, &db),
+        Command::Scorer { action, db } => scorer::run(action, &db),
     }
 }

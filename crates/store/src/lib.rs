@@ -2,8 +2,9 @@
 //! private PostgreSQL cluster that sieve starts from the system's binaries when no `DATABASE_URL`
 //! is given.
 //!
-//! This is the only crate that contains SQL. It depends on `domain` and never on the sandbox,
-//! the API or the worker: they call it, not the other way round.
+//! This is the only crate that contains SQL. It depends on `domain` (and on `scoring`'s data
+//! types, which it loads pools into) and never on the sandbox, the API or the worker: they call
+//! it, not the other way round.
 
 pub mod candidate_list;
 pub mod candidates;
@@ -14,6 +15,7 @@ pub mod keys;
 pub mod problem_info;
 pub mod problems;
 pub mod queue;
+pub mod scores;
 pub mod testing;
 
 pub use cluster::{ClusterError, LocalCluster};

@@ -36,6 +36,9 @@ pub enum WorkerError {
     /// The sandbox failed (not the candidate: a judge failure).
     #[error(transparent)]
     Sandbox(#[from] sieve_sandbox::SandboxError),
+    /// A scorer failed.
+    #[error(transparent)]
+    Scoring(#[from] sieve_scoring::ScoringError),
     /// The job refers to something that is not there, or cannot be read.
     #[error("{0}")]
     Invalid(String),

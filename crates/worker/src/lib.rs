@@ -2,11 +2,15 @@
 //! per distinct source), judge it in a supervised judging process, and write the results back
 //! through the store, holding the job's lease with a heartbeat meanwhile.
 //!
-//! Depends on `domain`, `sandbox` and `store`; never on the API.
+//! It also scores pools and trains the learned scorer (`scoring`), the glue between the store
+//! and the scorers.
+//!
+//! Depends on `domain`, `sandbox`, `scoring` and `store`; never on the API.
 
 mod build;
 mod judge_job;
 mod metrics;
 pub mod package;
+pub mod scoring;
 
 pub use judge_job::{JUDGE, JudgeJob, Worker, WorkerError};

@@ -1,0 +1,216 @@
+//! Scorers and scores: the registered scorers (built-in, trained, remote), scoring a problem's
+//! pool with one of them, and the stored scores read back.
+
+use crate::{ApiError, AppState, Caller, Role};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use sieve_domain::{CandidateId, ProblemId};
+use sieve_store::scores::ScorerRow;
+use sieve_worker::WorkerError;
+use sieve_worker::scoring::{HEURISTIC, load_scorer, score_problem};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/scorers", get(list_scorers).post(register_scorer))
+        .route(
+            "/v1/problems/{id}/scores",
+            get(get_scores).post(post_scores),
+        )
+}
+
+/// The registered scorers.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ScorerList {
+    scorers: Vec<ScorerRow>,
+}
+
+/// Every scorer version with its parameters and held-out metrics (viewer).
+#[utoipa::path(get, path = "/v1/scorers", tag = "scoring", responses((status = 200, body = ScorerList)))]
+pub(crate) async fn list_scorers(
+    caller: Caller,
+    State(state): State<AppState>,
+) -> Result<Json<ScorerList>, ApiError> {
+    caller.require(Role::Viewer)?;
+    Ok(Json(ScorerList {
+        scorers: state.store.scorers().await?,
+    }))
+}
+
+/// A remote scorer to register. sieve POSTs it an `HttpRequest` and expects an `HttpResponse`.
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct RemoteScorerBody {
+    /// Its name (not `heuristic`).
+    name: String,
+    /// Where to POST batches.
+    url: String,
+    /// Per attempt (default 2000).
+    timeout_ms: Option<u64>,
+    /// Attempts after the first (default 2).
+    retries: Option<u32>,
+    /// Consecutive failed batches that open the circuit breaker (default 3).
+    failure_threshold: Option<u32>,
+    /// How long the open breaker sends everything to the fallback (default 30000).
+    cooldown_ms: Option<u64>,
+    /// The scorer that answers while the remote one fails (default `heuristic`).
+    fallback: Option<String>,
+}
+
+fn worker_error(e: WorkerError) -> ApiError {
+    match e {
+        WorkerError::Store(e) => e.into(),
+        WorkerError::Invalid(m) => ApiError::invalid("/scorer", m),
+        other => {
+            tracing::error!(error = %other, "scoring failed");
+            ApiError::unavailable(format!("scoring failed: {other}"))
+        }
+    }
+}
+
+/// Registers a remote (HTTP) scorer as the next version of its name (admin).
+#[utoipa::path(post, path = "/v1/scorers", tag = "scoring", request_body = RemoteScorerBody,
+    responses((status = 201, body = ScorerRow), (status = 422, description = "a field is invalid")))]
+pub(crate) async fn register_scorer(
+    caller: Caller,
+    State(state): State<AppState>,
+    Json(b): Json<RemoteScorerBody>,
+) -> Result<(StatusCode, Json<ScorerRow>), ApiError> {
+    caller.require(Role::Admin)?;
+    crate::problems::valid_slug(&b.name, "/name")?;
+    if b.name == HEURISTIC {
+        return Err(ApiError::invalid("/name", "heuristic is built in"));
+    }
+    if !(b.url.starts_with("http://") || b.url.starts_with("https://")) {
+        return Err(ApiError::invalid("/url", "an http:// or https:// URL"));
+    }
+    let fallback = b.fallback.unwrap_or_else(|| HEURISTIC.into());
+    if fallback == b.name {
+        return Err(ApiError::invalid(
+            "/fallback",
+            "a scorer cannot be its own fallback",
+        ));
+    }
+    if fallback != HEURISTIC && state.store.scorer(&fallback, None).await?.is_none() {
+        return Err(ApiError::invalid(
+            "/fallback",
+            format!("no scorer {fallback:?}"),
+        ));
+    }
+    let version = state
+        .store
+        .scorer(&b.name, None)
+        .await?
+        .map(|s| s.version + 1)
+        .unwrap_or(1);
+    let row = ScorerRow {
+        name: b.name,
+        version,
+        kind: "http".into(),
+        params: serde_json::json!({
+            "url": b.url, "timeout_ms": b.timeout_ms.unwrap_or(2000), "retries": b.retries.unwrap_or(2),
+            "failure_threshold": b.failure_threshold.unwrap_or(3),
+            "cooldown_ms": b.cooldown_ms.unwrap_or(30_000), "fallback": fallback,
+        }),
+        metrics: serde_json::json!({}),
+    };
+    state.store.put_scorer(&row).await?;
+    Ok((StatusCode::CREATED, Json(row)))
+}
+
+/// Which scorer to use.
+#[derive(Debug, Deserialize, ToSchema, IntoParams)]
+pub(crate) struct ScorerChoice {
+    /// Its name (default `heuristic`).
+    scorer: Option<String>,
+    /// Its version (default: the newest).
+    version: Option<i32>,
+}
+
+/// One candidate's score.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct CandidateScore {
+    candidate_id: CandidateId,
+    score: f64,
+}
+
+/// A problem's scores by one scorer.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Scores {
+    scorer: String,
+    version: i32,
+    scores: Vec<CandidateScore>,
+}
+
+/// Scores every candidate of a problem and stores the scores (submitter).
+#[utoipa::path(post, path = "/v1/problems/{id}/scores", tag = "scoring", request_body = ScorerChoice,
+    params(("id" = Uuid, Path, description = "problem id")),
+    responses((status = 200, body = Scores), (status = 404, description = "no such problem"),
+              (status = 422, description = "no such scorer")))]
+pub(crate) async fn post_scores(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    Json(choice): Json<ScorerChoice>,
+) -> Result<Json<Scores>, ApiError> {
+    caller.require(Role::Submitter)?;
+    if !state.store.problem_exists(ProblemId(id)).await? {
+        return Err(ApiError::not_found(format!("no problem {id}")));
+    }
+    let name = choice.scorer.unwrap_or_else(|| HEURISTIC.into());
+    let scorer = load_scorer(&state.store, &name, choice.version)
+        .await
+        .map_err(worker_error)?;
+    let version = scorer.version();
+    let scores = score_problem(&state.store, ProblemId(id), scorer)
+        .await
+        .map_err(worker_error)?;
+    Ok(Json(Scores {
+        scorer: name,
+        version,
+        scores: scores
+            .into_iter()
+            .map(|(candidate_id, score)| CandidateScore {
+                candidate_id,
+                score,
+            })
+            .collect(),
+    }))
+}
+
+/// The stored scores of a problem's candidates by one scorer (viewer).
+#[utoipa::path(get, path = "/v1/problems/{id}/scores", tag = "scoring",
+    params(("id" = Uuid, Path, description = "problem id"), ScorerChoice),
+    responses((status = 200, body = Scores), (status = 422, description = "no such scorer")))]
+pub(crate) async fn get_scores(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    Query(choice): Query<ScorerChoice>,
+) -> Result<Json<Scores>, ApiError> {
+    caller.require(Role::Viewer)?;
+    let name = choice.scorer.unwrap_or_else(|| HEURISTIC.into());
+    let row = state
+        .store
+        .scorer(&name, choice.version)
+        .await?
+        .ok_or_else(|| ApiError::invalid("scorer", format!("no scorer {name:?}")))?;
+    let scores = state
+        .store
+        .scores(ProblemId(id), &name, row.version)
+        .await?;
+    Ok(Json(Scores {
+        scorer: name,
+        version: row.version,
+        scores: scores
+            .into_iter()
+            .map(|(candidate_id, score)| CandidateScore {
+                candidate_id,
+                score,
+            })
+            .collect(),
+    }))
+}

@@ -1,0 +1,179 @@
+//! Scoring end to end: the examples judged on public and hidden tests through the service, the
+//! heuristic's scores over HTTP, `sieve scorer train` on the stored outcomes, the trained model
+//! applied through the API, and a remote scorer that is down giving way to its fallback.
+
+mod common;
+
+use common::{import_example, repo, serve_logged, wait_for_event};
+use serde_json::{Value, json};
+use sieve_store::testing::TestDb;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scorers_score_and_train_on_judged_pools() -> anyhow::Result<()> {
+    let db = TestDb::new().await?;
+    let server = serve_logged(&db, &["--local", "--workers", "2"], None);
+    let http = reqwest::Client::new();
+    let url = |p: &str| format!("{}{p}", server.url);
+    let mut problems = Vec::new();
+    for name in ["divsum", "pairsum"] {
+        let pid = import_example(&db, name).await?;
+        let dir = repo().join("examples").join(name).join("submissions");
+        let table = std::fs::read_to_string(dir.join("expected.tsv"))?;
+        let mut candidates = vec![json!({"source": "int main( {", "language": "cpp"})];
+        for line in table.lines().skip(1) {
+            let file = line.split('\t').next().unwrap_or_default();
+            let language = if file.ends_with(".c") { "c" } else { "cpp" };
+            candidates.push(
+                json!({"source": std::fs::read_to_string(dir.join(file))?, "language": language}),
+            );
+        }
+        let posted = http
+            .post(url(&format!(
+                "/v1/problems/{pid}/candidates?judge=public,hidden"
+            )))
+            .json(&json!({ "candidates": candidates }))
+            .send()
+            .await?;
+        assert_eq!(posted.status(), 201);
+        problems.push((pid, candidates.len()));
+    }
+    for (pid, n) in &problems {
+        let events = http
+            .get(url(&format!("/v1/problems/{pid}/events")))
+            .send()
+            .await?;
+        wait_for_event(events, Instant::now() + Duration::from_secs(300), |p| {
+            p["done"] == true && p["built"].as_u64() == Some(*n as u64)
+        })
+        .await?;
+    }
+
+    // The heuristic: whoever fails a sample scores below whoever passes them all.
+    let (pid, n) = &problems[0];
+    let scores: Value = http
+        .post(url(&format!("/v1/problems/{pid}/scores")))
+        .json(&json!({}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(scores["scorer"], "heuristic");
+    let scores = scores["scores"].as_array().expect("scores").clone();
+    assert_eq!(scores.len(), *n);
+    let list: Value = http
+        .get(url(&format!("/v1/problems/{pid}/candidates?limit=1000")))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let passed = |id: &Value| {
+        list["candidates"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|c| {
+                &c["id"] == id
+                    && c["build"] == "compiled"
+                    && c["results"]["public"]["accepted"] == c["results"]["public"]["tests"]
+            })
+    };
+    let of = |pass: bool| -> Vec<f64> {
+        scores
+            .iter()
+            .filter(|s| passed(&s["candidate_id"]) == pass)
+            .map(|s| s["score"].as_f64().unwrap_or(-1.0))
+            .collect()
+    };
+    let (good, bad) = (of(true), of(false));
+    assert!(!good.is_empty() && !bad.is_empty());
+    assert!(
+        good.iter().cloned().fold(f64::MAX, f64::min)
+            > bad.iter().cloned().fold(f64::MIN, f64::max),
+        "{good:?} {bad:?}"
+    );
+    let stored: Value = http
+        .get(url(&format!("/v1/problems/{pid}/scores?scorer=heuristic")))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(stored["scores"].as_array().map(Vec::len), Some(*n));
+
+    // Training on the stored outcomes: one problem trains, the other is held out.
+    let out = Command::new(env!("CARGO_BIN_EXE_sieve"))
+        .args(["scorer", "train", "--name", "learned"])
+        .env("DATABASE_URL", &db.url)
+        .output()?;
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("trained learned version 1"), "{text}");
+    let scorers: Value = http.get(url("/v1/scorers")).send().await?.json().await?;
+    let learned = scorers["scorers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|s| s["name"] == "learned")
+        .expect("saved");
+    assert_eq!(learned["kind"], "logistic");
+    assert!(
+        learned["metrics"]["test_rows"].as_u64().unwrap_or(0) > 0,
+        "{learned}"
+    );
+    let applied: Value = http
+        .post(url(&format!("/v1/problems/{pid}/scores")))
+        .json(&json!({"scorer": "learned"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(applied["version"], 1);
+    assert!(
+        applied["scores"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|s| (0.0..=1.0).contains(&s["score"].as_f64().unwrap_or(-1.0)))
+    );
+
+    // A remote scorer that is down: the fallback's scores come back.
+    let registered = http
+        .post(url("/v1/scorers"))
+        .json(&json!({"name": "remote", "url": "http://127.0.0.1:9/score", "timeout_ms": 200, "retries": 0}))
+        .send()
+        .await?;
+    assert_eq!(registered.status(), 201);
+    let remote: Value = http
+        .post(url(&format!("/v1/problems/{pid}/scores")))
+        .json(&json!({"scorer": "remote"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let values = |v: &Value| -> Vec<f64> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .map(|s| s["score"].as_f64().unwrap_or(-1.0))
+            .collect()
+    };
+    assert_eq!(
+        values(&remote["scores"]),
+        values(&Value::Array(scores.clone()))
+    );
+    let unknown = http
+        .post(url(&format!("/v1/problems/{pid}/scores")))
+        .json(&json!({"scorer": "nobody"}))
+        .send()
+        .await?;
+    assert_eq!(unknown.status(), 422);
+    assert_eq!(unknown.json::<Value>().await?["field"], "/scorer");
+    drop(server);
+    db.drop_db().await?;
+    Ok(())
+}
