@@ -41,13 +41,18 @@ pub(crate) async fn list_scorers(
     }))
 }
 
-/// A remote scorer to register. sieve POSTs it an `HttpRequest` and expects an `HttpResponse`.
+/// A scorer to register: `http` (sieve POSTs it an `HttpRequest` and expects an
+/// `HttpResponse`) or `onnx` (a model over the feature vector, run by sieve).
 #[derive(Debug, Deserialize, ToSchema)]
-pub(crate) struct RemoteScorerBody {
+pub(crate) struct ScorerBody {
     /// Its name (not `heuristic`).
     name: String,
-    /// Where to POST batches.
-    url: String,
+    /// `http` or `onnx`.
+    kind: String,
+    /// `http`: where to POST batches.
+    url: Option<String>,
+    /// `onnx`: the model file, base64. Input `[N, features]` float32, output N scores in [0, 1].
+    model_base64: Option<String>,
     /// Per attempt (default 2000).
     timeout_ms: Option<u64>,
     /// Attempts after the first (default 2).
@@ -71,34 +76,18 @@ fn worker_error(e: WorkerError) -> ApiError {
     }
 }
 
-/// Registers a remote (HTTP) scorer as the next version of its name (admin).
-#[utoipa::path(post, path = "/v1/scorers", tag = "scoring", request_body = RemoteScorerBody,
+/// Registers a remote (HTTP) or ONNX scorer as the next version of its name (admin).
+#[utoipa::path(post, path = "/v1/scorers", tag = "scoring", request_body = ScorerBody,
     responses((status = 201, body = ScorerRow), (status = 422, description = "a field is invalid")))]
 pub(crate) async fn register_scorer(
     caller: Caller,
     State(state): State<AppState>,
-    Json(b): Json<RemoteScorerBody>,
+    Json(b): Json<ScorerBody>,
 ) -> Result<(StatusCode, Json<ScorerRow>), ApiError> {
     caller.require(Role::Admin)?;
     crate::problems::valid_slug(&b.name, "/name")?;
     if b.name == HEURISTIC {
         return Err(ApiError::invalid("/name", "heuristic is built in"));
-    }
-    if !(b.url.starts_with("http://") || b.url.starts_with("https://")) {
-        return Err(ApiError::invalid("/url", "an http:// or https:// URL"));
-    }
-    let fallback = b.fallback.unwrap_or_else(|| HEURISTIC.into());
-    if fallback == b.name {
-        return Err(ApiError::invalid(
-            "/fallback",
-            "a scorer cannot be its own fallback",
-        ));
-    }
-    if fallback != HEURISTIC && state.store.scorer(&fallback, None).await?.is_none() {
-        return Err(ApiError::invalid(
-            "/fallback",
-            format!("no scorer {fallback:?}"),
-        ));
     }
     let version = state
         .store
@@ -106,15 +95,59 @@ pub(crate) async fn register_scorer(
         .await?
         .map(|s| s.version + 1)
         .unwrap_or(1);
+    let params = match b.kind.as_str() {
+        "http" => {
+            let url = b.url.unwrap_or_default();
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(ApiError::invalid("/url", "an http:// or https:// URL"));
+            }
+            let fallback = b.fallback.unwrap_or_else(|| HEURISTIC.into());
+            if fallback == b.name {
+                return Err(ApiError::invalid(
+                    "/fallback",
+                    "a scorer cannot be its own fallback",
+                ));
+            }
+            if fallback != HEURISTIC && state.store.scorer(&fallback, None).await?.is_none() {
+                return Err(ApiError::invalid(
+                    "/fallback",
+                    format!("no scorer {fallback:?}"),
+                ));
+            }
+            serde_json::json!({
+                "url": url, "timeout_ms": b.timeout_ms.unwrap_or(2000), "retries": b.retries.unwrap_or(2),
+                "failure_threshold": b.failure_threshold.unwrap_or(3),
+                "cooldown_ms": b.cooldown_ms.unwrap_or(30_000), "fallback": fallback,
+            })
+        }
+        "onnx" => {
+            use base64::Engine;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(b.model_base64.unwrap_or_default())
+                .map_err(|e| ApiError::invalid("/model_base64", e.to_string()))?;
+            // Loaded once here so that a model sieve cannot run is refused now, not at use.
+            let check = bytes.clone();
+            tokio::task::spawn_blocking(move || {
+                sieve_scoring::OnnxScorer::from_bytes("check", 1, &check)
+            })
+            .await
+            .map_err(|e| ApiError::unavailable(e.to_string()))?
+            .map_err(|e| ApiError::invalid("/model_base64", e.to_string()))?;
+            let hash = state.store.put_blob(&bytes).await?;
+            serde_json::json!({ "model": hex::encode(hash) })
+        }
+        other => {
+            return Err(ApiError::invalid(
+                "/kind",
+                format!("{other:?}: http or onnx"),
+            ));
+        }
+    };
     let row = ScorerRow {
         name: b.name,
         version,
-        kind: "http".into(),
-        params: serde_json::json!({
-            "url": b.url, "timeout_ms": b.timeout_ms.unwrap_or(2000), "retries": b.retries.unwrap_or(2),
-            "failure_threshold": b.failure_threshold.unwrap_or(3),
-            "cooldown_ms": b.cooldown_ms.unwrap_or(30_000), "fallback": fallback,
-        }),
+        kind: b.kind,
+        params,
         metrics: serde_json::json!({}),
     };
     state.store.put_scorer(&row).await?;

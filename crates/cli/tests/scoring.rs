@@ -144,7 +144,7 @@ async fn scorers_score_and_train_on_judged_pools() -> anyhow::Result<()> {
     // A remote scorer that is down: the fallback's scores come back.
     let registered = http
         .post(url("/v1/scorers"))
-        .json(&json!({"name": "remote", "url": "http://127.0.0.1:9/score", "timeout_ms": 200, "retries": 0}))
+        .json(&json!({"name": "remote", "kind": "http", "url": "http://127.0.0.1:9/score", "timeout_ms": 200, "retries": 0}))
         .send()
         .await?;
     assert_eq!(registered.status(), 201);
@@ -166,6 +166,36 @@ async fn scorers_score_and_train_on_judged_pools() -> anyhow::Result<()> {
         values(&remote["scores"]),
         values(&Value::Array(scores.clone()))
     );
+    // An ONNX model (the example in examples/scorers) registered and applied.
+    use base64::Engine;
+    let model = std::fs::read(repo().join("examples/scorers/logistic.onnx"))?;
+    let onnx = http
+        .post(url("/v1/scorers"))
+        .json(&json!({"name": "example-onnx", "kind": "onnx",
+                      "model_base64": base64::engine::general_purpose::STANDARD.encode(&model)}))
+        .send()
+        .await?;
+    assert_eq!(onnx.status(), 201);
+    let by_onnx: Value = http
+        .post(url(&format!("/v1/problems/{pid}/scores")))
+        .json(&json!({"scorer": "example-onnx"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let onnx_scores = values(&by_onnx["scores"]);
+    assert_eq!(onnx_scores.len(), *n);
+    assert!(
+        onnx_scores.iter().all(|s| (0.0..=1.0).contains(s)),
+        "{by_onnx}"
+    );
+    let junk = http
+        .post(url("/v1/scorers"))
+        .json(&json!({"name": "junk", "kind": "onnx", "model_base64": "bm90IGEgbW9kZWw="}))
+        .send()
+        .await?;
+    assert_eq!(junk.status(), 422);
+    assert_eq!(junk.json::<Value>().await?["field"], "/model_base64");
     let unknown = http
         .post(url(&format!("/v1/problems/{pid}/scores")))
         .json(&json!({"scorer": "nobody"}))

@@ -5,8 +5,8 @@ use crate::WorkerError;
 use serde::Serialize;
 use sieve_domain::{CandidateId, ProblemId};
 use sieve_scoring::{
-    Features, Heuristic, HttpConfig, HttpScorer, Logistic, LogisticModel, Scorer, ScoringInput,
-    auc, compute, log_loss, solved,
+    Features, Heuristic, HttpConfig, HttpScorer, Logistic, LogisticModel, OnnxScorer, Scorer,
+    ScoringInput, auc, compute, log_loss, solved,
 };
 use sieve_store::Store;
 use sieve_store::scores::ScorerRow;
@@ -49,6 +49,16 @@ pub async fn load_scorer(
             let model: LogisticModel = serde_json::from_value(row.params)
                 .map_err(|e| invalid(format!("scorer {name}: {e}")))?;
             Ok(Arc::new(Logistic::new(name, row.version, model)?))
+        }
+        "onnx" => {
+            let mut hash = [0u8; 32];
+            hex::decode_to_slice(row.params["model"].as_str().unwrap_or_default(), &mut hash)
+                .map_err(|e| invalid(format!("scorer {name}: {e}")))?;
+            let bytes = store
+                .get_blob(&hash)
+                .await?
+                .ok_or_else(|| invalid(format!("scorer {name}: its model is not stored")))?;
+            Ok(Arc::new(OnnxScorer::from_bytes(name, row.version, &bytes)?))
         }
         "http" => {
             let p = &row.params;
