@@ -5,6 +5,7 @@
 
 mod bench_overhead;
 mod bench_sandbox;
+mod bench_scoring;
 mod bench_service;
 mod calibrate;
 mod database;
@@ -124,6 +125,8 @@ enum BenchWhat {
     /// The service: ingest of 10,000 candidates, and judging end to end against the sandbox
     /// alone.
     Service(bench_service::ServiceBenchArgs),
+    /// Scoring: features and every scorer over a pool of 10,000 candidates.
+    Scoring(bench_scoring::ScoringBenchArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -144,6 +147,7 @@ fn main() -> anyhow::Result<()> {
         Command::Bench { what } => match what {
             BenchWhat::Sandbox(args) => bench_sandbox::run(args),
             BenchWhat::Service(args) => bench_service::run(args),
+            BenchWhat::Scoring(args) => bench_scoring::run(args),
         },
         Command::Db { action, db } => database::run(action, &db),
         Command::Scorer { action, db } => scorer::run(action, &db),
