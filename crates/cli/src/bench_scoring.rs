@@ -52,12 +52,12 @@ fn pool(n: usize, generated: usize) -> (Vec<CandidateData>, Vec<bool>) {
     let data = (0..n)
         .map(|i| {
             // A third are right; the rest fall into a few dozen wrong behaviours.
-            let right = rng.next() % 3 == 0;
+            let right = rng.next().is_multiple_of(3);
             let cluster = if right { 0 } else { 1 + rng.next() % 40 };
             labels.push(right);
             let public = (0..3)
                 .map(|t| {
-                    let pass = right || rng.next() % 2 == 0;
+                    let pass = right || rng.next().is_multiple_of(2);
                     run(t, if pass { Verdict::AC } else { Verdict::WA }, t as u64)
                 })
                 .collect();
@@ -72,7 +72,7 @@ fn pool(n: usize, generated: usize) -> (Vec<CandidateData>, Vec<bool>) {
                 })
                 .collect();
             CandidateData {
-                compiled: rng.next() % 20 != 0,
+                compiled: !rng.next().is_multiple_of(20),
                 public,
                 generated,
                 source_hash: format!("{i}"),
