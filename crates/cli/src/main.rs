@@ -13,6 +13,7 @@ mod import;
 mod judge;
 mod scorer;
 mod serve;
+mod simulate;
 mod telemetry;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -87,6 +88,8 @@ enum Command {
         #[arg(long)]
         cache_dir: PathBuf,
     },
+    /// Replay a contest against the hidden tests with each selection strategy.
+    Simulate(simulate::SimulateArgs),
     /// Train, apply and list scorers.
     Scorer {
         #[command(subcommand)]
@@ -151,5 +154,6 @@ fn main() -> anyhow::Result<()> {
         },
         Command::Db { action, db } => database::run(action, &db),
         Command::Scorer { action, db } => scorer::run(action, &db),
+        Command::Simulate(args) => simulate::run(args),
     }
 }

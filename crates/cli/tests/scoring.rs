@@ -1,6 +1,7 @@
 //! Scoring end to end: the examples judged on public and hidden tests through the service, the
 //! heuristic's scores over HTTP, `sieve scorer train` on the stored outcomes, the trained model
-//! applied through the API, and a remote scorer that is down giving way to its fallback.
+//! applied through the API, a remote scorer that is down giving way to its fallback, and
+//! `sieve simulate` replaying both problems with every strategy.
 
 mod common;
 
@@ -203,6 +204,49 @@ async fn scorers_score_and_train_on_judged_pools() -> anyhow::Result<()> {
         .await?;
     assert_eq!(unknown.status(), 422);
     assert_eq!(unknown.json::<Value>().await?["field"], "/scorer");
+
+    // Replaying both problems under IOI rules with every strategy.
+    let out = Command::new(env!("CARGO_BIN_EXE_sieve"))
+        .args([
+            "simulate",
+            "--problem",
+            "divsum",
+            "--problem",
+            "pairsum",
+            "--k",
+            "2",
+            "--seeds",
+            "10",
+            "--json",
+        ])
+        .env("DATABASE_URL", &db.url)
+        .output()?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let reports: Value = serde_json::from_slice(&out.stdout)?;
+    for r in reports.as_array().expect("reports") {
+        let report = &r["report"];
+        let random = report["random_expected"].as_f64().unwrap_or(-1.0);
+        let oracle = report["oracle"][0].as_f64().unwrap_or(-1.0);
+        assert!(0.0 <= random && random <= oracle && oracle <= 100.0, "{r}");
+        let strategies = report["strategies"].as_array().expect("strategies");
+        assert_eq!(strategies.len(), 6);
+        for s in strategies {
+            let mean = s["mean"].as_f64().unwrap_or(-1.0);
+            assert!(
+                mean <= oracle + 1e-9 && s["submissions"].as_f64().unwrap_or(9.0) <= 2.0,
+                "{s}"
+            );
+        }
+        let sieve = strategies
+            .iter()
+            .find(|s| s["strategy"] == "sieve")
+            .expect("sieve");
+        assert!(sieve["mean"].as_f64().unwrap_or(0.0) >= random, "{r}");
+    }
     drop(server);
     db.drop_db().await?;
     Ok(())

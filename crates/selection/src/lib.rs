@@ -1,5 +1,23 @@
-//! Selection strategies, output-signature clustering and contest simulation: pure functions over
-//! judged, scored candidates.
+//! Selection under contest limits: strategies that choose at most K submissions from a judged,
+//! scored pool (random, filter, AlphaCode's clusters, open-r1's round-robin, o1-ioi's
+//! subtask-aware clusters, and sieve's expected-gain strategy), each sequential and fed the
+//! contest's feedback; random's exact expected score; the oracle; and replays of contests
+//! against the hidden results, summarised over seeds with confidence intervals.
 //!
-//! Depends only on `domain` (and `scoring`'s scores as plain numbers); no I/O. (Built by the
-//! selection issue; this crate is the place it goes.)
+//! Pure functions over data: depends on `domain` only, never on the store or the sandbox.
+
+mod baselines;
+mod o1ioi;
+mod pool;
+mod random;
+mod sieve;
+mod simulate;
+mod strategy;
+
+pub use baselines::{AlphaCode, OpenR1, Random};
+pub use o1ioi::O1Ioi;
+pub use pool::{Candidate, Pool, SubtaskSpec};
+pub use random::expected_random;
+pub use sieve::Sieve;
+pub use simulate::{Report, Run, STRATEGIES, Summary, replay, simulate, strategy};
+pub use strategy::{Feedback, History, Pick, Rng, Strategy};

@@ -2,15 +2,16 @@
 //! per distinct source), judge it in a supervised judging process, and write the results back
 //! through the store, holding the job's lease with a heartbeat meanwhile.
 //!
-//! It also scores pools and trains the learned scorer (`scoring`), the glue between the store
-//! and the scorers.
+//! It also scores pools and trains the learned scorer (`scoring`), and loads pools for the
+//! strategies (`selection`): the glue between the store and those pure crates.
 //!
-//! Depends on `domain`, `sandbox`, `scoring` and `store`; never on the API.
+//! Depends on `domain`, `sandbox`, `scoring`, `selection` and `store`; never on the API.
 
 mod build;
 mod judge_job;
 mod metrics;
 pub mod package;
 pub mod scoring;
+pub mod selection;
 
 pub use judge_job::{JUDGE, JudgeJob, Worker, WorkerError};

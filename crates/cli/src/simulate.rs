@@ -1,0 +1,172 @@
+//! `sieve simulate`: replay a contest (or some problems) against the hidden tests with each
+//! strategy over several seeds, next to random's exact expectation and the oracle.
+
+use crate::DbArgs;
+use crate::database::Database;
+use anyhow::{Context, bail};
+use sieve_domain::{ProblemId, Rules};
+use sieve_selection::{STRATEGIES, simulate};
+use sieve_store::Store;
+use sieve_worker::scoring::{HEURISTIC, load_scorer};
+use sieve_worker::selection::load_pool;
+
+/// Options of `sieve simulate`.
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// The contest whose problems to replay (its rules and K apply).
+    #[arg(long)]
+    contest: Option<String>,
+    /// Problems to replay, by slug (with --rules and --k).
+    #[arg(long)]
+    problem: Vec<String>,
+    /// Rules when no contest is given: ioi, codeforces or icpc.
+    #[arg(long, default_value = "ioi")]
+    rules: String,
+    /// Submissions per problem (default: the contest's, or the rules' default).
+    #[arg(long)]
+    k: Option<usize>,
+    /// Seeds per strategy.
+    #[arg(long, default_value_t = 20)]
+    seeds: u64,
+    /// Strategies, comma-separated (default: all).
+    #[arg(long, value_delimiter = ',')]
+    strategies: Vec<String>,
+    /// The scorer whose scores the strategies use.
+    #[arg(long, default_value = HEURISTIC)]
+    scorer: String,
+    /// Print the reports as JSON.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+/// Runs `sieve simulate`.
+pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
+    let names: Vec<String> = if args.strategies.is_empty() {
+        STRATEGIES.iter().map(|s| s.to_string()).collect()
+    } else {
+        args.strategies.clone()
+    };
+    if let Some(bad) = names.iter().find(|n| !STRATEGIES.contains(&n.as_str())) {
+        bail!("unknown strategy {bad:?}: {}", STRATEGIES.join(", "));
+    }
+    let db = Database::open(&args.db)?;
+    let rt = tokio::runtime::Runtime::new()?;
+    let result = rt.block_on(async {
+        let store = Store::connect(&db.url, 4)
+            .await
+            .context("connecting to the database")?;
+        let (problems, rules, k): (Vec<(String, ProblemId)>, Rules, usize) = match &args.contest {
+            Some(name) => {
+                let c = store
+                    .contests()
+                    .await?
+                    .into_iter()
+                    .find(|c| &c.name == name)
+                    .with_context(|| format!("no contest {name:?}"))?;
+                let mut ps = Vec::new();
+                for id in c.problems {
+                    let slug = store
+                        .problem_summary(id)
+                        .await?
+                        .map(|p| p.slug)
+                        .unwrap_or_default();
+                    ps.push((slug, id));
+                }
+                (ps, c.rules, args.k.unwrap_or(c.submission_limit as usize))
+            }
+            None => {
+                let rules: Rules = args.rules.parse()?;
+                let mut ps = Vec::new();
+                for slug in &args.problem {
+                    let id = store
+                        .problem_by_slug(slug)
+                        .await?
+                        .with_context(|| format!("no problem {slug:?}"))?;
+                    ps.push((slug.clone(), id));
+                }
+                (
+                    ps,
+                    rules,
+                    args.k.unwrap_or(rules.default_submission_limit() as usize),
+                )
+            }
+        };
+        if problems.is_empty() {
+            bail!("nothing to replay: name a --contest or --problem");
+        }
+        let scorer = load_scorer(&store, &args.scorer, None).await?;
+        let strategies: Vec<&str> = names.iter().map(String::as_str).collect();
+        let mut totals: Vec<(String, f64, f64)> = strategies
+            .iter()
+            .map(|s| (s.to_string(), 0.0, 0.0))
+            .collect();
+        let (mut random_total, mut oracle_total, mut max_total) = (0.0, 0.0, 0.0);
+        let mut reports = Vec::new();
+        for (slug, id) in &problems {
+            let pool = load_pool(&store, *id, scorer.clone()).await?;
+            let report = simulate(&pool, &strategies, rules, k, args.seeds, 500.0);
+            if !args.json {
+                println!(
+                    "\n{slug}: {} candidates, {rules} rules, K = {k}, {} seeds, scorer {}",
+                    pool.candidates.len(),
+                    args.seeds,
+                    args.scorer
+                );
+                println!(
+                    "  {:<10} {:>9} {:>8} {:>12}",
+                    "strategy", "mean", "± 95%", "submissions"
+                );
+                for s in &report.strategies {
+                    println!(
+                        "  {:<10} {:>9.2} {:>8.2} {:>12.1}",
+                        s.strategy, s.mean, s.ci95, s.submissions
+                    );
+                }
+                println!(
+                    "  {:<10} {:>9.2}   (exact expectation)",
+                    "random*", report.random_expected
+                );
+                println!(
+                    "  {:<10} {:>9.2}   ({})",
+                    "oracle",
+                    report.oracle.0,
+                    if report.oracle.1 {
+                        "exact"
+                    } else {
+                        "greedy lower bound"
+                    }
+                );
+                println!(
+                    "  {:<10} {:>9.2}   of {}",
+                    "whole pool", report.whole_pool, report.max_points
+                );
+            }
+            for (t, s) in totals.iter_mut().zip(&report.strategies) {
+                t.1 += s.mean;
+                t.2 += s.ci95 * s.ci95;
+            }
+            random_total += report.random_expected;
+            oracle_total += report.oracle.0;
+            max_total += report.max_points;
+            reports.push(serde_json::json!({"problem": slug, "report": report}));
+        }
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&reports)?);
+        } else {
+            println!("\ntotal over {} problems (of {max_total}):", problems.len());
+            for (name, mean, var) in &totals {
+                println!("  {:<10} {:>9.2} {:>8.2}", name, mean, var.sqrt());
+            }
+            println!(
+                "  {:<10} {:>9.2}\n  {:<10} {:>9.2}",
+                "random*", random_total, "oracle", oracle_total
+            );
+        }
+        anyhow::Ok(())
+    });
+    drop(rt);
+    db.close();
+    result
+}
