@@ -1,5 +1,5 @@
 //! The HTTP face of sieve: axum routes under `/v1` (contests, problems and their tests, package
-//! uploads, candidates, progress streams, scorers and scores), health and readiness probes, `/metrics`, the OpenAPI
+//! uploads, candidates, progress streams, scorers and scores, selections and simulations), health and readiness probes, `/metrics`, the OpenAPI
 //! document, the mapping of every crate's errors to `application/problem+json`, and
 //! authentication.
 //!
@@ -17,6 +17,7 @@ mod metrics;
 mod openapi;
 mod problems;
 mod scores;
+mod selections;
 mod tests_data;
 mod upload;
 
@@ -99,6 +100,7 @@ pub fn router(state: AppState) -> Router {
         .merge(candidate_read::routes())
         .merge(events::routes())
         .merge(scores::routes())
+        .merge(selections::routes())
         .with_state(state)
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }

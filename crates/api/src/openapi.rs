@@ -30,6 +30,10 @@ use utoipa::OpenApi;
         crate::scores::register_scorer,
         crate::scores::post_scores,
         crate::scores::get_scores,
+        crate::selections::post_selection,
+        crate::selections::get_selection,
+        crate::selections::post_simulation,
+        crate::selections::get_simulation,
     ),
     // What sieve sends to a registered remote scorer, and what it expects back.
     components(schemas(sieve_scoring::HttpRequest, sieve_scoring::HttpCandidate, sieve_scoring::HttpResponse)),
@@ -40,6 +44,7 @@ use utoipa::OpenApi;
         (name = "problems", description = "problems, tests and packages"),
         (name = "candidates", description = "posting, judging progress and results"),
         (name = "scoring", description = "scorers and candidate scores"),
+        (name = "selection", description = "selections and simulated contests"),
         (name = "operations", description = "health, readiness, metrics"),
     )
 )]

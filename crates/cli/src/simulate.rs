@@ -4,11 +4,11 @@
 use crate::DbArgs;
 use crate::database::Database;
 use anyhow::{Context, bail};
-use sieve_domain::{ProblemId, Rules};
-use sieve_selection::{STRATEGIES, simulate};
+use sieve_domain::Rules;
+use sieve_selection::{Report, STRATEGIES, simulate};
 use sieve_store::Store;
 use sieve_worker::scoring::{HEURISTIC, load_scorer};
-use sieve_worker::selection::load_pool;
+use sieve_worker::selection::{load_pool, simulate_contest};
 
 /// Options of `sieve simulate`.
 #[derive(Debug, clap::Args)]
@@ -57,7 +57,10 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         let store = Store::connect(&db.url, 4)
             .await
             .context("connecting to the database")?;
-        let (problems, rules, k): (Vec<(String, ProblemId)>, Rules, usize) = match &args.contest {
+        let scorer = load_scorer(&store, &args.scorer, None).await?;
+        let strategies: Vec<&str> = names.iter().map(String::as_str).collect();
+        // A contest is replayed under its own rules and stored; loose problems are only printed.
+        let (reports, rules, k): (Vec<(String, Report)>, Rules, usize) = match &args.contest {
             Some(name) => {
                 let c = store
                     .contests()
@@ -65,54 +68,51 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
                     .into_iter()
                     .find(|c| &c.name == name)
                     .with_context(|| format!("no contest {name:?}"))?;
-                let mut ps = Vec::new();
-                for id in c.problems {
-                    let slug = store
-                        .problem_summary(id)
-                        .await?
-                        .map(|p| p.slug)
-                        .unwrap_or_default();
-                    ps.push((slug, id));
+                let replay = simulate_contest(
+                    &store,
+                    c.id,
+                    &strategies,
+                    args.k,
+                    args.seeds,
+                    scorer.clone(),
+                )
+                .await?;
+                if !args.json {
+                    println!("stored as simulation {}", replay.id);
                 }
-                (ps, c.rules, args.k.unwrap_or(c.submission_limit as usize))
+                (replay.problems, replay.rules, replay.k)
             }
             None => {
                 let rules: Rules = args.rules.parse()?;
-                let mut ps = Vec::new();
+                let k = args.k.unwrap_or(rules.default_submission_limit() as usize);
+                let mut out = Vec::new();
                 for slug in &args.problem {
                     let id = store
                         .problem_by_slug(slug)
                         .await?
                         .with_context(|| format!("no problem {slug:?}"))?;
-                    ps.push((slug.clone(), id));
+                    let pool = load_pool(&store, id, scorer.clone()).await?;
+                    out.push((
+                        slug.clone(),
+                        simulate(&pool, &strategies, rules, k, args.seeds, 500.0),
+                    ));
                 }
-                (
-                    ps,
-                    rules,
-                    args.k.unwrap_or(rules.default_submission_limit() as usize),
-                )
+                (out, rules, k)
             }
         };
-        if problems.is_empty() {
-            bail!("nothing to replay: name a --contest or --problem");
+        if reports.is_empty() {
+            bail!("nothing to replay: name a --contest (with problems) or a --problem");
         }
-        let scorer = load_scorer(&store, &args.scorer, None).await?;
-        let strategies: Vec<&str> = names.iter().map(String::as_str).collect();
         let mut totals: Vec<(String, f64, f64)> = strategies
             .iter()
             .map(|s| (s.to_string(), 0.0, 0.0))
             .collect();
         let (mut random_total, mut oracle_total, mut max_total) = (0.0, 0.0, 0.0);
-        let mut reports = Vec::new();
-        for (slug, id) in &problems {
-            let pool = load_pool(&store, *id, scorer.clone()).await?;
-            let report = simulate(&pool, &strategies, rules, k, args.seeds, 500.0);
+        for (slug, report) in &reports {
             if !args.json {
                 println!(
-                    "\n{slug}: {} candidates, {rules} rules, K = {k}, {} seeds, scorer {}",
-                    pool.candidates.len(),
-                    args.seeds,
-                    args.scorer
+                    "\n{slug}: {rules} rules, K = {k}, {} seeds, scorer {}",
+                    args.seeds, args.scorer
                 );
                 println!(
                     "  {:<10} {:>9} {:>8} {:>12}",
@@ -128,16 +128,12 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
                     "  {:<10} {:>9.2}   (exact expectation)",
                     "random*", report.random_expected
                 );
-                println!(
-                    "  {:<10} {:>9.2}   ({})",
-                    "oracle",
-                    report.oracle.0,
-                    if report.oracle.1 {
-                        "exact"
-                    } else {
-                        "greedy lower bound"
-                    }
-                );
+                let exact = if report.oracle.1 {
+                    "exact"
+                } else {
+                    "greedy lower bound"
+                };
+                println!("  {:<10} {:>9.2}   ({exact})", "oracle", report.oracle.0);
                 println!(
                     "  {:<10} {:>9.2}   of {}",
                     "whole pool", report.whole_pool, report.max_points
@@ -150,10 +146,14 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
             random_total += report.random_expected;
             oracle_total += report.oracle.0;
             max_total += report.max_points;
-            reports.push(serde_json::json!({"problem": slug, "report": report}));
         }
+        let problems = &reports;
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&reports)?);
+            let out: Vec<serde_json::Value> = reports
+                .iter()
+                .map(|(slug, report)| serde_json::json!({"problem": slug, "report": report}))
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&out)?);
         } else {
             println!("\ntotal over {} problems (of {max_total}):", problems.len());
             for (name, mean, var) in &totals {

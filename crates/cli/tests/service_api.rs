@@ -241,6 +241,69 @@ async fn the_rest_api_end_to_end() -> anyhow::Result<()> {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 
+    // Selections and a simulated contest on the judged pool.
+    let select = |body: Value, key: &str| {
+        http.post(url(&format!("/v1/problems/{pid}/selections")))
+            .bearer_auth(key.to_string())
+            .json(&body)
+            .send()
+    };
+    assert_eq!(
+        select(json!({"strategy": "sieve"}), &viewer)
+            .await?
+            .status(),
+        403
+    );
+    let bad = select(json!({"strategy": "best"}), &submitter).await?;
+    assert_eq!(bad.json::<Value>().await?["field"], "/strategy");
+    let chosen = select(json!({"strategy": "sieve", "k": 2}), &submitter).await?;
+    assert_eq!(chosen.status(), 201);
+    let chosen: Value = chosen.json().await?;
+    let picks = chosen["picks"].as_array().expect("picks");
+    assert!(!picks.is_empty() && picks.len() <= 2, "{chosen}");
+    assert_ne!(
+        picks[0]["candidate_id"],
+        ids[2].as_str(),
+        "never the compile error"
+    );
+    assert!(picks[0]["reason"].as_str().is_some_and(|r| !r.is_empty()));
+    let again: Value = http
+        .get(url(&format!(
+            "/v1/selections/{}",
+            chosen["id"].as_str().unwrap_or("")
+        )))
+        .bearer_auth(&viewer)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(again["picks"], chosen["picks"]);
+    let sim = http
+        .post(url(&format!("/v1/contests/{cid}/simulations")))
+        .bearer_auth(&submitter)
+        .json(&json!({"seeds": 5}))
+        .send()
+        .await?;
+    assert_eq!(sim.status(), 201);
+    let sim: Value = sim.json().await?;
+    let problem_report = &sim["report"]["problems"][0];
+    assert_eq!(problem_report["oracle"], 100.0, "{sim}");
+    assert_eq!(
+        problem_report["strategies"].as_array().map(Vec::len),
+        Some(6)
+    );
+    let stored: Value = http
+        .get(url(&format!(
+            "/v1/simulations/{}",
+            sim["id"].as_str().unwrap_or("")
+        )))
+        .bearer_auth(&viewer)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(stored["runs"], 30, "6 strategies x 5 seeds");
+
     let metrics = http.get(url("/metrics")).send().await?.text().await?;
     assert!(
         metrics.contains("sieve_queue_jobs{kind=\"judge\",state=\"done\"}"),

@@ -19,5 +19,5 @@ pub use o1ioi::O1Ioi;
 pub use pool::{Candidate, Pool, SubtaskSpec};
 pub use random::expected_random;
 pub use sieve::Sieve;
-pub use simulate::{Report, Run, STRATEGIES, Summary, replay, simulate, strategy};
+pub use simulate::{Report, Run, STRATEGIES, Summary, replay, select, simulate, strategy};
 pub use strategy::{Feedback, History, Pick, Rng, Strategy};

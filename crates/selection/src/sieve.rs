@@ -82,9 +82,20 @@ impl Strategy for Sieve {
                     p *= 0.5 + 0.5 * rel;
                 }
                 for (d, f) in &history.submitted {
-                    let Feedback::Subtasks(fr) = f else { continue };
-                    let got = fr.get(s).copied().unwrap_or(0.0);
                     let dsig = pool.candidates[*d].signature.get(s).copied().unwrap_or(0);
+                    let fr = match f {
+                        Feedback::Subtasks(fr) => fr,
+                        // Picked ahead of the answer: a cluster-mate adds little either way (if
+                        // the first is right the subtask is solved, if wrong so is this one).
+                        Feedback::Unknown => {
+                            if sig != 0 && dsig == sig {
+                                p *= 1.0 - self.agree;
+                            }
+                            continue;
+                        }
+                        Feedback::Verdict(_) => continue,
+                    };
+                    let got = fr.get(s).copied().unwrap_or(0.0);
                     if sig != 0 && dsig == sig {
                         p = self.agree * got + (1.0 - self.agree) * p;
                     } else if sig != 0 && dsig != 0 && got >= 1.0 {

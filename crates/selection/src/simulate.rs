@@ -227,3 +227,22 @@ pub fn simulate(
         max_points,
     }
 }
+
+/// The first `k` picks of `name` made ahead of any feedback (a selection to submit in order).
+pub fn select(pool: &Pool, name: &str, k: usize, seed: u64) -> Option<Vec<Pick>> {
+    let mut s = strategy(name)?;
+    let mut rng = Rng(seed);
+    let mut history = History::default();
+    let mut picks = Vec::new();
+    while picks.len() < k {
+        let Some(pick) = s.next(pool, &history, &mut rng) else {
+            break;
+        };
+        if history.has(pick.candidate) {
+            break;
+        }
+        history.submitted.push((pick.candidate, Feedback::Unknown));
+        picks.push(pick);
+    }
+    Some(picks)
+}

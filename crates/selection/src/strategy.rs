@@ -10,6 +10,8 @@ pub enum Feedback {
     Subtasks(Vec<f64>),
     /// Codeforces / ICPC: accepted or rejected, nothing more.
     Verdict(bool),
+    /// Not known (a selection made ahead of the contest's answers).
+    Unknown,
 }
 
 /// The contest so far, as a strategy sees it.

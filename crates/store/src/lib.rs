@@ -16,6 +16,7 @@ pub mod problem_info;
 pub mod problems;
 pub mod queue;
 pub mod scores;
+pub mod selections;
 pub mod testing;
 
 pub use cluster::{ClusterError, LocalCluster};

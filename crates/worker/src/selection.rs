@@ -144,3 +144,121 @@ pub async fn load_pool(
         precision: summary.precision.max(0) as u32,
     })
 }
+
+/// Picks at most `k` submissions for `problem` with strategy `name` ahead of any feedback, using
+/// `scorer`'s scores, and stores the selection.
+pub async fn select_and_store(
+    store: &Store,
+    problem: ProblemId,
+    name: &str,
+    k: usize,
+    scorer: Arc<dyn Scorer>,
+) -> Result<sieve_store::selections::SelectionRow, WorkerError> {
+    let ids = store
+        .scoring_pool(problem)
+        .await?
+        .map(|p| p.entries.into_iter().map(|e| e.id).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let label = format!("{}@{}", scorer.name(), scorer.version());
+    let pool = load_pool(store, problem, scorer).await?;
+    let picks = sieve_selection::select(&pool, name, k, 1)
+        .ok_or_else(|| WorkerError::Invalid(format!("unknown strategy {name:?}")))?;
+    let row = sieve_store::selections::SelectionRow {
+        id: uuid::Uuid::now_v7(),
+        problem_id: problem,
+        strategy: name.to_string(),
+        k: k as i32,
+        scorer: Some(label),
+        picks: picks
+            .iter()
+            .enumerate()
+            .map(|(i, p)| sieve_store::selections::PickRow {
+                rank: i as i32 + 1,
+                candidate_id: ids[p.candidate],
+                subtask: p.subtask.map(|s| s as i16),
+                score: Some(pool.candidates[p.candidate].score as f32),
+                reason: p.reason.clone(),
+            })
+            .collect(),
+    };
+    store.insert_selection(&row).await?;
+    Ok(row)
+}
+
+/// A contest replayed: per problem, its slug and report.
+pub struct ContestReplay {
+    /// The stored simulation's id.
+    pub id: uuid::Uuid,
+    /// The rules.
+    pub rules: sieve_domain::Rules,
+    /// Submissions per problem.
+    pub k: usize,
+    /// Per problem.
+    pub problems: Vec<(String, sieve_selection::Report)>,
+}
+
+/// Replays every problem of `contest` with `strategies` over `seeds` seeds and stores the
+/// simulation with its runs.
+pub async fn simulate_contest(
+    store: &Store,
+    contest: sieve_domain::ContestId,
+    strategies: &[&str],
+    k: Option<usize>,
+    seeds: u64,
+    scorer: Arc<dyn Scorer>,
+) -> Result<ContestReplay, WorkerError> {
+    let c = store
+        .contest(contest)
+        .await?
+        .ok_or_else(|| WorkerError::Invalid(format!("no contest {contest}")))?;
+    let k = k.unwrap_or(c.submission_limit as usize);
+    // Codeforces: the problem's value from the contest's settings (default 500).
+    let value = |i: usize| c.settings["values"][i].as_f64().unwrap_or(500.0);
+    let scorer_label = format!("{}@{}", scorer.name(), scorer.version());
+    let (mut problems, mut runs) = (Vec::new(), Vec::new());
+    for (i, pid) in c.problems.iter().enumerate() {
+        let slug = store
+            .problem_summary(*pid)
+            .await?
+            .map(|p| p.slug)
+            .unwrap_or_default();
+        let pool = load_pool(store, *pid, scorer.clone()).await?;
+        let report = sieve_selection::simulate(&pool, strategies, c.rules, k, seeds, value(i));
+        for s in &report.strategies {
+            for (seed, r) in s.runs.iter().enumerate() {
+                runs.push(sieve_store::selections::RunRow {
+                    strategy: s.strategy.clone(),
+                    problem_id: *pid,
+                    seed: seed as i32 + 1,
+                    score: r.score,
+                    submissions: r.submissions as i32,
+                    detail: serde_json::json!({"solved": r.solved, "rejected_before": r.rejected_before,
+                        "picks": r.picks.iter().map(|p| p.candidate).collect::<Vec<_>>()}),
+                });
+            }
+        }
+        problems.push((slug, report));
+    }
+    let id = uuid::Uuid::now_v7();
+    let params = serde_json::json!({"strategies": strategies, "k": k, "seeds": seeds, "scorer": scorer_label});
+    let report = serde_json::json!({
+        "rules": c.rules, "k": k,
+        "problems": problems.iter().zip(&c.problems).map(|((slug, r), pid)| serde_json::json!({
+            "problem_id": pid, "slug": slug,
+            "strategies": r.strategies.iter().map(|s| serde_json::json!({
+                "strategy": s.strategy, "mean": s.mean, "ci95": s.ci95, "submissions": s.submissions,
+                "solved": s.solved, "rejected_before": s.rejected_before})).collect::<Vec<_>>(),
+            "random_expected": r.random_expected, "oracle": r.oracle.0, "oracle_exact": r.oracle.1,
+            "whole_pool": r.whole_pool, "max_points": r.max_points,
+        })).collect::<Vec<_>>(),
+    });
+    store
+        .insert_simulation(id, contest, &params, &report, &runs)
+        .await?;
+    Ok(ContestReplay {
+        id,
+        rules: c.rules,
+        k,
+        problems,
+    })
+}

@@ -1,0 +1,196 @@
+//! Selections (which candidates to submit, in order, with the reason for each) and simulated
+//! contests (every strategy replayed against the hidden tests, next to random and the oracle).
+
+use crate::{ApiError, AppState, Caller, Role};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use sieve_domain::{ContestId, ProblemId};
+use sieve_selection::STRATEGIES;
+use sieve_store::selections::SelectionRow;
+use sieve_worker::WorkerError;
+use sieve_worker::scoring::{HEURISTIC, load_scorer};
+use sieve_worker::selection::{select_and_store, simulate_contest};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/problems/{id}/selections", post(post_selection))
+        .route("/v1/selections/{id}", get(get_selection))
+        .route("/v1/contests/{id}/simulations", post(post_simulation))
+        .route("/v1/simulations/{id}", get(get_simulation))
+}
+
+fn worker_error(e: WorkerError) -> ApiError {
+    match e {
+        WorkerError::Store(e) => e.into(),
+        WorkerError::Invalid(m) => ApiError::invalid("/scorer", m),
+        other => {
+            tracing::error!(error = %other, "selection failed");
+            ApiError::unavailable(format!("selection failed: {other}"))
+        }
+    }
+}
+
+/// A selection to make.
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct SelectionBody {
+    /// One of random, filter, alphacode, openr1, o1ioi, sieve.
+    strategy: String,
+    /// Submissions (default: the contest's K, else 50).
+    k: Option<usize>,
+    /// The scorer whose scores it uses (default heuristic, newest version).
+    scorer: Option<String>,
+}
+
+/// Chooses the submissions for a problem, ahead of any feedback, and stores them (submitter).
+#[utoipa::path(post, path = "/v1/problems/{id}/selections", tag = "selection", request_body = SelectionBody,
+    params(("id" = Uuid, Path, description = "problem id")),
+    responses((status = 201, body = SelectionRow), (status = 404, description = "no such problem"),
+              (status = 422, description = "unknown strategy or scorer, or k out of range")))]
+pub(crate) async fn post_selection(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    Json(b): Json<SelectionBody>,
+) -> Result<(StatusCode, Json<SelectionRow>), ApiError> {
+    caller.require(Role::Submitter)?;
+    let Some(problem) = state.store.problem_summary(ProblemId(id)).await? else {
+        return Err(ApiError::not_found(format!("no problem {id}")));
+    };
+    if !STRATEGIES.contains(&b.strategy.as_str()) {
+        return Err(ApiError::invalid(
+            "/strategy",
+            format!("one of {}", STRATEGIES.join(", ")),
+        ));
+    }
+    let k = match (b.k, problem.contest_id) {
+        (Some(k), _) => k,
+        (None, Some(c)) => state
+            .store
+            .contest(c)
+            .await?
+            .map(|c| c.submission_limit as usize)
+            .unwrap_or(50),
+        (None, None) => 50,
+    };
+    if !(1..=10_000).contains(&k) {
+        return Err(ApiError::invalid("/k", "between 1 and 10000"));
+    }
+    let scorer = b.scorer.unwrap_or_else(|| HEURISTIC.into());
+    let scorer = load_scorer(&state.store, &scorer, None)
+        .await
+        .map_err(worker_error)?;
+    let row = select_and_store(&state.store, ProblemId(id), &b.strategy, k, scorer)
+        .await
+        .map_err(worker_error)?;
+    Ok((StatusCode::CREATED, Json(row)))
+}
+
+/// A stored selection (viewer).
+#[utoipa::path(get, path = "/v1/selections/{id}", tag = "selection",
+    params(("id" = Uuid, Path, description = "selection id")),
+    responses((status = 200, body = SelectionRow), (status = 404, description = "no such selection")))]
+pub(crate) async fn get_selection(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<Json<SelectionRow>, ApiError> {
+    caller.require(Role::Viewer)?;
+    state
+        .store
+        .selection(id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(format!("no selection {id}")))
+}
+
+/// A simulation to run.
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct SimulationBody {
+    /// Strategies to replay (default: all).
+    strategies: Option<Vec<String>>,
+    /// Submissions per problem (default: the contest's K).
+    k: Option<usize>,
+    /// Seeds per strategy (default 20, at most 1000).
+    seeds: Option<u64>,
+    /// The scorer (default heuristic).
+    scorer: Option<String>,
+}
+
+/// Replays the contest against the hidden tests with each strategy and stores the report and
+/// every run (submitter). Candidates must have been judged on the hidden tests.
+#[utoipa::path(post, path = "/v1/contests/{id}/simulations", tag = "selection", request_body = SimulationBody,
+    params(("id" = Uuid, Path, description = "contest id")),
+    responses((status = 201, description = "`{id, report}`: per problem, each strategy's mean with a 95% interval, random's exact expectation, the oracle"),
+              (status = 404, description = "no such contest"), (status = 422, description = "a field is invalid")))]
+pub(crate) async fn post_simulation(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    Json(b): Json<SimulationBody>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    caller.require(Role::Submitter)?;
+    if state.store.contest(ContestId(id)).await?.is_none() {
+        return Err(ApiError::not_found(format!("no contest {id}")));
+    }
+    let names = b
+        .strategies
+        .unwrap_or_else(|| STRATEGIES.iter().map(|s| s.to_string()).collect());
+    if let Some((i, bad)) = names
+        .iter()
+        .enumerate()
+        .find(|(_, n)| !STRATEGIES.contains(&n.as_str()))
+    {
+        return Err(ApiError::invalid(
+            format!("/strategies/{i}"),
+            format!("unknown strategy {bad:?}"),
+        ));
+    }
+    let seeds = b.seeds.unwrap_or(20);
+    if !(1..=1000).contains(&seeds) {
+        return Err(ApiError::invalid("/seeds", "between 1 and 1000"));
+    }
+    let scorer = b.scorer.unwrap_or_else(|| HEURISTIC.into());
+    let scorer = load_scorer(&state.store, &scorer, None)
+        .await
+        .map_err(worker_error)?;
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let replay = simulate_contest(&state.store, ContestId(id), &names, b.k, seeds, scorer)
+        .await
+        .map_err(worker_error)?;
+    let (_, _, report) = state
+        .store
+        .simulation(replay.id)
+        .await?
+        .ok_or_else(|| ApiError::unavailable("the simulation vanished"))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "id": replay.id, "report": report })),
+    ))
+}
+
+/// A stored simulation: parameters, report, and how many runs it stored (viewer).
+#[utoipa::path(get, path = "/v1/simulations/{id}", tag = "selection",
+    params(("id" = Uuid, Path, description = "simulation id")),
+    responses((status = 200, description = "`{id, contest_id, params, report, runs}`"),
+              (status = 404, description = "no such simulation")))]
+pub(crate) async fn get_simulation(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    caller.require(Role::Viewer)?;
+    let (contest, params, report) = state
+        .store
+        .simulation(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no simulation {id}")))?;
+    let runs = state.store.simulation_run_count(id).await?;
+    Ok(Json(serde_json::json!({
+        "id": id, "contest_id": contest, "params": params, "report": report, "runs": runs
+    })))
+}
