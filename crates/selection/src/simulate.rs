@@ -79,12 +79,20 @@ pub fn replay(
     seed: u64,
     value: f64,
 ) -> Run {
-    let judged = if rules == Rules::Ioi {
-        pool.clone()
-    } else {
-        pool.pass_fail()
-    };
     let mut rng = Rng(seed);
+    // The strategies see the candidates in an order shuffled per seed: ties (equal scores, equal
+    // clusters) must not be broken by posting order, which may carry the answer.
+    let mut order: Vec<usize> = (0..pool.candidates.len()).collect();
+    rng.shuffle(&mut order);
+    let shuffled = Pool {
+        candidates: order.iter().map(|c| pool.candidates[*c].clone()).collect(),
+        ..pool.clone()
+    };
+    let judged = if rules == Rules::Ioi {
+        shuffled
+    } else {
+        shuffled.pass_fail()
+    };
     let mut history = History::default();
     let mut picks = Vec::new();
     while history.submitted.len() < k {
@@ -112,7 +120,10 @@ pub fn replay(
             break;
         }
     }
-    let submitted: Vec<usize> = history.submitted.iter().map(|(c, _)| *c).collect();
+    for p in &mut picks {
+        p.candidate = order[p.candidate];
+    }
+    let submitted: Vec<usize> = history.submitted.iter().map(|(c, _)| order[*c]).collect();
     let first_ok = submitted.iter().position(|c| pool.accepted(*c));
     let rejected_before = first_ok.unwrap_or(submitted.len());
     let score = match rules {

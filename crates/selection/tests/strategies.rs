@@ -159,8 +159,12 @@ fn o1ioi_drops_candidates_that_disagree_with_a_solved_contained_subtask() {
 
 #[test]
 fn codeforces_penalties_and_pass_fail_feedback() {
-    let p = pool();
-    // Submitting in a fixed order: two wrong, then a right one.
+    // Candidates tagged with their index (replays show strategies a shuffled pool).
+    let mut p = pool();
+    for (i, c) in p.candidates.iter_mut().enumerate() {
+        c.gen_tokens = Some(i as i32);
+    }
+    // Submitting in a fixed order (by tag): two wrong, then a right one.
     struct Fixed(Vec<usize>);
     impl sieve_selection::Strategy for Fixed {
         fn name(&self) -> &'static str {
@@ -168,17 +172,20 @@ fn codeforces_penalties_and_pass_fail_feedback() {
         }
         fn next(
             &mut self,
-            _: &Pool,
+            seen: &Pool,
             h: &sieve_selection::History,
             _: &mut sieve_selection::Rng,
         ) -> Option<sieve_selection::Pick> {
-            self.0
-                .get(h.submitted.len())
-                .map(|c| sieve_selection::Pick {
-                    candidate: *c,
-                    subtask: None,
-                    reason: String::new(),
-                })
+            let want = *self.0.get(h.submitted.len())? as i32;
+            let candidate = seen
+                .candidates
+                .iter()
+                .position(|c| c.gen_tokens == Some(want))?;
+            Some(sieve_selection::Pick {
+                candidate,
+                subtask: None,
+                reason: String::new(),
+            })
         }
     }
     let run = replay(
