@@ -127,3 +127,17 @@ impl ApiError {
         self
     }
 }
+
+impl From<sieve_worker::WorkerError> for ApiError {
+    fn from(e: sieve_worker::WorkerError) -> Self {
+        match e {
+            sieve_worker::WorkerError::Store(e) => e.into(),
+            // What the caller named (a scorer, a strategy) does not exist or cannot be used.
+            sieve_worker::WorkerError::Invalid(m) => ApiError::invalid("/scorer", m),
+            other => {
+                tracing::error!(error = %other, "scoring or selection failed");
+                ApiError::unavailable(format!("scoring or selection failed: {other}"))
+            }
+        }
+    }
+}

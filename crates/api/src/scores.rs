@@ -9,7 +9,6 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use sieve_domain::{CandidateId, ProblemId};
 use sieve_store::scores::ScorerRow;
-use sieve_worker::WorkerError;
 use sieve_worker::scoring::{HEURISTIC, load_scorer, score_problem};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -63,17 +62,6 @@ pub(crate) struct ScorerBody {
     cooldown_ms: Option<u64>,
     /// The scorer that answers while the remote one fails (default `heuristic`).
     fallback: Option<String>,
-}
-
-fn worker_error(e: WorkerError) -> ApiError {
-    match e {
-        WorkerError::Store(e) => e.into(),
-        WorkerError::Invalid(m) => ApiError::invalid("/scorer", m),
-        other => {
-            tracing::error!(error = %other, "scoring failed");
-            ApiError::unavailable(format!("scoring failed: {other}"))
-        }
-    }
 }
 
 /// Registers a remote (HTTP) or ONNX scorer as the next version of its name (admin).
@@ -170,6 +158,15 @@ pub(crate) struct CandidateScore {
     score: f64,
 }
 
+impl From<(CandidateId, f64)> for CandidateScore {
+    fn from((candidate_id, score): (CandidateId, f64)) -> Self {
+        CandidateScore {
+            candidate_id,
+            score,
+        }
+    }
+}
+
 /// A problem's scores by one scorer.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct Scores {
@@ -194,23 +191,13 @@ pub(crate) async fn post_scores(
         return Err(ApiError::not_found(format!("no problem {id}")));
     }
     let name = choice.scorer.unwrap_or_else(|| HEURISTIC.into());
-    let scorer = load_scorer(&state.store, &name, choice.version)
-        .await
-        .map_err(worker_error)?;
+    let scorer = load_scorer(&state.store, &name, choice.version).await?;
     let version = scorer.version();
-    let scores = score_problem(&state.store, ProblemId(id), scorer)
-        .await
-        .map_err(worker_error)?;
+    let scores = score_problem(&state.store, ProblemId(id), scorer).await?;
     Ok(Json(Scores {
         scorer: name,
         version,
-        scores: scores
-            .into_iter()
-            .map(|(candidate_id, score)| CandidateScore {
-                candidate_id,
-                score,
-            })
-            .collect(),
+        scores: scores.into_iter().map(CandidateScore::from).collect(),
     }))
 }
 
@@ -238,12 +225,6 @@ pub(crate) async fn get_scores(
     Ok(Json(Scores {
         scorer: name,
         version: row.version,
-        scores: scores
-            .into_iter()
-            .map(|(candidate_id, score)| CandidateScore {
-                candidate_id,
-                score,
-            })
-            .collect(),
+        scores: scores.into_iter().map(CandidateScore::from).collect(),
     }))
 }

@@ -10,7 +10,6 @@ use serde::Deserialize;
 use sieve_domain::{ContestId, ProblemId};
 use sieve_selection::STRATEGIES;
 use sieve_store::selections::SelectionRow;
-use sieve_worker::WorkerError;
 use sieve_worker::scoring::{HEURISTIC, load_scorer};
 use sieve_worker::selection::{select_and_store, simulate_contest};
 use utoipa::ToSchema;
@@ -22,17 +21,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/v1/selections/{id}", get(get_selection))
         .route("/v1/contests/{id}/simulations", post(post_simulation))
         .route("/v1/simulations/{id}", get(get_simulation))
-}
-
-fn worker_error(e: WorkerError) -> ApiError {
-    match e {
-        WorkerError::Store(e) => e.into(),
-        WorkerError::Invalid(m) => ApiError::invalid("/scorer", m),
-        other => {
-            tracing::error!(error = %other, "selection failed");
-            ApiError::unavailable(format!("selection failed: {other}"))
-        }
-    }
 }
 
 /// A selection to make.
@@ -81,12 +69,8 @@ pub(crate) async fn post_selection(
         return Err(ApiError::invalid("/k", "between 1 and 10000"));
     }
     let scorer = b.scorer.unwrap_or_else(|| HEURISTIC.into());
-    let scorer = load_scorer(&state.store, &scorer, None)
-        .await
-        .map_err(worker_error)?;
-    let row = select_and_store(&state.store, ProblemId(id), &b.strategy, k, scorer)
-        .await
-        .map_err(worker_error)?;
+    let scorer = load_scorer(&state.store, &scorer, None).await?;
+    let row = select_and_store(&state.store, ProblemId(id), &b.strategy, k, scorer).await?;
     Ok((StatusCode::CREATED, Json(row)))
 }
 
@@ -155,13 +139,9 @@ pub(crate) async fn post_simulation(
         return Err(ApiError::invalid("/seeds", "between 1 and 1000"));
     }
     let scorer = b.scorer.unwrap_or_else(|| HEURISTIC.into());
-    let scorer = load_scorer(&state.store, &scorer, None)
-        .await
-        .map_err(worker_error)?;
+    let scorer = load_scorer(&state.store, &scorer, None).await?;
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    let replay = simulate_contest(&state.store, ContestId(id), &names, b.k, seeds, scorer)
-        .await
-        .map_err(worker_error)?;
+    let replay = simulate_contest(&state.store, ContestId(id), &names, b.k, seeds, scorer).await?;
     let (_, _, report) = state
         .store
         .simulation(replay.id)

@@ -1,6 +1,7 @@
 //! Problems as lists and summaries (no test data), one test's data, and tests added to a stored
 //! problem (generated inputs, with or without answers).
 
+use crate::problems::parse_kind;
 use crate::{Store, StoreError};
 use serde::Serialize;
 use sieve_domain::{Checker, ContestId, Limits, ProblemId, TestKind};
@@ -87,14 +88,6 @@ pub struct AddedTest {
     pub answer: Option<Vec<u8>>,
     /// Subtasks it belongs to.
     pub subtasks: Vec<i16>,
-}
-
-fn parse_kind(s: &str) -> TestKind {
-    match s {
-        "public" => TestKind::Public,
-        "generated" => TestKind::Generated,
-        _ => TestKind::Hidden,
-    }
 }
 
 impl Store {

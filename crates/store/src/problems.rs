@@ -66,7 +66,8 @@ fn kind_name(kind: TestKind) -> &'static str {
     kind.name()
 }
 
-fn parse_kind(s: &str) -> TestKind {
+/// A test kind as the database spells it.
+pub(crate) fn parse_kind(s: &str) -> TestKind {
     match s {
         "public" => TestKind::Public,
         "generated" => TestKind::Generated,
