@@ -26,7 +26,7 @@ pub(crate) fn routes() -> Router<AppState> {
 /// A selection to make.
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct SelectionBody {
-    /// One of random, filter, alphacode, openr1, o1ioi, sieve.
+    /// One of random, filter, alphacode, codet, openr1, o1ioi, sieve.
     strategy: String,
     /// Submissions (default: the contest's K, else 50).
     k: Option<usize>,

@@ -233,7 +233,7 @@ async fn scorers_score_and_train_on_judged_pools() -> anyhow::Result<()> {
         let oracle = report["oracle"][0].as_f64().unwrap_or(-1.0);
         assert!(0.0 <= random && random <= oracle && oracle <= 100.0, "{r}");
         let strategies = report["strategies"].as_array().expect("strategies");
-        assert_eq!(strategies.len(), 6);
+        assert_eq!(strategies.len(), 7);
         for s in strategies {
             let mean = s["mean"].as_f64().unwrap_or(-1.0);
             assert!(

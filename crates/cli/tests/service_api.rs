@@ -290,7 +290,7 @@ async fn the_rest_api_end_to_end() -> anyhow::Result<()> {
     assert_eq!(problem_report["oracle"], 100.0, "{sim}");
     assert_eq!(
         problem_report["strategies"].as_array().map(Vec::len),
-        Some(6)
+        Some(7)
     );
     let stored: Value = http
         .get(url(&format!(
@@ -302,7 +302,7 @@ async fn the_rest_api_end_to_end() -> anyhow::Result<()> {
         .await?
         .json()
         .await?;
-    assert_eq!(stored["runs"], 30, "6 strategies x 5 seeds");
+    assert_eq!(stored["runs"], 35, "7 strategies x 5 seeds");
 
     let metrics = http.get(url("/metrics")).send().await?.text().await?;
     assert!(

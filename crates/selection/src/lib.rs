@@ -1,5 +1,6 @@
 //! Selection under contest limits: strategies that choose at most K submissions from a judged,
-//! scored pool (random, filter, AlphaCode's clusters, open-r1's round-robin, o1-ioi's
+//! scored pool (random, filter, AlphaCode's clusters, CodeT's dual agreement, open-r1's
+//! round-robin, o1-ioi's
 //! subtask-aware clusters, and sieve's expected-gain strategy), each sequential and fed the
 //! contest's feedback; random's exact expected score; the oracle; and replays of contests
 //! against the hidden results, summarised over seeds with confidence intervals.
@@ -7,6 +8,7 @@
 //! Pure functions over data: depends on `domain` only, never on the store or the sandbox.
 
 mod baselines;
+mod codet;
 mod o1ioi;
 mod pool;
 mod random;
@@ -15,6 +17,7 @@ mod simulate;
 mod strategy;
 
 pub use baselines::{AlphaCode, OpenR1, Random};
+pub use codet::CodeT;
 pub use o1ioi::O1Ioi;
 pub use pool::{Candidate, Pool, SubtaskSpec};
 pub use random::expected_random;

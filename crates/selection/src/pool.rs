@@ -32,6 +32,11 @@ pub struct Candidate {
     pub signature: Vec<u64>,
     /// Its signature on every generated test (AlphaCode clusters on it).
     pub full_signature: u64,
+    /// Which generated tests with a model-predicted output it passes, as a hash of that set
+    /// (CodeT's consensus sets).
+    pub predicted_pass: u64,
+    /// How many generated tests with a predicted output it passes.
+    pub predicted_count: usize,
     /// Per subtask, the fraction of points a submission of it earns (min over the subtask's hidden
     /// tests); known only to the replaying judge, never to strategies.
     pub hidden: Vec<f64>,

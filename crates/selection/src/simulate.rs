@@ -13,7 +13,15 @@ use serde::Serialize;
 use sieve_domain::Rules;
 
 /// Every strategy's name.
-pub const STRATEGIES: [&str; 6] = ["random", "filter", "alphacode", "openr1", "o1ioi", "sieve"];
+pub const STRATEGIES: [&str; 7] = [
+    "random",
+    "filter",
+    "alphacode",
+    "codet",
+    "openr1",
+    "o1ioi",
+    "sieve",
+];
 
 /// A strategy by name, with its default parameters.
 pub fn strategy(name: &str) -> Option<Box<dyn Strategy>> {
@@ -21,6 +29,7 @@ pub fn strategy(name: &str) -> Option<Box<dyn Strategy>> {
         "random" => Box::new(Random::new()),
         "filter" => Box::new(Random::filtered()),
         "alphacode" => Box::new(AlphaCode::default()),
+        "codet" => Box::new(crate::codet::CodeT::default()),
         "openr1" => Box::new(OpenR1::default()),
         "o1ioi" => Box::new(O1Ioi::new(0.1)),
         "sieve" => Box::new(Sieve::default()),

@@ -19,6 +19,16 @@ fn pool() -> Pool {
                 gen_tokens: Some(1000),
                 signature: sig.to_vec(),
                 full_signature: full,
+                // Of 10 generated tests with predicted outputs: all passed by the right ones,
+                // half by those right on subtask 0 only, none by the rest.
+                predicted_pass: full,
+                predicted_count: if hidden[1] >= 1.0 {
+                    10
+                } else if hidden[0] >= 1.0 {
+                    5
+                } else {
+                    0
+                },
                 hidden: hidden.to_vec(),
             }
         };
@@ -211,4 +221,24 @@ fn codeforces_penalties_and_pass_fail_feedback() {
     assert_eq!(many.score, 300.0, "floored at 30% of the value");
     let icpc = replay(&p, &mut Fixed(vec![3, 0]), Rules::Icpc, 10, 1, 0.0);
     assert_eq!((icpc.score, icpc.rejected_before), (1.0, 1));
+}
+
+#[test]
+fn codet_submits_the_most_agreed_consensus_set_first() {
+    let p = pool();
+    for seed in 1..10 {
+        let mut codet = strategy("codet").unwrap();
+        let run = replay(&p, codet.as_mut(), Rules::Ioi, 1, seed, 0.0);
+        assert_eq!(
+            run.score, 100.0,
+            "sqrt(3) x 10 beats sqrt(6) x 5: {:?}",
+            run.picks
+        );
+        // AlphaCode, without predicted outputs, takes the largest cluster that passes the samples.
+        let mut alphacode = strategy("alphacode").unwrap();
+        assert_eq!(
+            replay(&p, alphacode.as_mut(), Rules::Ioi, 1, seed, 0.0).score,
+            30.0
+        );
+    }
 }

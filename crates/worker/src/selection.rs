@@ -84,6 +84,16 @@ pub async fn load_pool(
                     .collect()
             };
             let official: Vec<&TestOutcome> = e.data.public.iter().chain(&e.hidden).collect();
+            // CodeT: the generated tests with a predicted output that it passes.
+            let predicted: Vec<i32> = e
+                .data
+                .generated
+                .iter()
+                .filter(|r| {
+                    pool.context.generated_with_answer.contains(&r.test) && r.verdict == Verdict::AC
+                })
+                .map(|r| r.test)
+                .collect();
             let hidden = if e.hidden.is_empty() {
                 vec![]
             } else {
@@ -127,6 +137,13 @@ pub async fn load_pool(
                     .map(|s| hash(&signature(&on(&generated_in[s]))))
                     .collect(),
                 full_signature: hash(&signature(&e.data.generated)),
+                predicted_pass: hash(
+                    &predicted
+                        .iter()
+                        .map(|t| (*t as u128).to_le_bytes())
+                        .collect::<Vec<_>>(),
+                ),
+                predicted_count: predicted.len(),
                 hidden,
             }
         })
