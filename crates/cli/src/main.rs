@@ -15,6 +15,7 @@ mod scorer;
 mod serve;
 mod simulate;
 mod telemetry;
+mod tune;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;

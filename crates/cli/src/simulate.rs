@@ -37,6 +37,13 @@ pub struct SimulateArgs {
     /// Print the reports as JSON.
     #[arg(long)]
     json: bool,
+    /// Tune the o1ioi and sieve strategies' parameters by random search on half of the problems
+    /// and report them on the other half (instead of the replay table).
+    #[arg(long)]
+    tune: bool,
+    /// Random-search trials for --tune.
+    #[arg(long, default_value_t = 30)]
+    trials: usize,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -59,6 +66,51 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
             .context("connecting to the database")?;
         let scorer = load_scorer(&store, &args.scorer, None).await?;
         let strategies: Vec<&str> = names.iter().map(String::as_str).collect();
+        if args.tune {
+            let (ids, rules, k) = match &args.contest {
+                Some(name) => {
+                    let c = store
+                        .contests()
+                        .await?
+                        .into_iter()
+                        .find(|c| &c.name == name)
+                        .with_context(|| format!("no contest {name:?}"))?;
+                    let k = args.k.unwrap_or(c.submission_limit as usize);
+                    (c.problems, c.rules, k)
+                }
+                None => {
+                    let rules: Rules = args.rules.parse()?;
+                    let mut ids = Vec::new();
+                    for slug in &args.problem {
+                        ids.push(
+                            store
+                                .problem_by_slug(slug)
+                                .await?
+                                .with_context(|| format!("no problem {slug:?}"))?,
+                        );
+                    }
+                    (
+                        ids,
+                        rules,
+                        args.k.unwrap_or(rules.default_submission_limit() as usize),
+                    )
+                }
+            };
+            if ids.len() < 2 {
+                bail!("--tune needs at least two problems: one to tune on, one to report on");
+            }
+            let mut pools = Vec::new();
+            for id in ids {
+                let slug = store
+                    .problem_summary(id)
+                    .await?
+                    .map(|p| p.slug)
+                    .unwrap_or_default();
+                pools.push((slug, load_pool(&store, id, scorer.clone()).await?));
+            }
+            crate::tune::run(&pools, rules, k, args.seeds, args.trials);
+            return anyhow::Ok(());
+        }
         // A contest is replayed under its own rules and stored; loose problems are only printed.
         let (reports, rules, k): (Vec<(String, Report)>, Rules, usize) = match &args.contest {
             Some(name) => {

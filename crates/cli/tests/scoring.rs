@@ -247,6 +247,29 @@ async fn scorers_score_and_train_on_judged_pools() -> anyhow::Result<()> {
             .expect("sieve");
         assert!(sieve["mean"].as_f64().unwrap_or(0.0) >= random, "{r}");
     }
+    let tuned = Command::new(env!("CARGO_BIN_EXE_sieve"))
+        .args([
+            "simulate",
+            "--tune",
+            "--problem",
+            "divsum",
+            "--problem",
+            "pairsum",
+        ])
+        .args(["--k", "1", "--seeds", "3", "--trials", "3"])
+        .env("DATABASE_URL", &db.url)
+        .output()?;
+    let text = String::from_utf8_lossy(&tuned.stdout).to_string();
+    assert!(
+        tuned.status.success(),
+        "{}",
+        String::from_utf8_lossy(&tuned.stderr)
+    );
+    assert!(
+        text.contains("tuning on divsum") && text.contains("reporting on pairsum"),
+        "{text}"
+    );
+    assert_eq!(text.matches("tuned: Params").count(), 2, "{text}");
     drop(server);
     db.drop_db().await?;
     Ok(())

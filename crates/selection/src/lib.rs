@@ -15,6 +15,7 @@ mod random;
 mod sieve;
 mod simulate;
 mod strategy;
+mod tune;
 
 pub use baselines::{AlphaCode, OpenR1, Random};
 pub use codet::CodeT;
@@ -24,3 +25,4 @@ pub use random::expected_random;
 pub use sieve::Sieve;
 pub use simulate::{Report, Run, STRATEGIES, Summary, replay, select, simulate, strategy};
 pub use strategy::{Feedback, History, Pick, Rng, Strategy};
+pub use tune::{Params, evaluate, tunable, tune};

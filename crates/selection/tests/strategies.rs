@@ -242,3 +242,26 @@ fn codet_submits_the_most_agreed_consensus_set_first() {
         );
     }
 }
+
+#[test]
+fn tuning_is_repeatable_and_keeps_the_defaults_unless_beaten() {
+    let p = pool();
+    let pools = [(&p, 0.0)];
+    for name in ["o1ioi", "sieve"] {
+        let default = sieve_selection::evaluate(
+            &pools,
+            name,
+            &sieve_selection::Params::default(),
+            Rules::Ioi,
+            1,
+            5,
+        );
+        let (best, score) = sieve_selection::tune(&pools, name, Rules::Ioi, 1, 5, 10, 3);
+        assert!(score >= default, "{name}: {score} < {default}");
+        assert_eq!(
+            sieve_selection::evaluate(&pools, name, &best, Rules::Ioi, 1, 5),
+            score,
+            "repeatable"
+        );
+    }
+}
