@@ -66,18 +66,24 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
             .context("connecting to the database")?;
         let scorer = load_scorer(&store, &args.scorer, None).await?;
         let strategies: Vec<&str> = names.iter().map(String::as_str).collect();
+        let contest = match &args.contest {
+            Some(name) => Some(
+                store
+                    .contests()
+                    .await?
+                    .into_iter()
+                    .find(|c| &c.name == name)
+                    .with_context(|| format!("no contest {name:?}"))?,
+            ),
+            None => None,
+        };
         if args.tune {
-            let (ids, rules, k) = match &args.contest {
-                Some(name) => {
-                    let c = store
-                        .contests()
-                        .await?
-                        .into_iter()
-                        .find(|c| &c.name == name)
-                        .with_context(|| format!("no contest {name:?}"))?;
-                    let k = args.k.unwrap_or(c.submission_limit as usize);
-                    (c.problems, c.rules, k)
-                }
+            let (ids, rules, k) = match &contest {
+                Some(c) => (
+                    c.problems.clone(),
+                    c.rules,
+                    args.k.unwrap_or(c.submission_limit as usize),
+                ),
                 None => {
                     let rules: Rules = args.rules.parse()?;
                     let mut ids = Vec::new();
@@ -112,14 +118,8 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
             return anyhow::Ok(());
         }
         // A contest is replayed under its own rules and stored; loose problems are only printed.
-        let (reports, rules, k): (Vec<(String, Report)>, Rules, usize) = match &args.contest {
-            Some(name) => {
-                let c = store
-                    .contests()
-                    .await?
-                    .into_iter()
-                    .find(|c| &c.name == name)
-                    .with_context(|| format!("no contest {name:?}"))?;
+        let (reports, rules, k): (Vec<(String, Report)>, Rules, usize) = match &contest {
+            Some(c) => {
                 let replay = simulate_contest(
                     &store,
                     c.id,

@@ -27,6 +27,15 @@ pub async fn load_pool(
     problem: ProblemId,
     scorer: Arc<dyn Scorer>,
 ) -> Result<Pool, WorkerError> {
+    Ok(load_pool_with_ids(store, problem, scorer).await?.0)
+}
+
+/// [`load_pool`], with the id of each candidate (in pool order).
+pub async fn load_pool_with_ids(
+    store: &Store,
+    problem: ProblemId,
+    scorer: Arc<dyn Scorer>,
+) -> Result<(Pool, Vec<sieve_domain::CandidateId>), WorkerError> {
     let summary = store
         .problem_summary(problem)
         .await?
@@ -148,7 +157,8 @@ pub async fn load_pool(
             }
         })
         .collect();
-    Ok(Pool {
+    let ids = pool.entries.iter().map(|e| e.id).collect();
+    let pool = Pool {
         subtasks: summary
             .subtasks
             .iter()
@@ -159,7 +169,8 @@ pub async fn load_pool(
             .collect(),
         candidates,
         precision: summary.precision.max(0) as u32,
-    })
+    };
+    Ok((pool, ids))
 }
 
 /// Picks at most `k` submissions for `problem` with strategy `name` ahead of any feedback, using
@@ -171,13 +182,8 @@ pub async fn select_and_store(
     k: usize,
     scorer: Arc<dyn Scorer>,
 ) -> Result<sieve_store::selections::SelectionRow, WorkerError> {
-    let ids = store
-        .scoring_pool(problem)
-        .await?
-        .map(|p| p.entries.into_iter().map(|e| e.id).collect::<Vec<_>>())
-        .unwrap_or_default();
     let label = format!("{}@{}", scorer.name(), scorer.version());
-    let pool = load_pool(store, problem, scorer).await?;
+    let (pool, ids) = load_pool_with_ids(store, problem, scorer).await?;
     let picks = sieve_selection::select(&pool, name, k, 1)
         .ok_or_else(|| WorkerError::Invalid(format!("unknown strategy {name:?}")))?;
     let row = sieve_store::selections::SelectionRow {
