@@ -8,9 +8,10 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::json;
 use sieve_domain::{CandidateId, Language, ProblemId, TestKind};
 use sieve_store::candidates::{Batch, NewCandidate};
+use sieve_worker::ingest::{JudgePlan, store_candidates};
 use uuid::Uuid;
 
 /// Most candidates in one request.
@@ -45,12 +46,6 @@ pub(crate) struct PostQuery {
     judge: Option<String>,
     /// Judge the generated tests even after a failed public test.
     #[serde(default)]
-    keep_going: bool,
-}
-
-/// What to judge the posted candidates on.
-struct JudgePlan {
-    kinds: Vec<TestKind>,
     keep_going: bool,
 }
 
@@ -246,39 +241,8 @@ async fn store_chunk(
     if pending.is_empty() {
         return Ok(());
     }
-    let ids = batch.insert_candidates(problem, pending).await?;
+    let ids = store_candidates(batch, plan, problem, pending).await?;
     pending.clear();
-    // Hidden tests run only for simulations: a job of their own, behind all selection work.
-    let (hidden, open): (Vec<TestKind>, Vec<TestKind>) =
-        plan.kinds.iter().partition(|k| **k == TestKind::Hidden);
-    for (cid, created) in &ids {
-        if !*created {
-            continue;
-        }
-        if !open.is_empty() {
-            let job = judge_payload(*cid, &open, plan.keep_going);
-            batch
-                .enqueue(problem, "judge", &job, 0, Some(&format!("judge:{cid}")))
-                .await?;
-        }
-        if !hidden.is_empty() {
-            let job = judge_payload(*cid, &hidden, plan.keep_going);
-            batch
-                .enqueue(
-                    problem,
-                    "judge",
-                    &job,
-                    -1,
-                    Some(&format!("judge-hidden:{cid}")),
-                )
-                .await?;
-        }
-    }
     out.extend(ids);
     Ok(())
-}
-
-/// The `judge` job's payload (the worker's `JudgeJob`).
-fn judge_payload(candidate: CandidateId, kinds: &[TestKind], keep_going: bool) -> Value {
-    json!({ "candidate": candidate, "kinds": kinds, "keep_going": keep_going })
 }

@@ -12,6 +12,7 @@ mod candidates;
 mod contests;
 mod error;
 mod events;
+mod generate;
 mod health;
 mod metrics;
 mod openapi;
@@ -96,6 +97,7 @@ pub fn router(state: AppState) -> Router {
         .merge(problems::routes())
         .merge(upload::routes())
         .merge(tests_data::routes())
+        .merge(generate::routes())
         .merge(candidates::routes())
         .merge(candidate_read::routes())
         .merge(events::routes())

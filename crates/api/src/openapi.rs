@@ -22,6 +22,7 @@ use utoipa::OpenApi;
         crate::upload::upload_package,
         crate::tests_data::add_tests,
         crate::tests_data::get_test,
+        crate::generate::generate_tests,
         crate::candidates::post_candidates,
         crate::candidate_read::get_candidate,
         crate::candidate_read::list_candidates,

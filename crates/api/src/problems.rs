@@ -113,7 +113,7 @@ fn to_problem(body: ProblemBody) -> Result<NewProblem, ApiError> {
         output_bytes: mb(body.output_limit_mb, 64, "/output_limit_mb")?,
     };
     let checker = body.checker.unwrap_or(Checker::Tokens);
-    if matches!(checker, Checker::Testlib { .. } | Checker::Kattis { .. }) {
+    if checker.custom_program().is_some() {
         return Err(ApiError::invalid(
             "/checker",
             "custom checkers come with an uploaded package (POST /v1/problems/package)",

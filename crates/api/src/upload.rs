@@ -62,13 +62,15 @@ pub(crate) async fn upload_package(
     body: Bytes,
 ) -> Result<(StatusCode, Json<Uploaded>), ApiError> {
     caller.require(Role::Admin)?;
-    let kattis = match q.format.as_str() {
-        "kattis" => true,
-        "folder" => false,
+    let load = match q.format.as_str() {
+        "kattis" => load_kattis,
+        "folder" => load_folder,
+        "cms" => sieve_formats::load_cms,
+        "polygon" => sieve_formats::load_polygon,
         other => {
             return Err(ApiError::invalid(
                 "format",
-                format!("unknown package format {other:?}: kattis or folder"),
+                format!("unknown package format {other:?}: kattis, folder, cms or polygon"),
             ));
         }
     };
@@ -89,12 +91,7 @@ pub(crate) async fn upload_package(
         let unreadable = |e: sieve_formats::FormatError| ApiError::invalid("body", e.to_string());
         let (root, mut warnings) =
             unpack(&body, dir.path(), 4 * MAX_PACKAGE as u64).map_err(unreadable)?;
-        let package = if kattis {
-            load_kattis(&root, &overrides)
-        } else {
-            load_folder(&root, &overrides)
-        }
-        .map_err(unreadable)?;
+        let package = load(&root, &overrides).map_err(unreadable)?;
         let named = root != dir.path();
         let slug = match slug {
             Some(s) => s,

@@ -76,6 +76,30 @@ fn ensure_database(cluster: &LocalCluster, name: &str) -> anyhow::Result<String>
     Ok(cluster.url(name))
 }
 
+/// Opens the database of `args`, runs `f` with a store on a current-thread runtime, and closes
+/// the database again (stopping a private cluster this process started), whatever `f` returned.
+pub fn with_store<T, Fut>(
+    args: &DbArgs,
+    f: impl FnOnce(sieve_store::Store) -> Fut,
+) -> anyhow::Result<T>
+where
+    Fut: std::future::Future<Output = anyhow::Result<T>>,
+{
+    let db = Database::open(args)?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let result = rt.block_on(async {
+        let store = sieve_store::Store::connect(&db.url, 2)
+            .await
+            .context("connecting to the database")?;
+        f(store).await
+    });
+    drop(rt);
+    db.close();
+    result
+}
+
 /// Runs `sieve db ...`.
 pub fn run(action: DbAction, args: &DbArgs) -> anyhow::Result<()> {
     let dir = args.data_dir.join("pg");

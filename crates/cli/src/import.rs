@@ -1,12 +1,12 @@
-//! `sieve import`: a problem package from disk into the database, in one transaction.
+//! `sieve import`: problem packages from disk into the database, each problem in one
+//! transaction. A JSONL file may hold many problems and their solutions.
 
 use crate::DbArgs;
-use crate::database::Database;
-use anyhow::{Context, bail};
-use sieve_formats::{Overrides, load_folder, load_kattis};
+use anyhow::bail;
+use sieve_formats::{Overrides, Package, load_folder, load_jsonl, load_kattis};
 use sieve_sandbox::Toolchain;
 use sieve_store::Store;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Package formats `sieve import` reads.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -15,6 +15,14 @@ pub enum Format {
     Kattis,
     /// A folder of N.in / N.out (or N.ans) tests, all or nothing; limits from the command line.
     Folder,
+    /// A CMS task: Italian task.yaml (input/, output/, gen/GEN, sol/ graders) or a TPS export
+    /// (problem.json, subtasks/, tests/, graders/).
+    Cms,
+    /// A Codeforces Polygon package (problem.xml, tests/, files/ with the testlib checker).
+    Polygon,
+    /// One problem per line with CodeContests' fields (public_tests, private_tests,
+    /// generated_tests, solutions, incorrect_solutions); solutions become candidates.
+    Jsonl,
 }
 
 /// Options of `sieve import`.
@@ -23,9 +31,9 @@ pub struct ImportArgs {
     /// The package's format.
     #[arg(value_enum)]
     format: Format,
-    /// The package's directory.
+    /// The package's directory (a file for jsonl).
     dir: PathBuf,
-    /// The problem's unique short name (default: the directory's name).
+    /// The problem's unique short name (default: the directory's name or the line's slug).
     #[arg(long)]
     slug: Option<String>,
     /// Time limit in milliseconds (overrides the package).
@@ -40,11 +48,19 @@ pub struct ImportArgs {
     /// Put the problem into this contest (by name), created with IOI rules if it does not exist.
     #[arg(long)]
     contest: Option<String>,
+    /// Skip problems whose short name exists already instead of stopping.
+    #[arg(long)]
+    skip_existing: bool,
+    #[command(flatten)]
+    judge: crate::candidates::JudgeArgs,
     #[command(flatten)]
     db: DbArgs,
 }
 
-async fn contest_id(store: &Store, name: &str) -> anyhow::Result<sieve_domain::ContestId> {
+pub(crate) async fn contest_id(
+    store: &Store,
+    name: &str,
+) -> anyhow::Result<sieve_domain::ContestId> {
     if let Some(c) = store.contests().await?.into_iter().find(|c| c.name == name) {
         return Ok(c.id);
     }
@@ -59,57 +75,126 @@ async fn contest_id(store: &Store, name: &str) -> anyhow::Result<sieve_domain::C
         .await?)
 }
 
-/// Runs `sieve import`.
-pub fn run(args: ImportArgs) -> anyhow::Result<()> {
-    let overrides = Overrides {
-        time_ms: args.time_limit,
-        memory_bytes: args.memory_limit.map(|m| m << 20),
-    };
-    let package = match args.format {
-        Format::Kattis => load_kattis(&args.dir, &overrides)?,
-        Format::Folder => load_folder(&args.dir, &overrides)?,
-    };
-    let slug = args.slug.clone().unwrap_or_else(|| package.name.clone());
-    let toolchain = Toolchain::discover(&args.cache_dir)?;
-    let prepared =
-        sieve_worker::package::prepare(&toolchain, &package, slug.clone(), None, &args.cache_dir)?;
-    let db = Database::open(&args.db)?;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let id = rt.block_on(async {
-        let store = Store::connect(&db.url, 2).await.context("connecting to the database")?;
-        if let Some(existing) = store.problem_by_slug(&slug).await? {
-            bail!("a problem called {slug:?} exists already ({existing}); pass --slug to import another copy");
+/// Compiles the package's checker and stores the problem; None when it exists and is skipped.
+async fn store_package(
+    store: &Store,
+    args: &ImportArgs,
+    toolchain: &Toolchain,
+    package: &Package,
+    slug: &str,
+) -> anyhow::Result<Option<sieve_domain::ProblemId>> {
+    if let Some(existing) = store.problem_by_slug(slug).await? {
+        if args.skip_existing {
+            eprintln!("skipped {slug}: it exists already ({existing})");
+            return Ok(None);
         }
-        let contest = match &args.contest {
-            Some(name) => Some(contest_id(&store, name).await?),
-            None => None,
-        };
-        let mut prepared = prepared;
-        prepared.problem.contest = contest;
-        Ok(prepared.store(&store).await?)
-    })?;
-    drop(rt);
-    db.close();
-    for w in &package.warnings {
-        eprintln!("warning: {w}");
+        bail!(
+            "a problem called {slug:?} exists already ({existing}); pass --slug to import another copy"
+        );
     }
+    let contest = match &args.contest {
+        Some(name) => Some(contest_id(store, name).await?),
+        None => None,
+    };
+    let prepared = sieve_worker::package::prepare(
+        toolchain,
+        package,
+        slug.to_string(),
+        contest,
+        &args.cache_dir,
+    )?;
+    let id = prepared.store(store).await?;
+    for w in &package.warnings {
+        eprintln!("warning: {slug}: {w}");
+    }
+    println!("imported {slug} as {id}: {}", summary(package));
+    Ok(Some(id))
+}
+
+fn summary(package: &Package) -> String {
     let count = |k| package.tests.iter().filter(|t| t.kind == k).count();
     let points: Vec<String> = package
         .subtasks
         .iter()
         .map(|s| format!("{}", s.points))
         .collect();
-    println!(
-        "imported {slug} as {id}: {} tests ({} public, {} hidden), {} subtasks ({} points), {} ms, {} MiB",
+    format!(
+        "{} tests ({} public, {} generated, {} hidden), {} subtasks ({} points), {} ms, {} MiB",
         package.tests.len(),
         count(sieve_domain::TestKind::Public),
+        count(sieve_domain::TestKind::Generated),
         count(sieve_domain::TestKind::Hidden),
         package.subtasks.len(),
         points.join("/"),
         package.limits.time_ms,
         package.limits.memory_bytes >> 20
-    );
+    )
+}
+
+/// Runs `sieve import`.
+pub fn run(args: ImportArgs) -> anyhow::Result<()> {
+    let overrides = Overrides {
+        time_ms: args.time_limit,
+        memory_bytes: args.memory_limit.map(|m| m << 20),
+    };
+    let toolchain = Toolchain::discover(&args.cache_dir)?;
+    let args = &args;
+    crate::database::with_store(&args.db, |store| async move {
+        match args.format {
+            Format::Jsonl => import_jsonl(&store, args, &toolchain, &overrides).await,
+            format => {
+                let package = load_dir(format, &args.dir, &overrides)?;
+                let slug = args.slug.clone().unwrap_or_else(|| package.name.clone());
+                store_package(&store, args, &toolchain, &package, &slug)
+                    .await
+                    .map(|_| ())
+            }
+        }
+    })
+}
+
+fn load_dir(format: Format, dir: &Path, overrides: &Overrides) -> anyhow::Result<Package> {
+    Ok(match format {
+        Format::Kattis => load_kattis(dir, overrides)?,
+        Format::Folder => load_folder(dir, overrides)?,
+        Format::Cms => sieve_formats::load_cms(dir, overrides)?,
+        Format::Polygon => sieve_formats::load_polygon(dir, overrides)?,
+        Format::Jsonl => unreachable!("a JSONL file is read line by line"),
+    })
+}
+
+async fn import_jsonl(
+    store: &Store,
+    args: &ImportArgs,
+    toolchain: &Toolchain,
+    overrides: &Overrides,
+) -> anyhow::Result<()> {
+    let plan = args.judge.plan()?;
+    let (mut problems, mut candidates) = (0usize, 0usize);
+    for (i, line) in load_jsonl(&args.dir, overrides)?.enumerate() {
+        let line = line?;
+        if i > 0 && args.slug.is_some() {
+            bail!(
+                "--slug names one problem, but {} holds several",
+                args.dir.display()
+            );
+        }
+        let slug = args.slug.clone().unwrap_or(line.slug.clone());
+        let Some(id) = store_package(store, args, toolchain, &line.package, &slug).await? else {
+            continue;
+        };
+        problems += 1;
+        let news: Vec<_> = line
+            .candidates
+            .iter()
+            .map(crate::candidates::from_jsonl)
+            .collect();
+        let mut batch = store.begin_batch().await?;
+        candidates += sieve_worker::ingest::store_candidates(&mut batch, &plan, id, &news)
+            .await?
+            .len();
+        batch.commit().await?;
+    }
+    println!("imported {problems} problems with {candidates} candidates");
     Ok(())
 }

@@ -58,6 +58,10 @@ pub struct JudgeArgs {
 pub fn load_problem(dir: &Path, overrides: &Overrides) -> anyhow::Result<Package> {
     let package = if dir.join("problem.yaml").exists() || dir.join("data").is_dir() {
         load_kattis(dir, overrides)?
+    } else if dir.join("problem.xml").exists() {
+        sieve_formats::load_polygon(dir, overrides)?
+    } else if dir.join("task.yaml").exists() || dir.join("problem.json").exists() {
+        sieve_formats::load_cms(dir, overrides)?
     } else {
         load_folder(dir, overrides)?
     };

@@ -8,9 +8,13 @@ mod bench_sandbox;
 mod bench_scoring;
 mod bench_service;
 mod calibrate;
+mod candidates;
 mod database;
+mod export;
+mod generate;
 mod import;
 mod judge;
+mod pool;
 mod scorer;
 mod serve;
 mod simulate;
@@ -69,6 +73,9 @@ enum Command {
         db: DbArgs,
         #[command(flatten)]
         workers: serve::WorkerArgs,
+        /// Stop once no job is queued or running (batch use: judge what is queued, then exit).
+        #[arg(long)]
+        until_idle: bool,
     },
     /// Create an API key (printed once; only its hash is stored).
     Keys {
@@ -79,6 +86,29 @@ enum Command {
     },
     /// Import a problem package into the database.
     Import(import::ImportArgs),
+    /// Write problems as JSONL (CodeContests' fields and sieve's own), hidden tests included.
+    Export(export::ExportArgs),
+    /// Make tests: generated tests from generator and validator programs.
+    Tests {
+        #[command(subcommand)]
+        action: TestsAction,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Make candidate pools for experiments.
+    Pool {
+        #[command(subcommand)]
+        action: pool::PoolAction,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Add candidates from files.
+    Candidates {
+        #[command(subcommand)]
+        action: candidates::CandidatesAction,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// A judging process, started by sieve itself (not for direct use).
     #[command(hide = true)]
     SandboxChild {
@@ -105,6 +135,13 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum TestsAction {
+    /// Run generators with seeds, keep the inputs enough validators accept, store them as
+    /// generated tests.
+    Generate(generate::GenerateArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -140,11 +177,22 @@ fn main() -> anyhow::Result<()> {
         Command::Serve(args) => serve::run(args),
         Command::Judge(args) => judge::run(args),
         Command::Import(args) => import::run(args),
+        Command::Export(args) => export::run(args),
+        Command::Tests {
+            action: TestsAction::Generate(args),
+            db,
+        } => generate::run(args, &db),
+        Command::Candidates { action, db } => candidates::run(action, &db),
+        Command::Pool { action, db } => pool::run(action, &db),
         Command::Keys {
             action: KeysAction::Create { role, label },
             db,
         } => database::create_key(&db, &role, &label),
-        Command::Worker { db, workers } => serve::run_workers(&db, &workers),
+        Command::Worker {
+            db,
+            workers,
+            until_idle,
+        } => serve::run_workers(&db, &workers, until_idle),
         Command::SandboxChild { status, cache_dir } => {
             Ok(sieve_sandbox::child_main(&cache_dir, &status)?)
         }

@@ -59,7 +59,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 /// Runs `sieve worker`: workers only, until SIGINT or SIGTERM.
-pub fn run_workers(db: &DbArgs, workers: &WorkerArgs) -> anyhow::Result<()> {
+pub fn run_workers(db: &DbArgs, workers: &WorkerArgs, until_idle: bool) -> anyhow::Result<()> {
     let db = Database::open(db)?;
     let rt = tokio::runtime::Runtime::new()?;
     let result = rt.block_on(async {
@@ -67,7 +67,14 @@ pub fn run_workers(db: &DbArgs, workers: &WorkerArgs) -> anyhow::Result<()> {
             .await
             .context("connecting to the database")?;
         let (stop, handles) = start_workers(&store, workers)?;
-        shutdown_signal().await;
+        if until_idle {
+            tokio::select! {
+                _ = shutdown_signal() => {}
+                r = queue_drained(&store) => r?,
+            }
+        } else {
+            shutdown_signal().await;
+        }
         let _ = stop.send(true);
         for h in handles {
             let _ = h.await;
@@ -77,6 +84,25 @@ pub fn run_workers(db: &DbArgs, workers: &WorkerArgs) -> anyhow::Result<()> {
     drop(rt);
     db.close();
     result
+}
+
+/// Returns once no job is queued or running (checked twice, a second apart, so that jobs a
+/// finishing job enqueues are seen).
+async fn queue_drained(store: &Store) -> anyhow::Result<()> {
+    let mut idle_checks = 0;
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let busy = store
+            .job_counts()
+            .await?
+            .iter()
+            .any(|(_, state, n)| (state == "queued" || state == "running") && *n > 0);
+        idle_checks = if busy { 0 } else { idle_checks + 1 };
+        if idle_checks >= 2 {
+            tracing::info!("the queue is empty: stopping");
+            return Ok(());
+        }
+    }
 }
 
 type Workers = (

@@ -169,3 +169,37 @@ fn deterministic_mode_calibrates_then_repeats_exactly() {
     );
     assert_eq!(a["report"]["total"], 50.0);
 }
+
+#[test]
+fn cms_and_polygon_packages_judge_their_reference_solutions_to_full_points() {
+    // CMS (Italian task.yaml, function task with a grader) and Polygon (groups with
+    // dependencies, per-test points, the std::wcmp checker; or a testlib checker and a
+    // grader), each with its own solution.
+    for (package, source, subtasks) in [
+        ("cms-sum", "sol/soluzione.cpp", 3),
+        ("polygon-sum", "solutions/sum.cpp", 5),
+        // A custom testlib checker, a grader, and a 64 MiB limit (the stack reserve is free).
+        ("polygon-custom", "solutions/pair.cpp", 1),
+    ] {
+        let dir = format!("tests/fixtures/packages/{package}");
+        let v = judge(&dir, &format!("{dir}/{source}"), &[]);
+        assert_eq!(v["report"]["total"], 100.0, "{package}: {v}");
+        let n = v["report"]["subtasks"].as_array().map(Vec::len);
+        assert_eq!(n, Some(subtasks), "{package}: {v}");
+    }
+    // The same sum through 16-bit shorts: right on small numbers only.
+    let dir = "tests/fixtures/packages/polygon-sum";
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let narrow = tmp.path().join("narrow.cpp");
+    let src = std::fs::read_to_string(repo().join(dir).join("solutions/sum.cpp")).expect("source");
+    std::fs::write(
+        &narrow,
+        src.replace("long long", "short").replace("%lld", "%hd"),
+    )
+    .expect("write");
+    let v = judge(dir, narrow.to_str().unwrap_or_default(), &[]);
+    assert_eq!(
+        v["report"]["total"], 35.0,
+        "small 30 and bonus/6 5, nothing else: {v}"
+    );
+}

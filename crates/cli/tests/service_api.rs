@@ -387,8 +387,21 @@ async fn packages_upload_as_archives() -> anyhow::Result<()> {
     let junk = upload("format=kattis&slug=junk", b"not an archive".to_vec()).await?;
     assert_eq!(junk.status(), 422);
     assert_eq!(junk.json::<Value>().await?["field"], "body");
-    let format = upload("format=polygon", vec![]).await?;
+    let format = upload("format=moodle", vec![]).await?;
     assert_eq!(format.json::<Value>().await?["field"], "format");
+    // CMS and Polygon packages upload the same way, checkers compiled on the server.
+    for (format, dir, subtasks) in [("cms", "cms-sum", 3), ("polygon", "polygon-sum", 5)] {
+        let archive = std::process::Command::new("tar")
+            .args(["-czf", "-", "-C"])
+            .arg(repo().join("tests/fixtures/packages"))
+            .arg(dir)
+            .output()?;
+        let up = upload(&format!("format={format}"), archive.stdout).await?;
+        assert_eq!(up.status(), 201, "{format}");
+        let up: Value = up.json().await?;
+        let n = up["problem"]["subtasks"].as_array().map(Vec::len);
+        assert_eq!(n, Some(subtasks), "{format}: {up}");
+    }
     drop(server);
     db.drop_db().await?;
     Ok(())

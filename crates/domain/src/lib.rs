@@ -14,6 +14,6 @@ mod verdict;
 pub use contest::{Rules, UnknownRules};
 pub use ids::{CandidateId, ContestId, JobId, ProblemId, TestId};
 pub use language::{Language, UnknownLanguage};
-pub use problem::{Checker, Limits, Subtask, TestCase, TestKind};
+pub use problem::{Checker, CheckerProtocol, Limits, Subtask, TestCase, TestKind};
 pub use score::{ScoreError, SubtaskResult, round_points, score_subtasks};
 pub use verdict::Verdict;

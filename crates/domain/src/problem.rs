@@ -74,6 +74,46 @@ pub enum Checker {
         /// The blob hash of the validator's compiled module or source.
         program: String,
     },
+    /// A CMS checker compiled to wasm: `checker input answer output`, a score in [0, 1] on
+    /// stdout and a message on stderr.
+    Cms {
+        /// The blob hash of the checker's compiled module or source.
+        program: String,
+    },
+}
+
+/// How a custom checker is called and how it reports.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckerProtocol {
+    /// testlib: `checker input output answer`; exit 0 OK, 1 WA, 2 PE, 3 FAIL, 7 points.
+    Testlib,
+    /// Kattis output validator: `validator input answer feedback_dir < output`; exit 42 / 43.
+    Kattis,
+    /// CMS: `checker input answer output`; score in [0, 1] on stdout, message on stderr.
+    Cms,
+}
+
+impl Checker {
+    /// The custom checker of `protocol` whose compiled module is the blob `program`.
+    pub fn custom(protocol: CheckerProtocol, program: String) -> Checker {
+        match protocol {
+            CheckerProtocol::Testlib => Checker::Testlib { program },
+            CheckerProtocol::Kattis => Checker::Kattis { program },
+            CheckerProtocol::Cms => Checker::Cms { program },
+        }
+    }
+
+    /// A custom checker's protocol and program; None for the built-in comparisons.
+    pub fn custom_program(&self) -> Option<(CheckerProtocol, &str)> {
+        match self {
+            Checker::Testlib { program } => Some((CheckerProtocol::Testlib, program)),
+            Checker::Kattis { program } => Some((CheckerProtocol::Kattis, program)),
+            Checker::Cms { program } => Some((CheckerProtocol::Cms, program)),
+            _ => None,
+        }
+    }
 }
 
 /// One test of a problem.

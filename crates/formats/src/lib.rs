@@ -1,6 +1,8 @@
 //! Problem packages in the formats the contest world already uses, read from disk into one
 //! in-memory [`Package`]: Kattis / ICPC problem packages (problem.yaml, data/sample,
-//! data/secret with scored test groups, output validators, include/ graders) and plain test
+//! data/secret with scored test groups, output validators, include/ graders), CMS tasks
+//! (Italian `task.yaml` and TPS `problem.json` exports), Codeforces Polygon packages
+//! (problem.xml with groups, points and testlib checkers) and plain test
 //! folders (`N.in` / `N.out`). Whatever a reader cannot use is reported in
 //! [`Package::warnings`], never silently dropped.
 //!
@@ -9,14 +11,20 @@
 //! `domain` only.
 
 mod archive;
+mod cms;
 mod folder;
+mod jsonl;
 mod kattis;
+mod polygon;
 
 pub use archive::unpack;
+pub use cms::load_cms;
 pub use folder::load_folder;
+pub use jsonl::{JsonlProblem, PackageCandidate, load_jsonl, parse_jsonl_line, slug_of, to_jsonl};
 pub use kattis::load_kattis;
+pub use polygon::load_polygon;
 
-use sieve_domain::{Checker, Language, Limits, Subtask, TestKind};
+use sieve_domain::{Checker, CheckerProtocol, Language, Limits, Subtask, TestKind};
 use std::path::PathBuf;
 
 /// One test with its data.
@@ -46,10 +54,10 @@ pub struct SourceFile {
 pub enum PackageChecker {
     /// A built-in comparison.
     Builtin(Checker),
-    /// A custom checker to compile: Kattis output validator (`kattis`) or testlib checker.
+    /// A custom checker to compile: testlib checker, Kattis output validator or CMS checker.
     Custom {
-        /// Kattis protocol when true, testlib otherwise.
-        kattis: bool,
+        /// How it is called and how it reports.
+        protocol: CheckerProtocol,
         /// Its language.
         language: Language,
         /// Its source files (the first holds `main`).

@@ -4,7 +4,7 @@
 
 use crate::normalise::{tokens, trim_end};
 use crate::{Program, RunSpec, RunStatus, Sandbox};
-use sieve_domain::{Checker, Limits, Verdict};
+use sieve_domain::{Checker, CheckerProtocol, Limits, Verdict};
 use std::sync::Arc;
 
 /// A checker's decision on one output.
@@ -49,7 +49,7 @@ pub fn check_builtin(checker: &Checker, output: &[u8], answer: &[u8]) -> CheckOu
                 }
             }
         }
-        Checker::Testlib { .. } | Checker::Kattis { .. } => {
+        Checker::Testlib { .. } | Checker::Kattis { .. } | Checker::Cms { .. } => {
             return CheckOutcome::new(Verdict::JudgeError, 0.0, "custom checker not loaded");
         }
     };
@@ -100,16 +100,17 @@ const CHECKER_LIMITS: Limits = Limits {
     output_bytes: 1 << 20,
 };
 
-/// Runs a custom checker `program` (testlib when `kattis` is false) on one output.
+/// Runs a custom checker `program` speaking `protocol` on one output.
 pub fn check_custom(
     sandbox: &Sandbox,
     program: &Program,
-    kattis: bool,
+    protocol: CheckerProtocol,
     input: &Arc<[u8]>,
     output: &[u8],
     answer: &Arc<[u8]>,
 ) -> CheckOutcome {
     let output: Arc<[u8]> = Arc::from(output);
+    let kattis = protocol == CheckerProtocol::Kattis;
     let spec = if kattis {
         RunSpec {
             stdin: output,
@@ -125,9 +126,12 @@ pub fn check_custom(
     } else {
         RunSpec {
             stdin: Arc::from(&b""[..]),
-            args: ["checker", "input", "output", "answer"]
-                .map(String::from)
-                .to_vec(),
+            args: match protocol {
+                CheckerProtocol::Cms => ["checker", "input", "answer", "output"],
+                _ => ["checker", "input", "output", "answer"],
+            }
+            .map(String::from)
+            .to_vec(),
             files: vec![
                 ("input".into(), input.clone()),
                 ("output".into(), output),
@@ -165,6 +169,9 @@ pub fn check_custom(
             ),
         };
     }
+    if protocol == CheckerProtocol::Cms {
+        return cms_outcome(code, &run.stdout, stderr);
+    }
     match code {
         0 => CheckOutcome::new(Verdict::AC, 1.0, stderr),
         1 => CheckOutcome::new(Verdict::WA, 0.0, stderr),
@@ -196,6 +203,40 @@ pub fn check_custom(
             Verdict::JudgeError,
             0.0,
             format!("checker exited {c}: {stderr}"),
+        ),
+    }
+}
+
+/// A CMS checker's report: exit 0, the score in [0, 1] as the first token of stdout, and a
+/// message on stderr (CMS's `translate:success` / `translate:wrong` / `translate:partial` are
+/// shown as words).
+fn cms_outcome(code: i32, stdout: &[u8], stderr: String) -> CheckOutcome {
+    if code != 0 {
+        return CheckOutcome::new(
+            Verdict::JudgeError,
+            0.0,
+            format!("checker exited {code}: {stderr}"),
+        );
+    }
+    let stdout = String::from_utf8_lossy(stdout);
+    let message = match stderr.as_str() {
+        "translate:success" => "output is correct".to_string(),
+        "translate:wrong" => "output isn't correct".to_string(),
+        "translate:partial" => "output is partially correct".to_string(),
+        _ => stderr,
+    };
+    match stdout
+        .split_whitespace()
+        .next()
+        .and_then(|t| t.parse::<f64>().ok())
+    {
+        Some(s) if (1.0..=1.0 + 1e-9).contains(&s) => CheckOutcome::new(Verdict::AC, 1.0, message),
+        Some(s) if s > 0.0 && s < 1.0 => CheckOutcome::new(Verdict::AC, s, message),
+        Some(0.0) => CheckOutcome::new(Verdict::WA, 0.0, message),
+        _ => CheckOutcome::new(
+            Verdict::JudgeError,
+            0.0,
+            format!("CMS checker printed no score in [0,1] on stdout: {stdout:?}"),
         ),
     }
 }

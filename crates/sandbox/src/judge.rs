@@ -148,14 +148,12 @@ pub fn judge_test_with(
             None => (Verdict::Ran, 0.0, String::new()),
             Some(answer) => {
                 before_check();
-                let c = match (&opts.checker, &opts.custom_checker) {
-                    (Checker::Testlib { .. }, Some(p)) => {
-                        check_custom(sandbox, p, false, &test.input, &run.stdout, answer)
+                let custom = opts.checker.custom_program().map(|(protocol, _)| protocol);
+                let c = match (custom, &opts.custom_checker) {
+                    (Some(protocol), Some(p)) => {
+                        check_custom(sandbox, p, protocol, &test.input, &run.stdout, answer)
                     }
-                    (Checker::Kattis { .. }, Some(p)) => {
-                        check_custom(sandbox, p, true, &test.input, &run.stdout, answer)
-                    }
-                    (checker, _) => check_builtin(checker, &run.stdout, answer),
+                    _ => check_builtin(&opts.checker, &run.stdout, answer),
                 };
                 (c.verdict, c.score, c.message)
             }

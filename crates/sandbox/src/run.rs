@@ -69,7 +69,9 @@ impl Sandbox {
         let host = Host {
             io,
             limiter: Limiter {
-                limit: limits.memory_bytes,
+                // The shadow stack our toolchain reserves is not charged until it is used, as
+                // an untouched native stack is not resident: see `footprint`.
+                limit: limits.memory_bytes.saturating_add(STACK_RESERVE),
                 ..Limiter::default()
             },
             cpu_limit: Duration::from_millis(limits.time_ms),
@@ -97,7 +99,9 @@ impl Sandbox {
             // Nothing interrupts the guest; a run that ends past the limit is still TLE.
             Mode::Unmetered => {}
         }
+        let mut memory = None;
         let result = program.pre.instantiate(&mut store).and_then(|instance| {
+            memory = instance.get_memory(&mut store, "memory");
             let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
             store.data_mut().cpu_start = Some(ThreadTime::now());
             start.call(&mut store, ())
@@ -111,8 +115,16 @@ impl Sandbox {
             Mode::Deterministic { .. } => fuel_granted - store.get_fuel().unwrap_or(0),
             Mode::Timed | Mode::Unmetered => 0,
         };
+        let footprint = footprint(
+            store.data().limiter.peak,
+            limits.memory_bytes,
+            memory.map(|m| m.data(&store)),
+        );
         let host = store.into_data();
-        let status = classify(result, &host, time);
+        let mut status = classify(result, &host, time);
+        if footprint > limits.memory_bytes && !matches!(status, RunStatus::TimeLimit) {
+            status = RunStatus::MemoryLimit;
+        }
         RunOutcome {
             status,
             stdout: host.io.stdout,
@@ -120,9 +132,33 @@ impl Sandbox {
             written: host.io.written,
             time_us: time.as_micros() as u64,
             fuel,
-            peak_memory: host.limiter.peak,
+            peak_memory: footprint,
         }
     }
+}
+
+/// Bytes at the bottom of linear memory that sieve's toolchain reserves for the shadow stack
+/// (linked with `--stack-first`, so the stack grows down from this address towards 0).
+const STACK_RESERVE: u64 = crate::toolchain::SHADOW_STACK_BYTES;
+
+/// The memory a run is charged for: its linear memory beyond the stack reserve, plus the part
+/// of the stack it touched. The stack is measured (the lowest non-zero page of the reserve) only
+/// when it could matter, i.e. when the memory grew past the limit.
+fn footprint(peak: u64, limit: u64, memory: Option<&[u8]>) -> u64 {
+    let heap = peak.saturating_sub(STACK_RESERVE);
+    if peak <= limit {
+        return heap;
+    }
+    let Some(memory) = memory else {
+        return peak;
+    };
+    let reserve = &memory[..memory.len().min(STACK_RESERVE as usize)];
+    let untouched = reserve
+        .chunks(4096)
+        .take_while(|page| page.iter().all(|b| *b == 0))
+        .map(|page| page.len() as u64)
+        .sum::<u64>();
+    heap + (reserve.len() as u64 - untouched)
 }
 
 fn classify(result: wasmtime::Result<()>, host: &Host, time: Duration) -> RunStatus {

@@ -120,3 +120,19 @@ fn subtasks_score_the_minimum_and_stop_at_the_first_failure() {
     );
     assert_eq!(r.total, 30.0);
 }
+
+#[test]
+fn cms_checker_gets_the_answer_before_the_output_and_reports_on_stdout() {
+    let checker = program(&TIMED, "verdicts/checkers/checker_cms.cpp");
+    let mut opts = options(Checker::Cms {
+        program: hex::encode(checker.hash),
+    });
+    opts.custom_checker = Some(checker);
+    let (v, score, message) = verdict("verdicts/ac.cpp", &opts);
+    assert_eq!((v, score), (Verdict::AC, 1.0), "{message}");
+    assert_eq!(message, "output is correct");
+    // wa.cpp prints -1 where 5 is right: 5 - 6, half marks only in CMS's argument order.
+    let (v, score, message) = verdict("verdicts/wa.cpp", &opts);
+    assert_eq!((v, score), (Verdict::AC, 0.5), "{message}");
+    assert_eq!(message, "output is partially correct");
+}

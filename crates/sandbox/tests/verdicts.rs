@@ -246,3 +246,29 @@ fn fast_streams_match_gplusplus_byte_for_byte() {
         String::from_utf8_lossy(&expected)
     );
 }
+
+#[test]
+fn the_untouched_stack_reserve_is_not_charged_but_a_used_stack_is() {
+    let program = program(&TIMED, "verdicts/heap_and_stack.cpp");
+    let mut opts = options(Checker::Tokens);
+    opts.limits.memory_bytes = 64 << 20;
+    opts.all_tests = true;
+    let tests = [
+        test("heap40", "40 10\n", Some("10\n")),
+        test("heap40-stack40", "40 40000\n", Some("40000\n")),
+        test("heap80", "80 10\n", Some("10\n")),
+    ];
+    let report = judge_on(&TIMED, &program, &tests, &[], &opts);
+    let verdicts: Vec<Verdict> = report.tests.iter().map(|t| t.verdict).collect();
+    assert_eq!(
+        verdicts,
+        [Verdict::AC, Verdict::MLE, Verdict::MLE],
+        "{:?}",
+        report.tests
+    );
+    let first = report.tests[0].peak_memory;
+    assert!(
+        (40 << 20..50 << 20).contains(&first),
+        "charged for the heap, not the reserve: {first}"
+    );
+}

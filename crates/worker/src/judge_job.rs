@@ -171,9 +171,9 @@ impl Worker {
             return Ok(()); // a compile error is a result, not a failure
         };
         let checker_wasm = match &problem.problem.checker {
-            Checker::Testlib { program } | Checker::Kattis { program } => {
-                Some(self.blob_hex(program).await?)
-            }
+            Checker::Testlib { program }
+            | Checker::Kattis { program }
+            | Checker::Cms { program } => Some(self.blob_hex(program).await?),
             _ => None,
         };
         let watched = public_tests_that_matter(&problem, candidate.target_subtask);

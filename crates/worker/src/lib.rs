@@ -8,6 +8,8 @@
 //! Depends on `domain`, `sandbox`, `scoring`, `selection` and `store`; never on the API.
 
 mod build;
+pub mod generate;
+pub mod ingest;
 mod judge_job;
 mod metrics;
 pub mod package;

@@ -3,7 +3,7 @@
 //! `sieve import` and by the API's package upload.
 
 use sieve_domain::{Checker, ContestId, Language};
-use sieve_formats::{Package, PackageChecker};
+use sieve_formats::{Package, PackageChecker, PackageTest, SourceFile};
 use sieve_sandbox::{CompileOutcome, Toolchain, compile};
 use sieve_store::problems::{NewProblem, NewTest};
 use sieve_store::{Store, StoreError};
@@ -32,7 +32,7 @@ pub fn build_checker(
     match &package.checker {
         PackageChecker::Builtin(c) => Ok((c.clone(), None)),
         PackageChecker::Custom {
-            kattis,
+            protocol,
             language,
             files,
         } => {
@@ -52,11 +52,7 @@ pub fn build_checker(
                 }
             };
             let program = blake3::hash(&wasm).to_hex().to_string();
-            let checker = if *kattis {
-                Checker::Kattis { program }
-            } else {
-                Checker::Testlib { program }
-            };
+            let checker = Checker::custom(*protocol, program);
             Ok((checker, Some(wasm)))
         }
     }
@@ -119,4 +115,58 @@ impl Prepared {
         }
         store.insert_problem(&self.problem).await
     }
+}
+
+/// A stored problem as a package again (for export): a compiled checker comes back as its
+/// module (`checker.wasm`), which importing stores under the same hash.
+pub async fn stored_package(
+    store: &Store,
+    stored: &sieve_store::problems::StoredProblem,
+) -> Result<Package, StoreError> {
+    let p = &stored.problem;
+    let checker = match p.checker.custom_program() {
+        Some((protocol, program)) => {
+            let mut hash = [0u8; 32];
+            hex::decode_to_slice(program, &mut hash)
+                .map_err(|e| StoreError::Corrupt(format!("checker hash {program:?}: {e}")))?;
+            let wasm = store
+                .get_blob(&hash)
+                .await?
+                .ok_or_else(|| StoreError::Corrupt(format!("checker blob {program} missing")))?;
+            PackageChecker::Custom {
+                protocol,
+                language: Language::Wasm,
+                files: vec![SourceFile {
+                    name: "checker.wasm".into(),
+                    source: wasm,
+                }],
+            }
+        }
+        None => PackageChecker::Builtin(p.checker.clone()),
+    };
+    Ok(Package {
+        name: p.name.clone(),
+        limits: p.limits,
+        checker,
+        tests: p
+            .tests
+            .iter()
+            .map(|t| PackageTest {
+                name: t.name.clone(),
+                kind: t.kind,
+                input: t.input.clone(),
+                answer: t.answer.clone(),
+            })
+            .collect(),
+        subtasks: p.subtasks.clone(),
+        grader: p
+            .grader
+            .iter()
+            .map(|(name, source)| SourceFile {
+                name: name.clone(),
+                source: source.clone(),
+            })
+            .collect(),
+        warnings: p.warnings.clone(),
+    })
 }

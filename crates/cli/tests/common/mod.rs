@@ -87,6 +87,22 @@ pub async fn import_example(db: &TestDb, name: &str) -> anyhow::Result<ProblemId
         .ok_or_else(|| anyhow::anyhow!("{name} not imported"))
 }
 
+/// Runs `sieve args` against `db`, with the tests' cache, and asserts that it succeeded.
+pub fn sieve_ok(db: &TestDb, args: &[&str]) -> std::process::Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_sieve"))
+        .args(args)
+        .env("DATABASE_URL", &db.url)
+        .env("SIEVE_CACHE_DIR", cache_dir())
+        .output()
+        .expect("run sieve");
+    assert!(
+        out.status.success(),
+        "sieve {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// A new API key with `role`, made by `sieve keys create`.
 pub fn create_key(db: &TestDb, role: &str) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_sieve"))

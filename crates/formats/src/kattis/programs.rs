@@ -37,7 +37,7 @@ pub(super) fn checker_from(
             });
         }
         return Ok(PackageChecker::Custom {
-            kattis: true,
+            protocol: sieve_domain::CheckerProtocol::Kattis,
             language,
             files,
         });

@@ -1,0 +1,222 @@
+//! `sieve tests generate` on the Pair Sums example in a fresh database: a generator, two right
+//! validators and a wrong one; the inputs kept are exactly those at least the threshold's share
+//! of validators accept, computed here independently of sieve.
+
+mod common;
+
+use common::{cache_dir, import_example, repo};
+use sieve_domain::TestKind;
+use sieve_store::Store;
+use sieve_store::testing::TestDb;
+use std::collections::BTreeSet;
+use std::process::Command;
+
+fn splitmix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9e3779b97f4a7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d049bb133111eb);
+    x ^ (x >> 31)
+}
+
+/// What examples/pairsum/generators/random.cpp prints for `seed`, and its n.
+fn generated(seed: u64) -> (String, u64) {
+    generated_up_to(2500, seed)
+}
+
+/// What `random.cpp max_n seed` prints, and its n.
+fn generated_up_to(max_n: u64, seed: u64) -> (String, u64) {
+    let (a, b) = (splitmix(seed), splitmix(splitmix(seed)));
+    let (c, d) = (splitmix(b), splitmix(splitmix(b)));
+    let n = 1 + a % max_n;
+    let m = 1 + (b % 1_000_000) as i64;
+    let x = (c % (4 * m as u64 + 1)) as i64 - 2 * m;
+    (format!("{n} {x} {m} {d}\n"), n)
+}
+
+fn generate(db: &TestDb, extra: &[&str]) -> String {
+    let ex = repo().join("examples/pairsum");
+    let out = Command::new(env!("CARGO_BIN_EXE_sieve"))
+        .args(["tests", "generate", "pairsum", "--generator"])
+        .arg(ex.join("generators/random.cpp"))
+        .arg("--validator")
+        .arg(ex.join("input_validators/group1.c"))
+        .arg("--validator")
+        .arg(ex.join("input_validators/group1_tokens.cpp"))
+        .arg("--validator")
+        .arg(ex.join("input_validators/group1_wrong.cpp"))
+        .args(extra)
+        .arg("--cache-dir")
+        .arg(cache_dir())
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .expect("run sieve tests generate");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+async fn generated_inputs(
+    store: &Store,
+    id: sieve_domain::ProblemId,
+) -> anyhow::Result<Vec<(String, Vec<usize>)>> {
+    let p = store.load_problem(id).await?.expect("loads").problem;
+    Ok(p.tests
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.kind == TestKind::Generated)
+        .map(|(i, t)| {
+            let subs = (0..p.subtasks.len())
+                .filter(|s| p.subtasks[*s].tests.contains(&i))
+                .collect();
+            (String::from_utf8_lossy(&t.input).into_owned(), subs)
+        })
+        .collect())
+}
+
+#[tokio::test]
+async fn generated_tests_keep_what_enough_validators_accept() -> anyhow::Result<()> {
+    let db = TestDb::new().await?;
+    let id = import_example(&db, "pairsum").await?;
+    let store = Store::from_pool(db.pool.clone());
+    let report = tempfile::NamedTempFile::new()?;
+    let stdout = generate(
+        &db,
+        &[
+            "--count",
+            "40",
+            "--subtask",
+            "group1",
+            "--report",
+            report.path().to_str().unwrap_or_default(),
+        ],
+    );
+    // 75% of three validators: all three must accept, so the wrong one (n <= 1000) decides.
+    let want: BTreeSet<String> = (1..=40)
+        .map(generated)
+        .filter(|(_, n)| *n <= 1000)
+        .map(|(s, _)| s)
+        .collect();
+    assert!(
+        want.len() >= 5 && want.len() < 40,
+        "the seeds exercise both sides: {}",
+        want.len()
+    );
+    let got = generated_inputs(&store, id).await?;
+    let got_set: BTreeSet<String> = got.iter().map(|(s, _)| s.clone()).collect();
+    assert_eq!(
+        got_set, want,
+        "exactly the inputs all three validators accept"
+    );
+    assert_eq!(got.len(), want.len(), "each stored once");
+    // The tests join group1 and every subtask the package says contains it.
+    let p = store.load_problem(id).await?.expect("loads").problem;
+    let mut holding = vec![0];
+    holding.extend((1..p.subtasks.len()).filter(|s| p.subtasks[*s].contains.contains(&0)));
+    assert!(got.iter().all(|(_, subs)| subs == &holding), "{got:?}");
+    assert!(
+        stdout.contains(&format!("kept {} inputs", want.len())),
+        "{stdout}"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(report.path())?)?;
+    let mixed = report["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .filter(|i| i["accepted"] == serde_json::json!([true, true, false]))
+        .count();
+    let in_between = (1..=40)
+        .map(generated)
+        .filter(|(_, n)| (1001..=2000).contains(n))
+        .count();
+    assert_eq!(
+        mixed, in_between,
+        "the wrong validator alone rejects n in 1001..=2000"
+    );
+
+    // A lower threshold (2 of 3 suffice) keeps those too; seeds seen before are duplicates.
+    let stdout = generate(&db, &["--count", "60", "--threshold", "0.6"]);
+    let want2: BTreeSet<String> = (1..=60)
+        .map(generated)
+        .filter(|(_, n)| *n <= 2000)
+        .map(|(s, _)| s)
+        .collect();
+    let got2: BTreeSet<String> = generated_inputs(&store, id)
+        .await?
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+    assert_eq!(got2, want2);
+    let dups = (1..=40).map(generated).filter(|(_, n)| *n <= 1000).count();
+    assert!(stdout.contains(&format!("{dups} duplicates")), "{stdout}");
+    db.drop_db().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn generated_tests_through_the_api() -> anyhow::Result<()> {
+    let db = TestDb::new().await?;
+    let id = import_example(&db, "pairsum").await?;
+    let server = common::serve_with(&db, &["--local"]);
+    let ex = repo().join("examples/pairsum");
+    let read = |p: &str| std::fs::read_to_string(ex.join(p)).expect("fixture");
+    let program = |name: &str, language: &str, source: String| serde_json::json!({ "name": name, "language": language, "source": source });
+    let url = format!("{}/v1/problems/{id}/generated-tests", server.url);
+    let client = reqwest::Client::new();
+    let mut body = serde_json::json!({
+        "generators": [{
+            "name": "random", "language": "cpp", "source": read("generators/random.cpp"),
+            "args": ["1200"],
+        }],
+        "validators": [
+            program("a", "c", read("input_validators/group1.c")),
+            program("b", "cpp", read("input_validators/group1_tokens.cpp")),
+            program("broken", "cpp", "int main( {".into()),
+        ],
+        "count": 10,
+        "subtask": 0,
+    });
+    let resp = client.post(&url).json(&body).send().await?;
+    assert_eq!(resp.status(), 422);
+    let problem: serde_json::Value = resp.json().await?;
+    assert_eq!(problem["field"], "validators/2/source", "{problem}");
+    let tests_before = Store::from_pool(db.pool.clone())
+        .load_problem(id)
+        .await?
+        .expect("p")
+        .problem
+        .tests
+        .len();
+    body["validators"][2] = program("wrong", "cpp", read("input_validators/group1_wrong.cpp"));
+    body["subtask"] = serde_json::json!(7);
+    let resp = client.post(&url).json(&body).send().await?;
+    assert_eq!(resp.status(), 422, "no subtask 7");
+    body["subtask"] = serde_json::json!(0);
+    let resp = client.post(&url).json(&body).send().await?;
+    assert_eq!(resp.status(), 201);
+    let out: serde_json::Value = resp.json().await?;
+    let want = (1..=10)
+        .map(|s| generated_up_to(1200, s))
+        .filter(|(_, n)| *n <= 1000)
+        .count();
+    assert!(want > 5, "the argument narrows n: {want} of 10 kept");
+    assert_eq!(out["indices"].as_array().map(Vec::len), Some(want), "{out}");
+    assert_eq!(out["report"]["kept"], want);
+    let tests_after = Store::from_pool(db.pool.clone())
+        .load_problem(id)
+        .await?
+        .expect("p")
+        .problem
+        .tests
+        .len();
+    assert_eq!(
+        tests_after,
+        tests_before + want,
+        "nothing stored by the refused requests"
+    );
+    drop(server);
+    db.drop_db().await?;
+    Ok(())
+}

@@ -1,0 +1,85 @@
+//! Programs in a line: files as text or base64, and the checker (a built-in comparison, or a
+//! custom checker's files with its protocol).
+
+use crate::{PackageChecker, SourceFile};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use serde::{Deserialize, Serialize};
+use sieve_domain::{Checker, CheckerProtocol, Language};
+
+/// A file: text in `source`, or bytes in `base64`.
+#[derive(Debug, Deserialize, Serialize)]
+pub(super) struct File {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base64: Option<String>,
+}
+
+/// A custom checker: its language and files.
+#[derive(Debug, Deserialize, Serialize)]
+pub(super) struct Custom {
+    pub language: String,
+    pub files: Vec<File>,
+}
+
+/// The `checker` field: a built-in comparison or a custom checker with its protocol.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub(super) enum JsonChecker {
+    Exact,
+    Tokens,
+    CaseInsensitive,
+    Float { abs: f64, rel: f64 },
+    Testlib(Custom),
+    Kattis(Custom),
+    Cms(Custom),
+}
+
+pub(super) fn file_bytes(f: &File) -> Result<Vec<u8>, String> {
+    match (&f.source, &f.base64) {
+        (Some(s), None) => Ok(s.clone().into_bytes()),
+        (None, Some(b)) => B64
+            .decode(b)
+            .map_err(|e| format!("file {:?}: bad base64: {e}", f.name)),
+        _ => Err(format!(
+            "file {:?}: give exactly one of source and base64",
+            f.name
+        )),
+    }
+}
+
+fn custom(c: &Custom, protocol: CheckerProtocol) -> Result<PackageChecker, String> {
+    let language: Language = c.language.parse().map_err(|e| format!("checker: {e}"))?;
+    let files = c
+        .files
+        .iter()
+        .map(|f| {
+            Ok(SourceFile {
+                name: f.name.clone(),
+                source: file_bytes(f)?,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(PackageChecker::Custom {
+        protocol,
+        language,
+        files,
+    })
+}
+
+pub(super) fn checker(c: Option<&JsonChecker>) -> Result<PackageChecker, String> {
+    Ok(match c {
+        None | Some(JsonChecker::Tokens) => PackageChecker::Builtin(Checker::Tokens),
+        Some(JsonChecker::Exact) => PackageChecker::Builtin(Checker::Exact),
+        Some(JsonChecker::CaseInsensitive) => PackageChecker::Builtin(Checker::CaseInsensitive),
+        Some(JsonChecker::Float { abs, rel }) => PackageChecker::Builtin(Checker::Float {
+            abs: *abs,
+            rel: *rel,
+        }),
+        Some(JsonChecker::Testlib(c)) => custom(c, CheckerProtocol::Testlib)?,
+        Some(JsonChecker::Kattis(c)) => custom(c, CheckerProtocol::Kattis)?,
+        Some(JsonChecker::Cms(c)) => custom(c, CheckerProtocol::Cms)?,
+    })
+}

@@ -1,0 +1,25 @@
+// A generator in the style sieve runs (`random [max_n] <seed>`, the seed last, the input on
+// stdout): one random input of Pair Sums, with n up to max_n (default 2500, so that some inputs
+// are too large for group 1, n <= 2000).
+#include <cstdio>
+#include <cstdlib>
+
+static unsigned long long splitmix(unsigned long long x) {
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+int main(int argc, char** argv) {
+    if (argc < 2) return 2;
+    unsigned long long seed = strtoull(argv[argc - 1], nullptr, 10);
+    long long max_n = argc >= 3 ? atoll(argv[1]) : 2500;
+    if (max_n < 1) return 2;
+    unsigned long long a = splitmix(seed), b = splitmix(a), c = splitmix(b), d = splitmix(c);
+    long long n = 1 + (long long)(a % (unsigned long long)max_n);
+    long long m = 1 + (long long)(b % 1000000);
+    long long x = (long long)(c % (unsigned long long)(4 * m + 1)) - 2 * m;
+    printf("%lld %lld %lld %llu\n", n, x, m, d);
+    return 0;
+}
