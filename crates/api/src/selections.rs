@@ -10,8 +10,10 @@ use serde::Deserialize;
 use sieve_domain::{ContestId, ProblemId};
 use sieve_selection::STRATEGIES;
 use sieve_store::selections::SelectionRow;
+use sieve_worker::holdout::Holdout;
+use sieve_worker::replay::simulate_contest;
 use sieve_worker::scoring::{HEURISTIC, load_scorer};
-use sieve_worker::selection::{select_and_store, simulate_contest};
+use sieve_worker::selection::select_and_store;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -103,6 +105,11 @@ pub(crate) struct SimulationBody {
     seeds: Option<u64>,
     /// The scorer (default heuristic).
     scorer: Option<String>,
+    /// Use this share of the official tests as generated tests (answers withheld) and grade on
+    /// the rest; the held-out tests are recorded per problem.
+    holdout: Option<f64>,
+    /// Seed of the holdout's choice (default 1).
+    holdout_seed: Option<u64>,
 }
 
 /// Replays the contest against the hidden tests with each strategy and stores the report and
@@ -138,10 +145,32 @@ pub(crate) async fn post_simulation(
     if !(1..=1000).contains(&seeds) {
         return Err(ApiError::invalid("/seeds", "between 1 and 1000"));
     }
+    let holdout = match b.holdout {
+        Some(share) if share > 0.0 && share < 1.0 => Some(Holdout {
+            share,
+            seed: b.holdout_seed.unwrap_or(1),
+        }),
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "/holdout",
+                "a share strictly between 0 and 1",
+            ));
+        }
+        None => None,
+    };
     let scorer = b.scorer.unwrap_or_else(|| HEURISTIC.into());
     let scorer = load_scorer(&state.store, &scorer, None).await?;
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    let replay = simulate_contest(&state.store, ContestId(id), &names, b.k, seeds, scorer).await?;
+    let replay = simulate_contest(
+        &state.store,
+        ContestId(id),
+        &names,
+        b.k,
+        seeds,
+        scorer,
+        holdout,
+    )
+    .await?;
     let (_, _, report) = state
         .store
         .simulation(replay.id)

@@ -4,8 +4,11 @@
 //! crates; nothing depends on it.
 
 mod bench_overhead;
+mod bench_pools;
 mod bench_sandbox;
 mod bench_scoring;
+mod bench_selection;
+mod bench_selection_speed;
 mod bench_service;
 mod calibrate;
 mod candidates;
@@ -168,6 +171,9 @@ enum BenchWhat {
     Service(bench_service::ServiceBenchArgs),
     /// Scoring: features and every scorer over a pool of 10,000 candidates.
     Scoring(bench_scoring::ScoringBenchArgs),
+    /// Selection: every strategy against random and the oracle on judged pools of the real
+    /// problems, and the speed of selecting and replaying at scale.
+    Selection(bench_selection::SelectionBenchArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -200,6 +206,7 @@ fn main() -> anyhow::Result<()> {
             BenchWhat::Sandbox(args) => bench_sandbox::run(args),
             BenchWhat::Service(args) => bench_service::run(args),
             BenchWhat::Scoring(args) => bench_scoring::run(args),
+            BenchWhat::Selection(args) => bench_selection::run(args),
         },
         Command::Db { action, db } => database::run(action, &db),
         Command::Scorer { action, db } => scorer::run(action, &db),

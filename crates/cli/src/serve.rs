@@ -105,6 +105,27 @@ async fn queue_drained(store: &Store) -> anyhow::Result<()> {
     }
 }
 
+/// Judges everything queued with `n` workers in this process, and returns once the queue is
+/// empty (batch jobs such as benchmarks).
+pub(crate) async fn drain(
+    store: &Store,
+    cache_dir: &std::path::Path,
+    n: usize,
+) -> anyhow::Result<()> {
+    let args = WorkerArgs {
+        workers: Some(n),
+        cache_dir: cache_dir.to_path_buf(),
+        lease_secs: 60.0,
+    };
+    let (stop, handles) = start_workers(store, &args)?;
+    let drained = queue_drained(store).await;
+    let _ = stop.send(true);
+    for h in handles {
+        let _ = h.await;
+    }
+    drained
+}
+
 type Workers = (
     tokio::sync::watch::Sender<bool>,
     Vec<tokio::task::JoinHandle<()>>,

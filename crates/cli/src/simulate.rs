@@ -7,8 +7,10 @@ use anyhow::{Context, bail};
 use sieve_domain::Rules;
 use sieve_selection::{Report, STRATEGIES, simulate};
 use sieve_store::Store;
+use sieve_worker::holdout::Holdout;
+use sieve_worker::replay::simulate_contest;
 use sieve_worker::scoring::{HEURISTIC, load_scorer};
-use sieve_worker::selection::{load_pool, simulate_contest};
+use sieve_worker::selection::load_pool;
 
 /// Options of `sieve simulate`.
 #[derive(Debug, clap::Args)]
@@ -44,6 +46,14 @@ pub struct SimulateArgs {
     /// Random-search trials for --tune.
     #[arg(long, default_value_t = 30)]
     trials: usize,
+    /// Use this share of the official tests as generated tests (inputs only; the candidates'
+    /// answers withheld) and grade on the rest: experiments without model-made tests. Judge the
+    /// hidden tests with --keep-going, so no test is skipped.
+    #[arg(long)]
+    holdout: Option<f64>,
+    /// Seed of the holdout's choice of tests.
+    #[arg(long, default_value_t = 1)]
+    holdout_seed: u64,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -58,6 +68,14 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
     if let Some(bad) = names.iter().find(|n| !STRATEGIES.contains(&n.as_str())) {
         bail!("unknown strategy {bad:?}: {}", STRATEGIES.join(", "));
     }
+    let holdout = match args.holdout {
+        Some(share) if share > 0.0 && share < 1.0 => Some(Holdout {
+            share,
+            seed: args.holdout_seed,
+        }),
+        Some(share) => bail!("--holdout {share}: a share strictly between 0 and 1"),
+        None => None,
+    };
     let db = Database::open(&args.db)?;
     let rt = tokio::runtime::Runtime::new()?;
     let result = rt.block_on(async {
@@ -112,7 +130,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
                     .await?
                     .map(|p| p.slug)
                     .unwrap_or_default();
-                pools.push((slug, load_pool(&store, id, scorer.clone()).await?));
+                pools.push((slug, load_pool(&store, id, scorer.clone(), holdout).await?));
             }
             crate::tune::run(&pools, rules, k, args.seeds, args.trials);
             return anyhow::Ok(());
@@ -127,10 +145,14 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
                     args.k,
                     args.seeds,
                     scorer.clone(),
+                    holdout,
                 )
                 .await?;
                 if !args.json {
                     println!("stored as simulation {}", replay.id);
+                    for (strategy, rating) in &replay.elo {
+                        println!("performance rating of {strategy}: {rating:.0}");
+                    }
                 }
                 (replay.problems, replay.rules, replay.k)
             }
@@ -143,7 +165,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
                         .problem_by_slug(slug)
                         .await?
                         .with_context(|| format!("no problem {slug:?}"))?;
-                    let pool = load_pool(&store, id, scorer.clone()).await?;
+                    let pool = load_pool(&store, id, scorer.clone(), holdout).await?;
                     out.push((
                         slug.clone(),
                         simulate(&pool, &strategies, rules, k, args.seeds, 500.0),

@@ -94,7 +94,9 @@ fn verdicts(v: &serde_json::Value) -> Vec<String> {
 #[test]
 fn supervised_and_in_process_judging_agree_on_every_verdict() {
     let aplusb = "tests/fixtures/packages/aplusb";
-    let limits = ["--time-limit", "500", "--memory-limit", "256"];
+    // The memory hogs zero-fill 64 MiB blocks: a second of CPU time lets both modes reach the
+    // memory limit before the time limit, even on a loaded machine.
+    let limits = ["--time-limit", "1000", "--memory-limit", "256"];
     for fixture in [
         "ac.cpp",
         "wa.cpp",

@@ -34,8 +34,18 @@ async fn synthetic_pool_from_correct_solutions_is_judged_and_mostly_wrong() -> a
         ],
     );
     let args = [
-        "pool", "synth", "dice", "--from", &fixtures, "--count", "24", "--seed", "7", "--judge",
+        "pool",
+        "synth",
+        "dice",
+        "--from",
+        &fixtures,
+        "--count",
+        "24",
+        "--seed",
+        "7",
+        "--judge",
         "hidden",
+        "--keep-going",
     ];
     let out = sieve(&db, &args);
     assert!(out.contains("and 24 mutants"), "{out}");
@@ -82,6 +92,23 @@ async fn synthetic_pool_from_correct_solutions_is_judged_and_mostly_wrong() -> a
         .fetch_one(&db.pool)
         .await?;
     assert_eq!(distinct as usize, parents + 24);
+    // The judged pool replays with 30% of the official tests used as generated ones.
+    let out = sieve(
+        &db,
+        &[
+            "simulate",
+            "--problem",
+            "dice",
+            "--holdout",
+            "0.3",
+            "--seeds",
+            "3",
+            "--json",
+        ],
+    );
+    let reports: serde_json::Value = serde_json::from_str(&out)?;
+    let oracle = &reports[0]["report"]["oracle"];
+    assert_eq!(oracle[0], 100.0, "a parent is in the pool: {reports}");
     db.drop_db().await?;
     Ok(())
 }

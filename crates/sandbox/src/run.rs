@@ -122,7 +122,9 @@ impl Sandbox {
         );
         let host = store.into_data();
         let mut status = classify(result, &host, time);
-        if footprint > limits.memory_bytes && !matches!(status, RunStatus::TimeLimit) {
+        // Memory only grows: a run past the memory limit at its end was past it before any
+        // time limit struck, as a judge watching both would have seen.
+        if footprint > limits.memory_bytes {
             status = RunStatus::MemoryLimit;
         }
         RunOutcome {

@@ -133,6 +133,8 @@ impl Strategy for AlphaCode {
 #[derive(Default)]
 pub struct OpenR1 {
     turn: usize,
+    // Per subtask its bucket in order, then every compiled candidate in order.
+    order: Option<(Vec<Vec<usize>>, Vec<usize>)>,
 }
 
 impl Strategy for OpenR1 {
@@ -141,23 +143,34 @@ impl Strategy for OpenR1 {
     }
 
     fn next(&mut self, pool: &Pool, history: &History, _: &mut Rng) -> Option<Pick> {
-        let key = |c: &usize| {
-            let x = &pool.candidates[*c];
-            (
-                -(x.public_rate * 1e6) as i64,
-                x.gen_tokens.unwrap_or(i32::MAX),
-            )
-        };
         let n = pool.subtasks.len();
+        let (buckets, all) = self.order.get_or_insert_with(|| {
+            let key = |c: &usize| {
+                let x = &pool.candidates[*c];
+                (
+                    -(x.public_rate * 1e6) as i64,
+                    x.gen_tokens.unwrap_or(i32::MAX),
+                )
+            };
+            let mut all = compiled(pool);
+            all.sort_by_key(key);
+            let buckets = (0..n)
+                .map(|s| {
+                    all.iter()
+                        .copied()
+                        .filter(|c| pool.candidates[*c].target == Some(s))
+                        .collect()
+                })
+                .collect();
+            (buckets, all)
+        });
         for _ in 0..n.max(1) {
             let s = n.saturating_sub(1 + self.turn % n.max(1));
             self.turn += 1;
-            let mut bucket: Vec<usize> = compiled(pool)
-                .into_iter()
-                .filter(|c| pool.candidates[*c].target == Some(s) && !history.has(*c))
-                .collect();
-            bucket.sort_by_key(key);
-            if let Some(c) = bucket.first() {
+            let first = buckets
+                .get(s)
+                .and_then(|b| b.iter().find(|c| !history.has(**c)));
+            if let Some(c) = first {
                 return Some(Pick {
                     candidate: *c,
                     subtask: Some(s),
@@ -165,12 +178,7 @@ impl Strategy for OpenR1 {
                 });
             }
         }
-        let mut rest: Vec<usize> = compiled(pool)
-            .into_iter()
-            .filter(|c| !history.has(*c))
-            .collect();
-        rest.sort_by_key(key);
-        rest.first().map(|c| Pick {
+        all.iter().find(|c| !history.has(**c)).map(|c| Pick {
             candidate: *c,
             subtask: None,
             reason: "filling the remaining slots".into(),

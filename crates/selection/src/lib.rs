@@ -8,10 +8,14 @@
 //! Pure functions over data: depends on `domain` only, never on the store or the sandbox.
 
 mod baselines;
+mod clusters;
 mod codet;
+mod elo;
 mod o1ioi;
+mod oracle;
 mod pool;
 mod random;
+mod replay;
 mod sieve;
 mod simulate;
 mod strategy;
@@ -19,10 +23,12 @@ mod tune;
 
 pub use baselines::{AlphaCode, OpenR1, Random};
 pub use codet::CodeT;
+pub use elo::{Standing, performance, rank};
 pub use o1ioi::O1Ioi;
 pub use pool::{Candidate, Pool, SubtaskSpec};
 pub use random::expected_random;
+pub use replay::{Run, Shuffled, replay, replay_prepared};
 pub use sieve::Sieve;
-pub use simulate::{Report, Run, STRATEGIES, Summary, replay, select, simulate, strategy};
+pub use simulate::{Report, STRATEGIES, Summary, select, simulate, strategy};
 pub use strategy::{Feedback, History, Pick, Rng, Strategy};
 pub use tune::{Params, evaluate, tunable, tune};

@@ -4,6 +4,7 @@
 //! for a subtask that contains a solved one, candidates that disagree with the accepted solution
 //! on the solved subtask's inputs are dropped.
 
+use crate::clusters::{Clusters, Eligible, NONE};
 use crate::pool::Pool;
 use crate::strategy::{History, Pick, Rng, Strategy};
 use std::collections::HashMap;
@@ -12,8 +13,9 @@ use std::collections::HashMap;
 pub struct O1Ioi {
     /// Subtracted from a cluster's score per submission taken from it.
     pub penalty: f64,
-    taken: HashMap<(usize, u64), usize>,
+    taken: HashMap<(usize, u32), usize>,
     turn: usize,
+    clusters: Option<Clusters>,
 }
 
 impl O1Ioi {
@@ -23,41 +25,9 @@ impl O1Ioi {
             penalty,
             taken: HashMap::new(),
             turn: 0,
+            clusters: None,
         }
     }
-}
-
-/// The candidates of `pool` that may be aimed at subtask `s`: compiled, not yet submitted,
-/// written for `s` (all of them when none is), agreeing on every solved subtask `s` contains with
-/// the submission that solved it.
-pub(crate) fn eligible(pool: &Pool, history: &History, s: usize, best: &[f64]) -> Vec<usize> {
-    let open: Vec<usize> = (0..pool.candidates.len())
-        .filter(|c| pool.candidates[*c].compiled && !history.has(*c))
-        .collect();
-    let aimed: Vec<usize> = open
-        .iter()
-        .copied()
-        .filter(|c| pool.candidates[*c].target == Some(s))
-        .collect();
-    let mut v = if aimed.is_empty() { open } else { aimed };
-    for &t in &pool.subtasks[s].contains {
-        if best.get(t).copied().unwrap_or(0.0) < 1.0 {
-            continue;
-        }
-        let solver = history.submitted.iter().find_map(|(c, f)| match f {
-            crate::strategy::Feedback::Subtasks(fr) if fr.get(t).copied().unwrap_or(0.0) >= 1.0 => {
-                Some(*c)
-            }
-            _ => None,
-        });
-        if let Some(a) = solver {
-            let want = pool.candidates[a].signature.get(t).copied().unwrap_or(0);
-            if want != 0 {
-                v.retain(|c| pool.candidates[*c].signature.get(t).copied().unwrap_or(0) == want);
-            }
-        }
-    }
-    v
 }
 
 impl Strategy for O1Ioi {
@@ -66,49 +36,58 @@ impl Strategy for O1Ioi {
     }
 
     fn next(&mut self, pool: &Pool, history: &History, _: &mut Rng) -> Option<Pick> {
+        let clusters = self.clusters.get_or_insert_with(|| Clusters::new(pool));
         let n = pool.subtasks.len();
         let best = history.best(n);
+        // Failing the samples is a penalty on the candidate's score, as published.
+        let score = |c: usize| {
+            let x = &pool.candidates[c];
+            x.score - if x.public_passed { 0.0 } else { 0.5 }
+        };
         // Hardest first: the last subtask is taken as the hardest, as in IOI statements.
         let order: Vec<usize> = (0..n).rev().filter(|s| best[*s] < 1.0).collect();
         for _ in 0..order.len() {
             let s = order[self.turn % order.len()];
             self.turn += 1;
-            let mut clusters: HashMap<u64, Vec<usize>> = HashMap::new();
-            for c in eligible(pool, history, s, &best) {
-                let x = &pool.candidates[c];
-                // Failing the samples is a penalty on the candidate's score, as published.
-                clusters
-                    .entry(x.signature.get(s).copied().unwrap_or(0))
-                    .or_default()
-                    .push(c);
+            let rule = Eligible::new(pool, clusters, history, s, &best);
+            // Per cluster (the last slot: candidates without a signature), the sum of scores,
+            // the members and the best member.
+            let k = clusters.size[s].len();
+            let (mut sum, mut count) = (vec![0.0f64; k + 1], vec![0usize; k + 1]);
+            let mut top: Vec<Option<usize>> = vec![None; k + 1];
+            for c in 0..pool.candidates.len() {
+                if !rule.ok(pool, clusters, history, c) {
+                    continue;
+                }
+                let id = clusters.id[s][c];
+                let slot = if id == NONE { k } else { id as usize };
+                sum[slot] += score(c);
+                count[slot] += 1;
+                if top[slot].is_none_or(|t| score(c) > score(t)) {
+                    top[slot] = Some(c);
+                }
             }
-            let score = |c: usize| {
-                let x = &pool.candidates[c];
-                x.score - if x.public_passed { 0.0 } else { 0.5 }
+            let value = |slot: usize| {
+                let taken = self.taken.get(&(s, slot as u32)).copied().unwrap_or(0) as f64;
+                sum[slot] / count[slot] as f64 - self.penalty * taken
             };
-            let top = clusters
-                .iter()
-                .map(|(sig, members)| {
-                    let mean =
-                        members.iter().map(|c| score(*c)).sum::<f64>() / members.len() as f64;
-                    let taken = self.taken.get(&(s, *sig)).copied().unwrap_or(0) as f64;
-                    (mean - self.penalty * taken, *sig, members)
-                })
-                .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
-            if let Some((value, sig, members)) = top {
-                let c = *members
-                    .iter()
-                    .max_by(|a, b| score(**a).total_cmp(&score(**b)).then(b.cmp(a)))?;
-                *self.taken.entry((s, sig)).or_default() += 1;
-                return Some(Pick {
-                    candidate: c,
-                    subtask: Some(s),
-                    reason: format!(
-                        "subtask {s}: best cluster ({} members, score {value:.3} after penalties)",
-                        members.len()
-                    ),
-                });
-            }
+            let Some(slot) = (0..=k)
+                .filter(|slot| count[*slot] > 0)
+                .max_by(|a, b| value(*a).total_cmp(&value(*b)).then(b.cmp(a)))
+            else {
+                continue;
+            };
+            let c = top[slot]?;
+            let v = value(slot);
+            *self.taken.entry((s, slot as u32)).or_default() += 1;
+            return Some(Pick {
+                candidate: c,
+                subtask: Some(s),
+                reason: format!(
+                    "subtask {s}: best cluster ({} members, score {v:.3} after penalties)",
+                    count[slot]
+                ),
+            });
         }
         None
     }

@@ -83,32 +83,9 @@ impl Pool {
         !h.is_empty() && h.iter().all(|f| *f >= 1.0)
     }
 
-    /// The best score any `k` submissions could get, and whether it is exact: with `k` at least
-    /// the number of subtasks it is the best per subtask (exact); below, a greedy cover (a lower
-    /// bound).
+    /// The best score any `k` submissions could get, and whether it is proved optimal (an exact
+    /// search over the distinct, undominated hidden results; inexact only past its budget).
     pub fn oracle(&self, k: usize) -> (f64, bool) {
-        let n = self.subtasks.len();
-        if k >= n {
-            let all: Vec<usize> = (0..self.candidates.len()).collect();
-            return (self.ioi_score(&all), true);
-        }
-        let mut chosen: Vec<usize> = Vec::new();
-        for _ in 0..k {
-            let best = (0..self.candidates.len())
-                .filter(|c| !chosen.contains(c))
-                .max_by(|a, b| {
-                    let with = |c: usize| {
-                        let mut s = chosen.clone();
-                        s.push(c);
-                        self.ioi_score(&s)
-                    };
-                    with(*a).total_cmp(&with(*b))
-                });
-            match best {
-                Some(c) => chosen.push(c),
-                None => break,
-            }
-        }
-        (self.ioi_score(&chosen), false)
+        crate::oracle::oracle(self, k)
     }
 }

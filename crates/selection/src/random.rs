@@ -3,13 +3,12 @@
 
 use crate::pool::Pool;
 
-/// ln C(n, k).
-fn ln_choose(n: usize, k: usize) -> f64 {
+/// ln C(n, k), from `lf[i]` = ln(i!).
+fn ln_choose(lf: &[f64], n: usize, k: usize) -> f64 {
     if k > n {
         return f64::NEG_INFINITY;
     }
-    let lg = |x: usize| (1..=x).map(|i| (i as f64).ln()).sum::<f64>();
-    lg(n) - lg(k) - lg(n - k)
+    lf[n] - lf[k] - lf[n - k]
 }
 
 /// The exact expected IOI score of `k` distinct submissions drawn uniformly from `among`.
@@ -19,7 +18,13 @@ pub fn expected_random(pool: &Pool, among: &[usize], k: usize) -> f64 {
         return 0.0;
     }
     let k = k.min(n);
-    let total = ln_choose(n, k);
+    let lf: Vec<f64> = std::iter::once(0.0)
+        .chain((1..=n).scan(0.0, |acc, i| {
+            *acc += (i as f64).ln();
+            Some(*acc)
+        }))
+        .collect();
+    let total = ln_choose(&lf, n, k);
     pool.subtasks
         .iter()
         .enumerate()
@@ -32,7 +37,7 @@ pub fn expected_random(pool: &Pool, among: &[usize], k: usize) -> f64 {
             // The i-th smallest (1-based) is the best of the draw when the draw holds it and
             // k - 1 of the i - 1 below it: C(i-1, k-1) / C(n, k).
             let e: f64 = (k..=n)
-                .map(|i| v[i - 1] * (ln_choose(i - 1, k - 1) - total).exp())
+                .map(|i| v[i - 1] * (ln_choose(&lf, i - 1, k - 1) - total).exp())
                 .sum();
             e * st.points
         })

@@ -8,10 +8,9 @@
 //! `s`'s inputs tells what `c` will get (`agree`); one that solved `s` with other outputs says `c`
 //! is wrong there. The pick maximises `sum_s points_s * (1 - b_s) * p(c, s)`.
 
-use crate::o1ioi::eligible;
+use crate::clusters::{Clusters, Eligible, NONE};
 use crate::pool::Pool;
 use crate::strategy::{Feedback, History, Pick, Rng, Strategy};
-use std::collections::HashMap;
 
 /// The expected-gain strategy.
 pub struct Sieve {
@@ -21,15 +20,25 @@ pub struct Sieve {
     pub off_target: f64,
     /// Factor for failing the public tests.
     pub public_fail: f64,
+    // Computed on the first pick: the pool does not change within a contest.
+    prior: Option<(Clusters, Vec<Vec<f64>>)>,
+}
+
+impl Sieve {
+    /// The strategy with these weights.
+    pub fn new(agree: f64, off_target: f64, public_fail: f64) -> Sieve {
+        Sieve {
+            agree,
+            off_target,
+            public_fail,
+            prior: None,
+        }
+    }
 }
 
 impl Default for Sieve {
     fn default() -> Sieve {
-        Sieve {
-            agree: 0.9,
-            off_target: 0.3,
-            public_fail: 0.2,
-        }
+        Sieve::new(0.9, 0.3, 0.2)
     }
 }
 
@@ -46,74 +55,111 @@ fn covers(pool: &Pool, target: Option<usize>, s: usize) -> bool {
     }
 }
 
+impl Sieve {
+    /// Before any feedback: `prior[s][c]`, the chance that `c` solves `s` from its score, its
+    /// target, the public tests and the size of its cluster on `s`.
+    fn prior(&self, pool: &Pool, clusters: &Clusters) -> Vec<Vec<f64>> {
+        (0..pool.subtasks.len())
+            .map(|s| {
+                let largest = clusters.size[s].iter().copied().max().unwrap_or(1).max(1) as f64;
+                pool.candidates
+                    .iter()
+                    .enumerate()
+                    .map(|(c, x)| {
+                        let mut p = x.score.clamp(0.0, 1.0);
+                        if !covers(pool, x.target, s) {
+                            p *= self.off_target;
+                        }
+                        if !x.public_passed {
+                            p *= self.public_fail;
+                        }
+                        let k = clusters.id[s][c];
+                        if k != NONE {
+                            p *= 0.5 + 0.5 * clusters.size[s][k as usize] as f64 / largest;
+                        }
+                        p
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
 impl Strategy for Sieve {
     fn name(&self) -> &'static str {
         "sieve"
     }
 
     fn next(&mut self, pool: &Pool, history: &History, _: &mut Rng) -> Option<Pick> {
+        if self.prior.is_none() {
+            let clusters = Clusters::new(pool);
+            let prior = self.prior(pool, &clusters);
+            self.prior = Some((clusters, prior));
+        }
+        let (clusters, prior) = self.prior.as_ref()?;
         let n = pool.subtasks.len();
         let best = history.best(n);
-        // Cluster sizes per subtask among the compiled candidates.
-        let mut size: Vec<HashMap<u64, usize>> = vec![HashMap::new(); n];
-        for c in pool.candidates.iter().filter(|c| c.compiled) {
-            for (s, sig) in c.signature.iter().enumerate().take(n) {
-                *size[s].entry(*sig).or_default() += 1;
-            }
-        }
-        let largest: Vec<usize> = size
-            .iter()
-            .map(|m| m.values().copied().max().unwrap_or(1))
-            .collect();
-        let mut options: HashMap<usize, (f64, usize, f64)> = HashMap::new();
+        let m = pool.candidates.len();
+        let (mut total, mut top) = (vec![0.0f64; m], vec![(0.0f64, 0usize); m]);
+        let mut seen = vec![false; m];
+        let keep = 1.0 - self.agree;
         for s in (0..n).filter(|s| best[*s] < 1.0) {
-            for c in eligible(pool, history, s, &best) {
-                let x = &pool.candidates[c];
-                let sig = x.signature.get(s).copied().unwrap_or(0);
-                let mut p = x.score.clamp(0.0, 1.0);
-                if !covers(pool, x.target, s) {
-                    p *= self.off_target;
+            // Feedback on `s`, per cluster: an affine update p -> a p + b folded over the
+            // cluster-mates' answers in order, and how many of its members solved `s`.
+            let k = clusters.size[s].len();
+            let (mut affine, mut solvers) = (vec![(1.0f64, 0.0f64); k], vec![0u32; k]);
+            let mut solvers_all = 0u32;
+            for (d, f) in history.submitted() {
+                let kd = clusters.id[s][*d];
+                if kd == NONE {
+                    continue;
                 }
-                if !x.public_passed {
-                    p *= self.public_fail;
-                }
-                if sig != 0 {
-                    let rel = *size[s].get(&sig).unwrap_or(&1) as f64 / largest[s] as f64;
-                    p *= 0.5 + 0.5 * rel;
-                }
-                for (d, f) in &history.submitted {
-                    let dsig = pool.candidates[*d].signature.get(s).copied().unwrap_or(0);
-                    let fr = match f {
-                        Feedback::Subtasks(fr) => fr,
-                        // Picked ahead of the answer: a cluster-mate adds little either way (if
-                        // the first is right the subtask is solved, if wrong so is this one).
-                        Feedback::Unknown => {
-                            if sig != 0 && dsig == sig {
-                                p *= 1.0 - self.agree;
-                            }
-                            continue;
+                let (a, b) = &mut affine[kd as usize];
+                match f {
+                    Feedback::Subtasks(fr) => {
+                        let got = fr.get(s).copied().unwrap_or(0.0);
+                        *a *= keep;
+                        *b = self.agree * got + keep * *b;
+                        if got >= 1.0 {
+                            solvers[kd as usize] += 1;
+                            solvers_all += 1;
                         }
-                        Feedback::Verdict(_) => continue,
-                    };
-                    let got = fr.get(s).copied().unwrap_or(0.0);
-                    if sig != 0 && dsig == sig {
-                        p = self.agree * got + (1.0 - self.agree) * p;
-                    } else if sig != 0 && dsig != 0 && got >= 1.0 {
-                        p *= 1.0 - self.agree;
                     }
-                }
-                let gain = pool.subtasks[s].points * (1.0 - best[s]) * p;
-                let e = options.entry(c).or_insert((0.0, s, 0.0));
-                e.0 += gain;
-                if gain > e.2 {
-                    e.1 = s;
-                    e.2 = gain;
+                    // Picked ahead of the answer: a cluster-mate adds little either way (if the
+                    // first is right the subtask is solved, if wrong so is this one).
+                    Feedback::Unknown => {
+                        *a *= keep;
+                        *b *= keep;
+                    }
+                    Feedback::Verdict(_) => {}
                 }
             }
+            let rule = Eligible::new(pool, clusters, history, s, &best);
+            let weight = pool.subtasks[s].points * (1.0 - best[s]);
+            for c in 0..m {
+                if !rule.ok(pool, clusters, history, c) {
+                    continue;
+                }
+                let mut p = prior[s][c];
+                let kc = clusters.id[s][c];
+                if kc != NONE {
+                    // Another cluster solved `s`: this one is likely wrong there.
+                    p *= keep.powi((solvers_all - solvers[kc as usize]) as i32);
+                    let (a, b) = affine[kc as usize];
+                    p = a * p + b;
+                }
+                let gain = weight * p;
+                total[c] += gain;
+                if !seen[c] || gain > top[c].0 {
+                    top[c] = (gain, s);
+                }
+                seen[c] = true;
+            }
         }
-        let (c, (gain, s, _)) = options
-            .into_iter()
-            .max_by(|a, b| a.1.0.total_cmp(&b.1.0).then(b.0.cmp(&a.0)))?;
+        let c = (0..m)
+            .filter(|c| seen[*c])
+            .max_by(|a, b| total[*a].total_cmp(&total[*b]).then(b.cmp(a)))?;
+        let (gain, s) = (total[c], top[c].1);
         Some(Pick {
             candidate: c,
             subtask: Some(s),

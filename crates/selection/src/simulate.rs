@@ -5,8 +5,9 @@
 
 use crate::baselines::{AlphaCode, OpenR1, Random};
 use crate::o1ioi::O1Ioi;
-use crate::pool::{Candidate, Pool, SubtaskSpec};
+use crate::pool::Pool;
 use crate::random::expected_random;
+use crate::replay::{Run, Shuffled, replay_prepared};
 use crate::sieve::Sieve;
 use crate::strategy::{Feedback, History, Pick, Rng, Strategy};
 use serde::Serialize;
@@ -35,121 +36,6 @@ pub fn strategy(name: &str) -> Option<Box<dyn Strategy>> {
         "sieve" => Box::new(Sieve::default()),
         _ => return None,
     })
-}
-
-/// One replay.
-#[derive(Clone, Debug, Serialize)]
-pub struct Run {
-    /// Points under the rules (IOI points; Codeforces the problem's value after penalties;
-    /// ICPC 1 when solved).
-    pub score: f64,
-    /// Submissions made.
-    pub submissions: usize,
-    /// Solved in full (every hidden test accepted by one submission).
-    pub solved: bool,
-    /// Rejected submissions before the first accepted one (Codeforces / ICPC penalties).
-    pub rejected_before: usize,
-    /// The picks in order.
-    pub picks: Vec<Pick>,
-}
-
-impl Pool {
-    /// The pool as a pass/fail problem (Codeforces, ICPC): one subtask of one point, solved by a
-    /// candidate that passes every hidden test, clustered on all generated tests.
-    pub fn pass_fail(&self) -> Pool {
-        Pool {
-            subtasks: vec![SubtaskSpec {
-                points: 1.0,
-                contains: vec![],
-            }],
-            candidates: (0..self.candidates.len())
-                .map(|c| {
-                    let x = &self.candidates[c];
-                    Candidate {
-                        hidden: vec![if self.accepted(c) { 1.0 } else { 0.0 }],
-                        signature: vec![x.full_signature],
-                        target: None,
-                        ..x.clone()
-                    }
-                })
-                .collect(),
-            precision: 6,
-        }
-    }
-}
-
-/// Replays one contest problem: at most `k` submissions chosen by `strategy`.
-/// `value`: a Codeforces problem's points (ignored otherwise).
-pub fn replay(
-    pool: &Pool,
-    strategy: &mut dyn Strategy,
-    rules: Rules,
-    k: usize,
-    seed: u64,
-    value: f64,
-) -> Run {
-    let mut rng = Rng(seed);
-    // The strategies see the candidates in an order shuffled per seed: ties (equal scores, equal
-    // clusters) must not be broken by posting order, which may carry the answer.
-    let mut order: Vec<usize> = (0..pool.candidates.len()).collect();
-    rng.shuffle(&mut order);
-    let shuffled = Pool {
-        candidates: order.iter().map(|c| pool.candidates[*c].clone()).collect(),
-        ..pool.clone()
-    };
-    let judged = if rules == Rules::Ioi {
-        shuffled
-    } else {
-        shuffled.pass_fail()
-    };
-    let mut history = History::default();
-    let mut picks = Vec::new();
-    while history.submitted.len() < k {
-        let Some(pick) = strategy.next(&judged, &history, &mut rng) else {
-            break;
-        };
-        if history.has(pick.candidate) || pick.candidate >= judged.candidates.len() {
-            break; // a strategy that repeats itself has nothing new to offer
-        }
-        let fr = judged.candidates[pick.candidate].hidden.clone();
-        let feedback = match rules {
-            Rules::Ioi => Feedback::Subtasks(fr),
-            _ => Feedback::Verdict(fr.first().copied().unwrap_or(0.0) >= 1.0),
-        };
-        history.submitted.push((pick.candidate, feedback.clone()));
-        picks.push(pick);
-        let done = match rules {
-            Rules::Ioi => history
-                .best(judged.subtasks.len())
-                .iter()
-                .all(|b| *b >= 1.0),
-            _ => history.accepted(),
-        };
-        if done {
-            break;
-        }
-    }
-    for p in &mut picks {
-        p.candidate = order[p.candidate];
-    }
-    let submitted: Vec<usize> = history.submitted.iter().map(|(c, _)| order[*c]).collect();
-    let first_ok = submitted.iter().position(|c| pool.accepted(*c));
-    let rejected_before = first_ok.unwrap_or(submitted.len());
-    let score = match rules {
-        Rules::Ioi => pool.ioi_score(&submitted),
-        // -50 per rejected attempt before the accepted one, floored at 30% of the value.
-        Rules::Codeforces => first_ok.map_or(0.0, |_| {
-            (value - 50.0 * rejected_before as f64).max(0.3 * value)
-        }),
-        Rules::Icpc => first_ok.map_or(0.0, |_| 1.0),
-    };
-    Run {
-        score,
-        submissions: submitted.len(),
-        solved: first_ok.is_some(),
-        rejected_before,
-        picks,
-    }
 }
 
 /// A strategy's replays of one problem, summarised.
@@ -186,6 +72,48 @@ pub struct Report {
     pub max_points: f64,
 }
 
+/// Per seed (in order), each strategy's run: the seed's shuffled pool is made once and shared,
+/// and the seeds are spread over the cores.
+fn runs_by_seed(
+    pool: &Pool,
+    names: &[&str],
+    rules: Rules,
+    k: usize,
+    seeds: u64,
+    value: f64,
+) -> Vec<Vec<Run>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(seeds.max(1) as usize);
+    let one = |seed: u64| -> Vec<Run> {
+        let prepared = Shuffled::new(pool, rules, seed);
+        names
+            .iter()
+            .filter_map(|n| strategy(n))
+            .map(|mut s| replay_prepared(pool, &prepared, s.as_mut(), rules, k, value))
+            .collect()
+    };
+    let mut out: Vec<(u64, Vec<Run>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads as u64)
+            .map(|t| {
+                scope.spawn(move || {
+                    (1..=seeds)
+                        .filter(|s| s % threads as u64 == t)
+                        .map(|s| (s, one(s)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    out.sort_by_key(|(s, _)| *s);
+    out.into_iter().map(|(_, runs)| runs).collect()
+}
+
 /// Replays `pool` under `rules` with each of `names` over `seeds` seeds.
 pub fn simulate(
     pool: &Pool,
@@ -198,14 +126,19 @@ pub fn simulate(
     let compiled: Vec<usize> = (0..pool.candidates.len())
         .filter(|c| pool.candidates[*c].compiled)
         .collect();
-    let strategies = names
+    let known: Vec<&str> = names
         .iter()
-        .filter_map(|name| {
-            let runs: Vec<Run> = (0..seeds)
-                .filter_map(|seed| {
-                    let mut s = strategy(name)?;
-                    Some(replay(pool, s.as_mut(), rules, k, seed + 1, value))
-                })
+        .copied()
+        .filter(|n| strategy(n).is_some())
+        .collect();
+    let mut by_seed = runs_by_seed(pool, &known, rules, k, seeds, value);
+    let strategies = known
+        .iter()
+        .enumerate()
+        .filter_map(|(i, name)| {
+            let runs: Vec<Run> = by_seed
+                .iter_mut()
+                .map(|runs| std::mem::take(&mut runs[i]))
                 .collect();
             if runs.is_empty() {
                 return None;
@@ -261,7 +194,7 @@ pub fn select(pool: &Pool, name: &str, k: usize, seed: u64) -> Option<Vec<Pick>>
         if history.has(pick.candidate) {
             break;
         }
-        history.submitted.push((pick.candidate, Feedback::Unknown));
+        history.push(pick.candidate, Feedback::Unknown);
         picks.push(pick);
     }
     Some(picks)

@@ -3,8 +3,8 @@
 
 use crate::o1ioi::O1Ioi;
 use crate::pool::Pool;
+use crate::replay::replay;
 use crate::sieve::Sieve;
-use crate::simulate::replay;
 use crate::strategy::{Rng, Strategy};
 use serde::Serialize;
 use sieve_domain::Rules;
@@ -38,11 +38,11 @@ impl Default for Params {
 pub fn tunable(name: &str, p: &Params) -> Option<Box<dyn Strategy>> {
     Some(match name {
         "o1ioi" => Box::new(O1Ioi::new(p.o1ioi_penalty)),
-        "sieve" => Box::new(Sieve {
-            agree: p.sieve_agree,
-            off_target: p.sieve_off_target,
-            public_fail: p.sieve_public_fail,
-        }),
+        "sieve" => Box::new(Sieve::new(
+            p.sieve_agree,
+            p.sieve_off_target,
+            p.sieve_public_fail,
+        )),
         _ => return None,
     })
 }

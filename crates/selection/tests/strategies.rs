@@ -186,7 +186,7 @@ fn codeforces_penalties_and_pass_fail_feedback() {
             h: &sieve_selection::History,
             _: &mut sieve_selection::Rng,
         ) -> Option<sieve_selection::Pick> {
-            let want = *self.0.get(h.submitted.len())? as i32;
+            let want = *self.0.get(h.submitted().len())? as i32;
             let candidate = seen
                 .candidates
                 .iter()

@@ -21,8 +21,9 @@ pub struct JudgeJob {
     pub candidate: CandidateId,
     /// The kinds of test to judge it on, in order (hidden only for simulations).
     pub kinds: Vec<TestKind>,
-    /// Judge the generated tests even when a public test failed (by default they are skipped:
-    /// a candidate that fails the samples is rarely worth the time).
+    /// Judge the generated tests even when a public test failed, and every hidden test even
+    /// after a failure in its subtask (by default both are skipped: a candidate that fails the
+    /// samples is rarely worth the time, and a failed subtask is scored already).
     #[serde(default)]
     pub keep_going: bool,
 }
@@ -212,8 +213,10 @@ impl Worker {
                 checker: problem.problem.checker.clone(),
                 custom_checker: None,
                 // Generated tests feed clustering and public ones the features: every result
-                // counts. Hidden tests only score, so a failed subtask stops early.
-                all_tests: *kind != TestKind::Hidden,
+                // counts. Hidden tests only score, so a failed subtask stops early, unless the
+                // client keeps going (experiments that use some hidden tests as generated ones
+                // need every output).
+                all_tests: *kind != TestKind::Hidden || task.keep_going,
                 precision: problem.problem.precision as u32,
             };
             let taken = self.supervisor.lock().ok().and_then(|mut s| s.take());

@@ -9,10 +9,12 @@
 
 mod build;
 pub mod generate;
+pub mod holdout;
 pub mod ingest;
 mod judge_job;
 mod metrics;
 pub mod package;
+pub mod replay;
 pub mod scoring;
 pub mod selection;
 

@@ -3,6 +3,7 @@
 //! on the official tests (for replays).
 
 use crate::WorkerError;
+use crate::holdout::Holdout;
 use sieve_domain::{ProblemId, TestKind, Verdict};
 use sieve_scoring::{Scorer, ScoringInput, TestOutcome, compute, signature};
 use sieve_selection::{Candidate, Pool, SubtaskSpec};
@@ -21,30 +22,53 @@ fn hash(sig: &[[u8; 16]]) -> u64 {
     u64::from_le_bytes(h.finalize().as_bytes()[..8].try_into().unwrap_or([1; 8])) | 1
 }
 
-/// Loads `problem`'s pool for selection, scoring it with `scorer` (not stored).
+/// Loads `problem`'s pool for selection, scoring it with `scorer` (not stored); with a
+/// `holdout`, a share of the official tests serves as generated tests (see [`crate::holdout`]).
 pub async fn load_pool(
     store: &Store,
     problem: ProblemId,
     scorer: Arc<dyn Scorer>,
+    holdout: Option<Holdout>,
 ) -> Result<Pool, WorkerError> {
-    Ok(load_pool_with_ids(store, problem, scorer).await?.0)
+    Ok(load_pool_with_ids(store, problem, scorer, holdout)
+        .await?
+        .pool)
 }
 
-/// [`load_pool`], with the id of each candidate (in pool order).
+/// A loaded pool with the id of each candidate (in pool order) and the official tests held out
+/// as generated ones.
+pub struct LoadedPool {
+    /// The pool.
+    pub pool: Pool,
+    /// Candidate ids, in pool order.
+    pub ids: Vec<sieve_domain::CandidateId>,
+    /// Official tests used as generated tests (empty without a holdout).
+    pub held: Vec<i32>,
+}
+
+/// [`load_pool`], with the ids and the held-out tests.
 pub async fn load_pool_with_ids(
     store: &Store,
     problem: ProblemId,
     scorer: Arc<dyn Scorer>,
-) -> Result<(Pool, Vec<sieve_domain::CandidateId>), WorkerError> {
+    holdout: Option<Holdout>,
+) -> Result<LoadedPool, WorkerError> {
     let summary = store
         .problem_summary(problem)
         .await?
         .ok_or_else(|| WorkerError::Invalid(format!("no problem {problem}")))?;
-    let pool = store
+    let mut pool = store
         .scoring_pool(problem)
         .await?
         .ok_or_else(|| WorkerError::Invalid(format!("no problem {problem}")))?;
-    let kind_of = |idx: i32| summary.tests.iter().find(|t| t.idx == idx).map(|t| t.kind);
+    let held = match holdout {
+        Some(h) => crate::holdout::apply(&mut pool, h, problem.0.as_bytes()),
+        None => vec![],
+    };
+    let kind_of = |idx: i32| match held.contains(&idx) {
+        true => Some(TestKind::Generated),
+        false => summary.tests.iter().find(|t| t.idx == idx).map(|t| t.kind),
+    };
     let n = summary.subtasks.len();
     let generated_in: Vec<Vec<i32>> = (0..n)
         .map(|s| {
@@ -170,7 +194,7 @@ pub async fn load_pool_with_ids(
         candidates,
         precision: summary.precision.max(0) as u32,
     };
-    Ok((pool, ids))
+    Ok(LoadedPool { pool, ids, held })
 }
 
 /// Picks at most `k` submissions for `problem` with strategy `name` ahead of any feedback, using
@@ -183,7 +207,7 @@ pub async fn select_and_store(
     scorer: Arc<dyn Scorer>,
 ) -> Result<sieve_store::selections::SelectionRow, WorkerError> {
     let label = format!("{}@{}", scorer.name(), scorer.version());
-    let (pool, ids) = load_pool_with_ids(store, problem, scorer).await?;
+    let LoadedPool { pool, ids, .. } = load_pool_with_ids(store, problem, scorer, None).await?;
     let picks = sieve_selection::select(&pool, name, k, 1)
         .ok_or_else(|| WorkerError::Invalid(format!("unknown strategy {name:?}")))?;
     let row = sieve_store::selections::SelectionRow {
@@ -206,82 +230,4 @@ pub async fn select_and_store(
     };
     store.insert_selection(&row).await?;
     Ok(row)
-}
-
-/// A contest replayed: per problem, its slug and report.
-pub struct ContestReplay {
-    /// The stored simulation's id.
-    pub id: uuid::Uuid,
-    /// The rules.
-    pub rules: sieve_domain::Rules,
-    /// Submissions per problem.
-    pub k: usize,
-    /// Per problem.
-    pub problems: Vec<(String, sieve_selection::Report)>,
-}
-
-/// Replays every problem of `contest` with `strategies` over `seeds` seeds and stores the
-/// simulation with its runs.
-pub async fn simulate_contest(
-    store: &Store,
-    contest: sieve_domain::ContestId,
-    strategies: &[&str],
-    k: Option<usize>,
-    seeds: u64,
-    scorer: Arc<dyn Scorer>,
-) -> Result<ContestReplay, WorkerError> {
-    let c = store
-        .contest(contest)
-        .await?
-        .ok_or_else(|| WorkerError::Invalid(format!("no contest {contest}")))?;
-    let k = k.unwrap_or(c.submission_limit as usize);
-    // Codeforces: the problem's value from the contest's settings (default 500).
-    let value = |i: usize| c.settings["values"][i].as_f64().unwrap_or(500.0);
-    let scorer_label = format!("{}@{}", scorer.name(), scorer.version());
-    let (mut problems, mut runs) = (Vec::new(), Vec::new());
-    for (i, pid) in c.problems.iter().enumerate() {
-        let slug = store
-            .problem_summary(*pid)
-            .await?
-            .map(|p| p.slug)
-            .unwrap_or_default();
-        let pool = load_pool(store, *pid, scorer.clone()).await?;
-        let report = sieve_selection::simulate(&pool, strategies, c.rules, k, seeds, value(i));
-        for s in &report.strategies {
-            for (seed, r) in s.runs.iter().enumerate() {
-                runs.push(sieve_store::selections::RunRow {
-                    strategy: s.strategy.clone(),
-                    problem_id: *pid,
-                    seed: seed as i32 + 1,
-                    score: r.score,
-                    submissions: r.submissions as i32,
-                    detail: serde_json::json!({"solved": r.solved, "rejected_before": r.rejected_before,
-                        "picks": r.picks.iter().map(|p| p.candidate).collect::<Vec<_>>()}),
-                });
-            }
-        }
-        problems.push((slug, report));
-    }
-    let id = uuid::Uuid::now_v7();
-    let params = serde_json::json!({"strategies": strategies, "k": k, "seeds": seeds, "scorer": scorer_label});
-    let report = serde_json::json!({
-        "rules": c.rules, "k": k,
-        "problems": problems.iter().zip(&c.problems).map(|((slug, r), pid)| serde_json::json!({
-            "problem_id": pid, "slug": slug,
-            "strategies": r.strategies.iter().map(|s| serde_json::json!({
-                "strategy": s.strategy, "mean": s.mean, "ci95": s.ci95, "submissions": s.submissions,
-                "solved": s.solved, "rejected_before": s.rejected_before})).collect::<Vec<_>>(),
-            "random_expected": r.random_expected, "oracle": r.oracle.0, "oracle_exact": r.oracle.1,
-            "whole_pool": r.whole_pool, "max_points": r.max_points,
-        })).collect::<Vec<_>>(),
-    });
-    store
-        .insert_simulation(id, contest, &params, &report, &runs)
-        .await?;
-    Ok(ContestReplay {
-        id,
-        rules: c.rules,
-        k,
-        problems,
-    })
 }

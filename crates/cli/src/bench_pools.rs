@@ -1,0 +1,278 @@
+//! The pools `sieve bench selection` replays: the real problems of `../shared/problems` and the
+//! examples, each with its hand-written candidates and synthesised mutants of its correct
+//! ones, generated tests from its generators and validators where it has them, every candidate
+//! judged on every test (kept going, so official tests can also be held out). What is stored
+//! already is reused: a second run only judges what is new.
+
+use anyhow::Context;
+use sieve_domain::{Language, Limits, ProblemId, TestKind};
+use sieve_formats::{Overrides, Package};
+use sieve_sandbox::Toolchain;
+use sieve_store::Store;
+use sieve_store::candidates::NewCandidate;
+use sieve_worker::generate::{GenProgram, GenerateSpec, generate, subtasks_holding};
+use sieve_worker::ingest::{JudgePlan, store_candidates};
+use std::path::{Path, PathBuf};
+
+/// One problem of the benchmark.
+pub struct BenchProblem {
+    /// Short name in the database.
+    pub slug: &'static str,
+    /// The package, relative to the repository.
+    pub package: &'static str,
+    /// Kattis package (or a folder of tests with 1 s / 512 MiB).
+    pub kattis: bool,
+    /// Hand-written candidates, relative to the repository: every source below it.
+    pub candidates: &'static str,
+}
+
+/// The problems: four real ones and the two examples.
+pub const PROBLEMS: [BenchProblem; 6] = [
+    BenchProblem {
+        slug: "bench-brandpost",
+        package: "../shared/problems/sweoi2024/brandpost",
+        kattis: true,
+        candidates: "tests/fixtures/problems/brandpost",
+    },
+    BenchProblem {
+        slug: "bench-laviner",
+        package: "../shared/problems/sweoi2024/laviner",
+        kattis: true,
+        candidates: "tests/fixtures/problems/laviner",
+    },
+    BenchProblem {
+        slug: "bench-cses-1158",
+        package: "../shared/problems/cses/1158",
+        kattis: false,
+        candidates: "tests/fixtures/problems/cses-1158",
+    },
+    BenchProblem {
+        slug: "bench-cses-1633",
+        package: "../shared/problems/cses/1633",
+        kattis: false,
+        candidates: "tests/fixtures/problems/cses-1633",
+    },
+    BenchProblem {
+        slug: "bench-divsum",
+        package: "examples/divsum",
+        kattis: true,
+        candidates: "examples/divsum/submissions",
+    },
+    BenchProblem {
+        slug: "bench-pairsum",
+        package: "examples/pairsum",
+        kattis: true,
+        candidates: "examples/pairsum/submissions",
+    },
+];
+
+/// C/C++ sources below `dir` (not in generators/ or validators/), sorted.
+fn sources(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if p.is_dir() && name != "generators" && name != "validators" {
+            out.extend(sources(&p));
+        } else if Language::from_extension(&name).is_some_and(|l| l.is_compiled()) {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Correct sources: named `ac_*`, or under an `accepted/` directory.
+fn correct(p: &Path) -> bool {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    name.starts_with("ac_") || p.parent().is_some_and(|d| d.ends_with("accepted"))
+}
+
+fn candidate(source: String, language: Language, tags: serde_json::Value) -> NewCandidate {
+    NewCandidate {
+        idempotency_key: Some(format!(
+            "bench:{}",
+            blake3::hash(source.as_bytes()).to_hex()
+        )),
+        source,
+        language: language.name().into(),
+        model: Some("bench".into()),
+        tags,
+        ..NewCandidate::default()
+    }
+}
+
+/// Imports `p` unless present; returns its id and whether it is new.
+async fn import(
+    store: &Store,
+    repo: &Path,
+    p: &BenchProblem,
+    toolchain: &Toolchain,
+    cache: &Path,
+) -> anyhow::Result<(ProblemId, bool)> {
+    if let Some(id) = store.problem_by_slug(p.slug).await? {
+        return Ok((id, false));
+    }
+    let dir = repo.join(p.package);
+    let package: Package = if p.kattis {
+        sieve_formats::load_kattis(&dir, &Overrides::default())?
+    } else {
+        let o = Overrides {
+            time_ms: Some(1000),
+            memory_bytes: Some(512 << 20),
+        };
+        sieve_formats::load_folder(&dir, &o)?
+    };
+    let prepared = sieve_worker::package::prepare(toolchain, &package, p.slug.into(), None, cache)?;
+    Ok((prepared.store(store).await?, true))
+}
+
+/// Generated tests as `generators/plan.tsv` lays them out (per line: the subtask, the
+/// generator with its arguments, the subtask's validator with its arguments; the independent
+/// `validators/val_full_alt.cpp` is added to every line), `per_generator` seeds each; returns
+/// how many inputs were kept.
+async fn generated_tests(
+    store: &Store,
+    repo: &Path,
+    p: &BenchProblem,
+    id: ProblemId,
+    toolchain: &Toolchain,
+    cache: &Path,
+    per_generator: u64,
+) -> anyhow::Result<usize> {
+    let dir = repo.join(p.candidates);
+    let Ok(plan) = std::fs::read_to_string(dir.join("generators/plan.tsv")) else {
+        return Ok(0);
+    };
+    let program = |sub: &str, spec: &str| -> anyhow::Result<GenProgram> {
+        let mut words = spec.split_whitespace();
+        let file = dir
+            .join(sub)
+            .join(words.next().context("an empty program in plan.tsv")?);
+        let args: Vec<String> = words.map(String::from).collect();
+        let stem = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("program");
+        let name = std::iter::once(stem.to_string())
+            .chain(args.iter().cloned())
+            .collect::<Vec<_>>()
+            .join("-");
+        let source = std::fs::read_to_string(&file)
+            .with_context(|| format!("reading {}", file.display()))?;
+        Ok(GenProgram {
+            name,
+            language: "cpp".into(),
+            source,
+            args,
+        })
+    };
+    let mut kept = 0;
+    for line in plan.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [subtask, generator, validator] = cols[..] else {
+            anyhow::bail!("plan.tsv: {line:?} is not subtask, generator, validator");
+        };
+        let mut validators = vec![program("validators", validator)?];
+        if dir.join("validators/val_full_alt.cpp").exists() {
+            validators.push(program("validators", "val_full_alt.cpp")?);
+        }
+        let problem = store
+            .load_problem(id)
+            .await?
+            .context("the problem vanished")?;
+        let target = problem
+            .problem
+            .subtasks
+            .iter()
+            .position(|s| s.name.ends_with(subtask));
+        let subtasks = target
+            .map(|t| subtasks_holding(&problem, t))
+            .unwrap_or_default();
+        let spec = GenerateSpec {
+            generators: vec![program("generators", generator)?],
+            validators,
+            seeds: (1..=per_generator).collect(),
+            threshold: 0.75,
+            limits: Limits {
+                time_ms: 10_000,
+                ..Limits::default()
+            },
+        };
+        let (tests, _) = generate(toolchain, cache, &spec, &problem, &subtasks)?;
+        if !tests.is_empty() {
+            kept += tests.len();
+            store.add_tests(id, &tests).await?;
+        }
+    }
+    Ok(kept)
+}
+
+/// Builds (or completes) every pool with `count` mutants per problem and queues their judging;
+/// returns per problem its id and whether it has generated tests.
+pub async fn build(
+    store: &Store,
+    repo: &Path,
+    toolchain: &Toolchain,
+    cache: &Path,
+    count: usize,
+) -> anyhow::Result<Vec<(ProblemId, bool)>> {
+    let plan = JudgePlan {
+        kinds: vec![TestKind::Public, TestKind::Generated, TestKind::Hidden],
+        keep_going: true,
+    };
+    let mut out = Vec::new();
+    for p in &PROBLEMS {
+        let (id, new) = import(store, repo, p, toolchain, cache).await?;
+        if new {
+            let kept = generated_tests(store, repo, p, id, toolchain, cache, 10).await?;
+            eprintln!("{}: imported, {kept} generated tests", p.slug);
+        }
+        let files = sources(&repo.join(p.candidates));
+        let mut pool = Vec::new();
+        let mut parents = Vec::new();
+        for f in &files {
+            let source = std::fs::read_to_string(f)?;
+            let label = f
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
+            let language = Language::from_extension(&label).unwrap_or(Language::Cpp17);
+            if correct(f) {
+                parents.push((label.clone(), source.clone()));
+            }
+            pool.push(candidate(
+                source,
+                language,
+                serde_json::json!({"origin": "hand", "file": label}),
+            ));
+        }
+        for m in sieve_synth::sample(&parents, count, 1, 2) {
+            let language = Language::from_extension(&m.parent_label).unwrap_or(Language::Cpp17);
+            let tags = serde_json::json!({"origin": "synth", "operator": m.operator.name(), "parent": m.parent_label});
+            pool.push(candidate(m.source, language, tags));
+        }
+        let mut batch = store.begin_batch().await?;
+        let ids = store_candidates(&mut batch, &plan, id, &pool).await?;
+        batch.commit().await?;
+        let fresh = ids.iter().filter(|(_, c)| *c).count();
+        eprintln!(
+            "{}: {} candidates ({fresh} new) from {} correct parents",
+            p.slug,
+            ids.len(),
+            parents.len()
+        );
+        let generated = store.load_problem(id).await?.is_some_and(|p| {
+            p.problem
+                .tests
+                .iter()
+                .any(|t| t.kind == TestKind::Generated)
+        });
+        out.push((id, generated));
+    }
+    Ok(out)
+}
