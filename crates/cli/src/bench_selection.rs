@@ -21,11 +21,14 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 pub struct SelectionBenchArgs {
     /// Synthesised mutants per problem (added to its hand-written candidates).
-    #[arg(long, default_value_t = 300)]
+    #[arg(long, default_value_t = 100)]
     count: usize,
     /// Seeds per strategy and setting.
     #[arg(long, default_value_t = 20)]
     seeds: u64,
+    /// Seeds per generator line of a problem's generators/plan.tsv (on first import).
+    #[arg(long, default_value_t = 5)]
+    generator_seeds: u64,
     /// Share of official tests held out as generated ones where a problem has none.
     #[arg(long, default_value_t = 0.3)]
     holdout: f64,
@@ -76,9 +79,15 @@ fn quality(args: &SelectionBenchArgs) -> anyhow::Result<()> {
         let store = Store::connect(&url, 4)
             .await
             .context("connecting to the bench database")?;
-        let problems =
-            crate::bench_pools::build(&store, &repo, &toolchain, &args.cache_dir, args.count)
-                .await?;
+        let problems = crate::bench_pools::build(
+            &store,
+            &repo,
+            &toolchain,
+            &args.cache_dir,
+            args.count,
+            args.generator_seeds,
+        )
+        .await?;
         let started = std::time::Instant::now();
         crate::serve::drain(&store, &args.cache_dir, args.workers).await?;
         eprintln!("judged in {:.0} s", started.elapsed().as_secs_f64());
