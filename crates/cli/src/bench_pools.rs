@@ -4,13 +4,14 @@
 //! judged on every test (kept going, so official tests can also be held out). What is stored
 //! already is reused: a second run only judges what is new.
 
+use crate::generate::program;
 use anyhow::Context;
 use sieve_domain::{Language, Limits, ProblemId, TestKind};
 use sieve_formats::{Overrides, Package};
 use sieve_sandbox::Toolchain;
 use sieve_store::Store;
 use sieve_store::candidates::NewCandidate;
-use sieve_worker::generate::{GenProgram, GenerateSpec, generate, subtasks_holding};
+use sieve_worker::generate::{GenerateSpec, generate, subtasks_holding};
 use sieve_worker::ingest::{JudgePlan, store_candidates};
 use std::path::{Path, PathBuf};
 
@@ -147,38 +148,15 @@ async fn generated_tests(
     let Ok(plan) = std::fs::read_to_string(dir.join("generators/plan.tsv")) else {
         return Ok(0);
     };
-    let program = |sub: &str, spec: &str| -> anyhow::Result<GenProgram> {
-        let mut words = spec.split_whitespace();
-        let file = dir
-            .join(sub)
-            .join(words.next().context("an empty program in plan.tsv")?);
-        let args: Vec<String> = words.map(String::from).collect();
-        let stem = file
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("program");
-        let name = std::iter::once(stem.to_string())
-            .chain(args.iter().cloned())
-            .collect::<Vec<_>>()
-            .join("-");
-        let source = std::fs::read_to_string(&file)
-            .with_context(|| format!("reading {}", file.display()))?;
-        Ok(GenProgram {
-            name,
-            language: "cpp".into(),
-            source,
-            args,
-        })
-    };
     let mut kept = 0;
     for line in plan.lines().skip(1).filter(|l| !l.trim().is_empty()) {
         let cols: Vec<&str> = line.split('\t').collect();
         let [subtask, generator, validator] = cols[..] else {
             anyhow::bail!("plan.tsv: {line:?} is not subtask, generator, validator");
         };
-        let mut validators = vec![program("validators", validator)?];
+        let mut validators = vec![program(&dir.join("validators"), validator)?];
         if dir.join("validators/val_full_alt.cpp").exists() {
-            validators.push(program("validators", "val_full_alt.cpp")?);
+            validators.push(program(&dir.join("validators"), "val_full_alt.cpp")?);
         }
         let problem = store
             .load_problem(id)
@@ -193,7 +171,7 @@ async fn generated_tests(
             .map(|t| subtasks_holding(&problem, t))
             .unwrap_or_default();
         let spec = GenerateSpec {
-            generators: vec![program("generators", generator)?],
+            generators: vec![program(&dir.join("generators"), generator)?],
             validators,
             seeds: (1..=per_generator).collect(),
             threshold: 0.75,

@@ -46,10 +46,11 @@ pub struct GenerateArgs {
     cache_dir: PathBuf,
 }
 
-/// `SOURCE [ARGS...]` as a program named after the source's stem and its arguments.
-fn program(spec: &str) -> anyhow::Result<GenProgram> {
+/// `SOURCE [ARGS...]` (the source relative to `dir`) as a program named after the source's
+/// stem and its arguments.
+pub(crate) fn program(dir: &Path, spec: &str) -> anyhow::Result<GenProgram> {
     let mut words = spec.split_whitespace();
-    let path = Path::new(words.next().context("an empty program")?);
+    let path = &dir.join(words.next().context("an empty program")?);
     let args: Vec<String> = words.map(String::from).collect();
     let mut name = path
         .file_stem()
@@ -84,12 +85,12 @@ pub fn run(args: GenerateArgs, db: &DbArgs) -> anyhow::Result<()> {
         generators: args
             .generators
             .iter()
-            .map(|p| program(p))
+            .map(|p| program(Path::new(""), p))
             .collect::<anyhow::Result<_>>()?,
         validators: args
             .validators
             .iter()
-            .map(|p| program(p))
+            .map(|p| program(Path::new(""), p))
             .collect::<anyhow::Result<_>>()?,
         seeds: (args.first_seed..args.first_seed + args.count).collect(),
         threshold: args.threshold,

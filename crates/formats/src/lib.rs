@@ -120,3 +120,19 @@ pub(crate) fn read(path: &std::path::Path) -> Result<Vec<u8>, FormatError> {
         source,
     })
 }
+
+/// Subtask A contains B when B's tests are a subset of A's (the usual shape of olympiad groups,
+/// where a later group reuses the earlier groups' tests).
+pub(crate) fn mark_containment(subtasks: &mut [Subtask]) {
+    let sets: Vec<std::collections::HashSet<usize>> = subtasks
+        .iter()
+        .map(|s| s.tests.iter().copied().collect())
+        .collect();
+    for (a, sub) in subtasks.iter_mut().enumerate() {
+        sub.contains = (0..sets.len())
+            .filter(|&b| {
+                b != a && !sets[b].is_empty() && sets[b].is_subset(&sets[a]) && sets[b] != sets[a]
+            })
+            .collect();
+    }
+}

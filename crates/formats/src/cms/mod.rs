@@ -233,24 +233,8 @@ impl Tests {
                 }
             })
             .collect();
-        mark_containment(&mut subtasks);
+        crate::mark_containment(&mut subtasks);
         subtasks
-    }
-}
-
-/// Subtask A contains B when B's tests are a proper subset of A's (IOI tasks repeat the tests
-/// of easier subtasks in harder ones).
-fn mark_containment(subtasks: &mut [Subtask]) {
-    let sets: Vec<HashSet<usize>> = subtasks
-        .iter()
-        .map(|s| s.tests.iter().copied().collect())
-        .collect();
-    for (a, sub) in subtasks.iter_mut().enumerate() {
-        sub.contains = (0..sets.len())
-            .filter(|&b| {
-                b != a && !sets[b].is_empty() && sets[b].is_subset(&sets[a]) && sets[b] != sets[a]
-            })
-            .collect();
     }
 }
 

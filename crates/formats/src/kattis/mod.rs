@@ -4,12 +4,13 @@
 mod programs;
 mod tests;
 
+use crate::mark_containment;
 use crate::{FormatError, Overrides, Package, read};
 use programs::{checker_from, grader_files};
 use serde_yaml_ng::Value;
 use sieve_domain::{Limits, Subtask, TestKind};
 use std::path::{Path, PathBuf};
-use tests::{Builder, mark_containment};
+use tests::Builder;
 
 const KNOWN_TOP: &[&str] = &[
     "name",

@@ -2,25 +2,9 @@
 //! symlinks, and the text files git leaves where it cannot make them), each file read once.
 
 use crate::{FormatError, PackageTest, read};
-use sieve_domain::{Subtask, TestKind};
+use sieve_domain::TestKind;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-
-/// Subtask A contains B when B's tests are a subset of A's (the usual shape of olympiad groups,
-/// where a later group reuses the earlier groups' tests).
-pub(super) fn mark_containment(subtasks: &mut [Subtask]) {
-    let sets: Vec<std::collections::HashSet<usize>> = subtasks
-        .iter()
-        .map(|s| s.tests.iter().copied().collect())
-        .collect();
-    for (a, sub) in subtasks.iter_mut().enumerate() {
-        sub.contains = (0..sets.len())
-            .filter(|&b| {
-                b != a && !sets[b].is_empty() && sets[b].is_subset(&sets[a]) && sets[b] != sets[a]
-            })
-            .collect();
-    }
-}
 
 /// The file a test path stands for: symlinks are followed, and so are the text files that git
 /// writes in place of symlinks where it cannot make them (a file holding only a relative path
