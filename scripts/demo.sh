@@ -26,16 +26,23 @@ curl -fsS "${url}readyz" >/dev/null
 
 # Import the examples into the service's database, as one contest (a second run finds them).
 for problem in examples/*/; do
+  [ -f "$problem/problem.yaml" ] || continue
   "$sieve" import kattis "$problem" --contest examples 2>/dev/null | grep -E "^imported" \
     || echo "$(basename "$problem"): already imported"
 done
+# Generated tests for Pair Sums' first subtask, kept when both validators accept them (the
+# strategies cluster candidates on them; a second run adds no duplicates).
+"$sieve" tests generate pairsum --generator examples/pairsum/generators/random.cpp \
+  --validator examples/pairsum/input_validators/group1.c \
+  --validator examples/pairsum/input_validators/group1_tokens.cpp --count 12 --subtask group1 \
+  | tail -1
 
 # Post every bundled candidate to the service, follow the judging over server-sent events, and
-# compare each one's points on the hidden tests with the score its expected.tsv gives.
+# compare each one's points on the hidden tests with the score its expected.tsv gives; then a
+# selection per problem and the contest replayed at several K. The last line is the dashboard.
+echo "sieve is up at ${url} (health: ${url}healthz; log: $log)"
 echo
 python3 scripts/demo_judge.py "$url"
-echo
-echo "sieve is up at ${url} (health: ${url}healthz; log: $log)"
 if [ "${1:-}" = "--exit" ]; then exit 0; fi
-echo "Press Ctrl-C to stop."
+echo "(the service keeps running for the dashboard; Ctrl-C stops it)" >&2
 wait "$server"

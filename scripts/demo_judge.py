@@ -50,3 +50,24 @@ for problem_dir in sorted(Path("examples").iterdir()):
 print(f"{'problem':<10} {'candidate':<48} {'expected':>9} {'sieve':>9}")
 for r in rows:
     print(f"{r[0]:<10} {r[1]:<48} {r[2]:>9} {r[3]:>9}")
+
+# What the dashboard shows next to the judging: one selection per problem, and the contest
+# replayed at several K with the published strategies, random and the oracle.
+contest = next((c for c in call("GET", "/v1/contests")["contests"] if c["name"] == "examples"), None)
+if contest:
+    for pid in contest["problems"]:
+        call("POST", f"/v1/problems/{pid}/selections",
+             json.dumps({"strategy": "sieve", "k": 5}).encode())
+    print()
+    print(f"{'K':>3} {'strategy':<10} {'mean points':>12} {'oracle':>8}")
+    for k in (1, 2, 5, 10):
+        sim = call("POST", f"/v1/contests/{contest['id']}/simulations", json.dumps({
+            "strategies": ["random", "filter", "alphacode", "o1ioi", "sieve"], "k": k,
+            "seeds": 20}).encode())
+        report = call("GET", f"/v1/simulations/{sim['id']}")["report"]
+        oracle = sum(p["oracle"] for p in report["problems"])
+        names = [s["strategy"] for s in report["problems"][0]["strategies"]] if report["problems"] else []
+        for name in names:
+            total = sum(s["mean"] for p in report["problems"] for s in p["strategies"] if s["strategy"] == name)
+            print(f"{k:>3} {name:<10} {total:>12.1f} {oracle:>8.1f}")
+    print(f"\ndashboard: {base}/contests/{contest['id']}")

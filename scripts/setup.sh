@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what sieve needs on Debian 12 and is idempotent: the clang/wasi toolchain that compiles
-# candidates to wasm32-wasi, and PostgreSQL's server binaries (sieve starts its own cluster).
+# candidates to wasm32-wasi, PostgreSQL's server binaries (sieve starts its own cluster), and
+# Chromium (the dashboard's browser tests drive it headless).
 # Uses sudo only when not root; installs nothing that is already there.
 set -euo pipefail
 
-packages=(clang lld llvm-14 wasi-libc libc++-dev-wasm32 libc++abi-14-dev-wasm32 libclang-rt-dev-wasm32 g++ util-linux curl)
+packages=(clang lld llvm-14 wasi-libc libc++-dev-wasm32 libc++abi-14-dev-wasm32 libclang-rt-dev-wasm32 g++ util-linux curl chromium fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

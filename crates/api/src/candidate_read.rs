@@ -107,7 +107,12 @@ pub(crate) async fn get_candidate(
                     .collect();
                 points.insert(
                     kind.name().to_string(),
-                    kind_points(&r, &names, &subtasks, precision),
+                    kind_points(
+                        &r.iter().map(|t| (t.test, t.score)).collect::<Vec<_>>(),
+                        &names,
+                        &subtasks,
+                        precision,
+                    ),
                 );
                 results.insert(kind.name().to_string(), tests);
             }
@@ -128,8 +133,8 @@ pub(crate) async fn get_candidate(
 
 /// IOI points of one kind's results: each subtask with tests among them scores its points times
 /// the minimum of their scores.
-fn kind_points(
-    results: &[sieve_store::candidates::TestResult],
+pub(crate) fn kind_points(
+    results: &[(i32, f32)],
     tests: &[sieve_store::problem_info::TestInfo],
     subtasks: &[sieve_store::problem_info::SubtaskInfo],
     precision: i16,
@@ -143,9 +148,9 @@ fn kind_points(
                 .filter(|r| {
                     tests
                         .iter()
-                        .any(|t| t.idx == r.test && t.subtasks.contains(&(s as i16)))
+                        .any(|t| t.idx == r.0 && t.subtasks.contains(&(s as i16)))
                 })
-                .map(|r| r.score as f64)
+                .map(|r| r.1 as f64)
                 .collect();
             let min = scores.into_iter().reduce(f64::min)?;
             Some(min * sub.points)

@@ -1,7 +1,8 @@
 //! The HTTP face of sieve: axum routes under `/v1` (contests, problems and their tests, package
-//! uploads, candidates, progress streams, scorers and scores, selections and simulations), health and readiness probes, `/metrics`, the OpenAPI
-//! document, the mapping of every crate's errors to `application/problem+json`, and
-//! authentication.
+//! uploads, candidates, progress streams, scorers and scores, selections and simulations, the
+//! dashboard's read models), the dashboard's pages at `/`, health and readiness probes,
+//! `/metrics`, the OpenAPI document, the mapping of every crate's errors to
+//! `application/problem+json`, and authentication.
 //!
 //! This is the only crate that knows HTTP. It calls `store`, and `worker` to prepare uploaded
 //! packages; nothing below it may depend on it.
@@ -10,6 +11,8 @@ mod auth;
 mod candidate_read;
 mod candidates;
 mod contests;
+mod dashboard;
+mod dashboard_data;
 mod error;
 mod events;
 mod generate;
@@ -103,6 +106,8 @@ pub fn router(state: AppState) -> Router {
         .merge(events::routes())
         .merge(scores::routes())
         .merge(selections::routes())
+        .merge(dashboard_data::routes())
+        .merge(dashboard::routes())
         .with_state(state)
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }

@@ -35,6 +35,13 @@ use utoipa::OpenApi;
         crate::selections::get_selection,
         crate::selections::post_simulation,
         crate::selections::get_simulation,
+        crate::events::contest_events,
+        crate::dashboard_data::funnel,
+        crate::dashboard_data::verdicts,
+        crate::dashboard_data::resources,
+        crate::dashboard_data::clusters,
+        crate::dashboard_data::selections,
+        crate::dashboard_data::simulations,
     ),
     // What sieve sends to a registered remote scorer, and what it expects back.
     components(schemas(sieve_scoring::HttpRequest, sieve_scoring::HttpCandidate, sieve_scoring::HttpResponse)),
@@ -46,6 +53,7 @@ use utoipa::OpenApi;
         (name = "candidates", description = "posting, judging progress and results"),
         (name = "scoring", description = "scorers and candidate scores"),
         (name = "selection", description = "selections and simulated contests"),
+        (name = "dashboard", description = "the read models behind the dashboard"),
         (name = "operations", description = "health, readiness, metrics"),
     )
 )]

@@ -3,6 +3,7 @@
 //! This crate only parses arguments, sets up telemetry and the database, and calls the library
 //! crates; nothing depends on it.
 
+mod bench_dashboard;
 mod bench_overhead;
 mod bench_pools;
 mod bench_sandbox;
@@ -174,6 +175,8 @@ enum BenchWhat {
     /// Selection: every strategy against random and the oracle on judged pools of the real
     /// problems, and the speed of selecting and replaying at scale.
     Selection(bench_selection::SelectionBenchArgs),
+    /// The dashboard: its JSON routes on a problem with 10,000 judged candidates.
+    Dashboard(bench_dashboard::DashboardBenchArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -207,6 +210,7 @@ fn main() -> anyhow::Result<()> {
             BenchWhat::Service(args) => bench_service::run(args),
             BenchWhat::Scoring(args) => bench_scoring::run(args),
             BenchWhat::Selection(args) => bench_selection::run(args),
+            BenchWhat::Dashboard(args) => bench_dashboard::run(args),
         },
         Command::Db { action, db } => database::run(action, &db),
         Command::Scorer { action, db } => scorer::run(action, &db),

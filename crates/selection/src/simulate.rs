@@ -53,6 +53,8 @@ pub struct Summary {
     pub solved: f64,
     /// Mean rejected attempts before the first accepted one.
     pub rejected_before: f64,
+    /// IOI: per subtask, the mean points earned (empty under other rules).
+    pub subtask_means: Vec<f64>,
     /// The runs.
     pub runs: Vec<Run>,
 }
@@ -70,6 +72,22 @@ pub struct Report {
     pub whole_pool: f64,
     /// The most the problem gives.
     pub max_points: f64,
+    /// IOI: per subtask, the points of submitting the whole pool (empty under other rules).
+    pub subtask_whole_pool: Vec<f64>,
+}
+
+/// Per subtask, the points the best of `picks` earns on it.
+fn subtask_points(pool: &Pool, picks: impl Iterator<Item = usize>) -> Vec<f64> {
+    let mut best = vec![0.0f64; pool.subtasks.len()];
+    for c in picks {
+        for (b, h) in best.iter_mut().zip(&pool.candidates[c].hidden) {
+            *b = b.max(*h);
+        }
+    }
+    best.iter()
+        .zip(&pool.subtasks)
+        .map(|(b, s)| b * s.points)
+        .collect()
 }
 
 /// Per seed (in order), each strategy's run: the seed's shuffled pool is made once and shared,
@@ -147,6 +165,15 @@ pub fn simulate(
             let mean = runs.iter().map(|r| r.score).sum::<f64>() / n;
             let var =
                 runs.iter().map(|r| (r.score - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
+            let subtask_means = match rules {
+                Rules::Ioi => runs
+                    .iter()
+                    .map(|r| subtask_points(pool, r.picks.iter().map(|p| p.candidate)))
+                    .fold(vec![0.0; pool.subtasks.len()], |acc, v| {
+                        acc.iter().zip(&v).map(|(a, b)| a + b / n).collect()
+                    }),
+                _ => vec![],
+            };
             Some(Summary {
                 strategy: name.to_string(),
                 mean,
@@ -154,6 +181,7 @@ pub fn simulate(
                 submissions: runs.iter().map(|r| r.submissions as f64).sum::<f64>() / n,
                 solved: runs.iter().filter(|r| r.solved).count() as f64 / n,
                 rejected_before: runs.iter().map(|r| r.rejected_before as f64).sum::<f64>() / n,
+                subtask_means,
                 runs,
             })
         })
@@ -172,12 +200,17 @@ pub fn simulate(
             (expected_random(&pf, &compiled, k), (any, true), any, 1.0)
         }
     };
+    let subtask_whole_pool = match rules {
+        Rules::Ioi => subtask_points(pool, compiled.iter().copied()),
+        _ => vec![],
+    };
     Report {
         strategies,
         random_expected,
         oracle,
         whole_pool,
         max_points,
+        subtask_whole_pool,
     }
 }
 

@@ -10,6 +10,7 @@ pub mod candidate_list;
 pub mod candidates;
 pub mod cluster;
 pub mod contests;
+pub mod dashboard;
 mod error;
 pub mod keys;
 pub mod problem_info;
@@ -17,6 +18,7 @@ pub mod problems;
 pub mod queue;
 pub mod scores;
 pub mod selections;
+pub mod synthetic;
 pub mod testing;
 
 pub use cluster::{ClusterError, LocalCluster};

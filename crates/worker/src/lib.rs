@@ -8,6 +8,7 @@
 //! Depends on `domain`, `sandbox`, `scoring`, `selection` and `store`; never on the API.
 
 mod build;
+pub mod clusters;
 pub mod generate;
 pub mod holdout;
 pub mod ingest;

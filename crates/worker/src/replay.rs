@@ -44,11 +44,17 @@ pub async fn simulate_contest(
     let value = |i: usize| c.settings["values"][i].as_f64().unwrap_or(500.0);
     let scorer_label = format!("{}@{}", scorer.name(), scorer.version());
     let (mut problems, mut runs, mut held_out) = (Vec::new(), Vec::new(), Vec::new());
+    let mut names: Vec<Vec<(String, f64)>> = Vec::new();
     for (i, pid) in c.problems.iter().enumerate() {
-        let slug = store
+        let (slug, subtask_names) = store
             .problem_summary(*pid)
             .await?
-            .map(|p| p.slug)
+            .map(|p| {
+                (
+                    p.slug,
+                    p.subtasks.into_iter().map(|s| (s.name, s.points)).collect(),
+                )
+            })
             .unwrap_or_default();
         let LoadedPool { pool, held, .. } =
             load_pool_with_ids(store, *pid, scorer.clone(), holdout).await?;
@@ -68,6 +74,7 @@ pub async fn simulate_contest(
             }
         }
         problems.push((slug, report));
+        names.push(subtask_names);
     }
     let elo = elo(&c.settings, c.rules, strategies, &problems, &value);
     let id = uuid::Uuid::now_v7();
@@ -75,11 +82,14 @@ pub async fn simulate_contest(
         "scorer": scorer_label, "holdout": holdout});
     let report = serde_json::json!({
         "rules": c.rules, "k": k,
-        "problems": problems.iter().zip(&c.problems).zip(&held_out).map(|(((slug, r), pid), held)| serde_json::json!({
+        "problems": problems.iter().zip(&c.problems).zip(&held_out).zip(&names).map(|((((slug, r), pid), held), names)| serde_json::json!({
             "problem_id": pid, "slug": slug, "held_out_tests": held,
+            "subtasks": r.subtask_whole_pool.iter().zip(names).map(|(w, (name, points))| serde_json::json!({
+                "name": name, "points": points, "whole_pool": w})).collect::<Vec<_>>(),
             "strategies": r.strategies.iter().map(|s| serde_json::json!({
                 "strategy": s.strategy, "mean": s.mean, "ci95": s.ci95, "submissions": s.submissions,
-                "solved": s.solved, "rejected_before": s.rejected_before})).collect::<Vec<_>>(),
+                "solved": s.solved, "rejected_before": s.rejected_before,
+                "subtask_means": s.subtask_means})).collect::<Vec<_>>(),
             "random_expected": r.random_expected, "oracle": r.oracle.0, "oracle_exact": r.oracle.1,
             "whole_pool": r.whole_pool, "max_points": r.max_points,
         })).collect::<Vec<_>>(),

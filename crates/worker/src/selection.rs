@@ -10,7 +10,8 @@ use sieve_selection::{Candidate, Pool, SubtaskSpec};
 use sieve_store::Store;
 use std::sync::Arc;
 
-fn hash(sig: &[[u8; 16]]) -> u64 {
+/// A signature as one number (0: no signature).
+pub(crate) fn signature_hash(sig: &[[u8; 16]]) -> u64 {
     if sig.is_empty() {
         return 0;
     }
@@ -167,10 +168,10 @@ pub async fn load_pool_with_ids(
                 score,
                 gen_tokens: e.data.gen_tokens,
                 signature: (0..n)
-                    .map(|s| hash(&signature(&on(&generated_in[s]))))
+                    .map(|s| signature_hash(&signature(&on(&generated_in[s]))))
                     .collect(),
-                full_signature: hash(&signature(&e.data.generated)),
-                predicted_pass: hash(
+                full_signature: signature_hash(&signature(&e.data.generated)),
+                predicted_pass: signature_hash(
                     &predicted
                         .iter()
                         .map(|t| (*t as u128).to_le_bytes())
