@@ -14,7 +14,8 @@ export const fmtMs = (ms) => (ms == null ? '—' : `${fmtNum(ms, ms < 10 ? 1 : 0
 export const mib = (kib) => kib / 1024;
 export const fmtMiB = (kib) => (kib == null ? '—' : `${fmtNum(mib(kib), mib(kib) < 10 ? 1 : 0)} MiB`);
 export const fmtPct = (x) => (x == null || !Number.isFinite(x) ? '—' : `${fmtNum(100 * x, 1)}%`);
-export const shortId = (id) => String(id ?? '').slice(0, 8);
+// UUIDv7s share their leading (time) digits: the last ones tell candidates apart.
+export const shortId = (id) => String(id ?? '').slice(-8);
 const pad2 = (n) => String(n).padStart(2, '0');
 export function fmtDate(iso) {
   if (!iso) return '—';

@@ -1,15 +1,14 @@
-//! The queries behind the dashboard, as JSON: a problem's funnel, outcomes per test set, run-time
-//! and memory histograms, clusters and selections, and a contest's simulations. All for viewers.
+//! The queries behind the dashboard's problem page, as JSON: the funnel, outcomes per test set,
+//! run-time and memory histograms, and clusters. All for viewers.
 
-use crate::candidate_read::kind_points;
 use crate::{ApiError, AppState, Caller, Role};
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use sieve_domain::{CandidateId, ContestId, ProblemId};
-use sieve_store::dashboard::{KindOutcomes, SimulationItem};
-use sieve_worker::clusters::{ClusterView, passed_public_clusters, problem_clusters};
+use sieve_domain::ProblemId;
+use sieve_store::dashboard::KindOutcomes;
+use sieve_worker::clusters::{ClusterView, problem_clusters};
 use sieve_worker::scoring::{HEURISTIC, load_scorer};
 use std::sync::Arc;
 use utoipa::ToSchema;
@@ -24,11 +23,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/v1/problems/{id}/verdicts", get(verdicts))
         .route("/v1/problems/{id}/resources", get(resources))
         .route("/v1/problems/{id}/clusters", get(clusters))
-        .route("/v1/problems/{id}/selections", get(selections))
-        .route("/v1/contests/{id}/simulations", get(simulations))
 }
 
-async fn summary(
+pub(crate) async fn summary(
     state: &AppState,
     caller: &Caller,
     id: Uuid,
@@ -71,7 +68,10 @@ pub(crate) async fn funnel(
 ) -> Result<Json<Funnel>, ApiError> {
     summary(&state, &caller, id).await?;
     let c = state.store.funnel_counts(ProblemId(id)).await?;
-    let clusters = passed_public_clusters(&state.store, ProblemId(id)).await?;
+    let clusters = state
+        .pools
+        .passed_public_clusters(&state.store, ProblemId(id))
+        .await?;
     Ok(Json(Funnel {
         posted: c.posted,
         compiled: c.compiled,
@@ -204,108 +204,22 @@ pub(crate) async fn clusters(
         None | Some(HEURISTIC) => Arc::new(sieve_scoring::Heuristic),
         Some(name) => load_scorer(&state.store, name, None).await?,
     };
-    let view = problem_clusters(&state.store, ProblemId(id), q.subtask, scorer).await?;
+    let view =
+        problem_clusters(&state.store, &state.pools, ProblemId(id), q.subtask, scorer).await?;
     Ok(Json(view))
 }
 
-/// A pick, with how it did on the hidden tests.
-#[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct PickOut {
-    rank: i32,
-    candidate_id: CandidateId,
-    subtask: Option<i16>,
-    score: Option<f32>,
-    reason: String,
-    /// Its points on the hidden tests (null when not judged on them).
-    hidden_points: Option<f64>,
-    /// Accepted on every hidden test (null when not judged on them).
-    hidden_accepted: Option<bool>,
-}
+#[cfg(test)]
+mod tests {
+    use super::histogram;
 
-/// A stored selection with its picks' outcomes.
-#[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct SelectionOut {
-    id: Uuid,
-    problem_id: ProblemId,
-    strategy: String,
-    k: i32,
-    scorer: Option<String>,
-    created_at: String,
-    picks: Vec<PickOut>,
-}
-
-/// A problem's selections.
-#[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct SelectionList {
-    selections: Vec<SelectionOut>,
-}
-
-/// The problem's newest 50 selections, newest first, each pick with its hidden outcome (viewer).
-#[utoipa::path(get, path = "/v1/problems/{id}/selections", tag = "dashboard",
-    params(("id" = Uuid, Path, description = "problem id")),
-    responses((status = 200, body = SelectionList), (status = 404, description = "no such problem")))]
-pub(crate) async fn selections(
-    caller: Caller,
-    State(state): State<AppState>,
-    Path(id): Path<Uuid>,
-) -> Result<Json<SelectionList>, ApiError> {
-    let p = summary(&state, &caller, id).await?;
-    let rows = state.store.problem_selections(ProblemId(id), 50).await?;
-    let ids: Vec<Uuid> = rows.iter().map(|(s, _)| s.id).collect();
-    let outcomes = state.store.pick_outcomes(&ids).await?;
-    let selections = rows
-        .into_iter()
-        .map(|(s, created_at)| SelectionOut {
-            picks: s
-                .picks
-                .into_iter()
-                .map(|pick| {
-                    let o = outcomes
-                        .iter()
-                        .find(|o| o.selection_id == s.id && o.rank == pick.rank)
-                        .filter(|o| !o.hidden.is_empty());
-                    PickOut {
-                        rank: pick.rank,
-                        candidate_id: pick.candidate_id,
-                        subtask: pick.subtask,
-                        score: pick.score,
-                        reason: pick.reason,
-                        hidden_points: o
-                            .map(|o| kind_points(&o.hidden, &p.tests, &p.subtasks, p.precision)),
-                        hidden_accepted: o.map(|o| o.accepted),
-                    }
-                })
-                .collect(),
-            id: s.id,
-            problem_id: s.problem_id,
-            strategy: s.strategy,
-            k: s.k,
-            scorer: s.scorer,
-            created_at,
-        })
-        .collect();
-    Ok(Json(SelectionList { selections }))
-}
-
-/// A contest's simulations.
-#[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct SimulationList {
-    simulations: Vec<SimulationItem>,
-}
-
-/// The contest's newest 100 simulations with their reports, newest first (viewer).
-#[utoipa::path(get, path = "/v1/contests/{id}/simulations", tag = "dashboard",
-    params(("id" = Uuid, Path, description = "contest id")),
-    responses((status = 200, body = SimulationList), (status = 404, description = "no such contest")))]
-pub(crate) async fn simulations(
-    caller: Caller,
-    State(state): State<AppState>,
-    Path(id): Path<Uuid>,
-) -> Result<Json<SimulationList>, ApiError> {
-    caller.require(Role::Viewer)?;
-    if state.store.contest(ContestId(id)).await?.is_none() {
-        return Err(ApiError::not_found(format!("no contest {id}")));
+    #[test]
+    fn buckets_cover_the_limit_and_what_went_over_it() {
+        let h = histogram([0.0, 49.9, 50.0, 999.9, 1000.0, 2500.0].into_iter(), 1000.0);
+        assert_eq!(h.len(), 21);
+        assert_eq!((h[0].lo, h[0].hi, h[0].count), (0.0, Some(50.0), 2));
+        assert_eq!(h[1].count, 1, "50 starts the second bucket");
+        assert_eq!(h[19].count, 1);
+        assert_eq!((h[20].lo, h[20].hi, h[20].count), (1000.0, None, 2));
     }
-    let simulations = state.store.contest_simulations(ContestId(id), 100).await?;
-    Ok(Json(SimulationList { simulations }))
 }

@@ -13,6 +13,7 @@ mod candidates;
 mod contests;
 mod dashboard;
 mod dashboard_data;
+mod dashboard_lists;
 mod error;
 mod events;
 mod generate;
@@ -48,6 +49,8 @@ pub struct AppState {
     pub metrics: Option<PrometheusHandle>,
     /// Where uploaded packages' checkers are compiled.
     pub packages: Arc<PackageEnv>,
+    /// Pools the dashboard's cluster views were computed from, while unchanged.
+    pub pools: Arc<sieve_worker::clusters::PoolCache>,
 }
 
 /// The toolchain for compiling uploaded packages' checkers, found on first use.
@@ -86,6 +89,7 @@ impl AppState {
             auth,
             metrics: None,
             packages: PackageEnv::new(cache_dir),
+            pools: Arc::default(),
         }
     }
 }
@@ -107,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         .merge(scores::routes())
         .merge(selections::routes())
         .merge(dashboard_data::routes())
+        .merge(dashboard_lists::routes())
         .merge(dashboard::routes())
         .with_state(state)
         .layer(tower_http::trace::TraceLayer::new_for_http())

@@ -40,8 +40,8 @@ use utoipa::OpenApi;
         crate::dashboard_data::verdicts,
         crate::dashboard_data::resources,
         crate::dashboard_data::clusters,
-        crate::dashboard_data::selections,
-        crate::dashboard_data::simulations,
+        crate::dashboard_lists::selections,
+        crate::dashboard_lists::simulations,
     ),
     // What sieve sends to a registered remote scorer, and what it expects back.
     components(schemas(sieve_scoring::HttpRequest, sieve_scoring::HttpCandidate, sieve_scoring::HttpResponse)),

@@ -297,7 +297,7 @@ async fn the_dashboard_over_a_judged_contest() -> anyhow::Result<()> {
     let pages = browser::Pages {
         base: server.url.clone(),
         key: viewer,
-        problem: pid,
+        problem: pid.clone(),
         contest: cid,
         simulation: sim_id,
         funnel,
@@ -305,5 +305,25 @@ async fn the_dashboard_over_a_judged_contest() -> anyhow::Result<()> {
         shots: repo().join("target/sieve-test/artifacts"),
     };
     tokio::task::spawn_blocking(move || pages.check()).await??;
+
+    // A new candidate in the largest cluster: the cluster view follows, not a cached pool.
+    let sum3 = SUM.replace("a+b", "(a)+(b)");
+    api.post(
+        &format!("/v1/problems/{pid}/candidates"),
+        json!({"candidates": [{"source": sum3, "language": "c"}]}),
+    )
+    .await?;
+    let events = api
+        .http
+        .get(format!("{}/v1/problems/{pid}/events", api.base))
+        .bearer_auth(&api.key)
+        .send()
+        .await?;
+    wait_for_event(events, Instant::now() + Duration::from_secs(120), |e| {
+        e["done"] == true && e["judged_generated"] == 5
+    })
+    .await?;
+    let all = api.get(&format!("/v1/problems/{pid}/clusters")).await?;
+    assert_eq!(all["clusters"][0]["size"], 3, "{all}");
     Ok(())
 }

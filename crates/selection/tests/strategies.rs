@@ -119,6 +119,18 @@ fn sieve_beats_random_and_stops_when_everything_is_solved() {
     if run.score == 100.0 {
         assert!(run.submissions <= 3);
     }
+    // Per subtask: the means add up to the total, and the pool as a whole gets every point.
+    for s in &report.strategies {
+        let parts: f64 = s.subtask_means.iter().sum();
+        assert!(
+            (parts - s.mean).abs() < 1e-9,
+            "{}: {parts} vs {}",
+            s.strategy,
+            s.mean
+        );
+        assert!(s.subtask_means[0] <= 30.0 + 1e-9 && s.subtask_means[1] <= 70.0 + 1e-9);
+    }
+    assert_eq!(report.subtask_whole_pool, vec![30.0, 70.0]);
 }
 
 #[test]

@@ -1,10 +1,10 @@
-//! The dashboard's read models: a problem's funnel, outcomes per test set, run-time and memory
-//! per candidate, its selections with how each pick did on the hidden tests, and a contest's
-//! simulations. Each is one or two queries over indexed columns.
+//! The dashboard's read models of a problem: its funnel, outcomes per test set, run-time and
+//! memory per candidate (from per-row summaries computed when results are written), and what
+//! its cached pool is keyed by.
 
 use crate::{Store, StoreError};
 use serde::Serialize;
-use sieve_domain::{CandidateId, ContestId, ProblemId, Verdict};
+use sieve_domain::{ProblemId, Verdict};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -47,39 +47,6 @@ pub struct Usage {
     pub time_us: i32,
     /// KiB.
     pub memory_kib: i32,
-}
-
-/// A pick of a selection with how it did on the hidden tests.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PickOutcome {
-    /// The selection.
-    pub selection_id: Uuid,
-    /// 1 for the first submission.
-    pub rank: i32,
-    /// The candidate.
-    pub candidate_id: CandidateId,
-    /// Per hidden test judged: (test index, score); empty when not judged on them.
-    pub hidden: Vec<(i32, f32)>,
-    /// Every hidden test accepted.
-    pub accepted: bool,
-}
-
-/// A stored simulation, as listed.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct SimulationItem {
-    /// Its id.
-    pub id: Uuid,
-    /// `queued`, `running`, `done` or `failed`.
-    pub status: String,
-    /// What was asked: strategies, k, seeds, scorer, holdout.
-    pub params: serde_json::Value,
-    /// The report, once done.
-    pub report: Option<serde_json::Value>,
-    /// When it was asked for.
-    pub created_at: String,
-    /// When it finished.
-    pub finished_at: Option<String>,
 }
 
 impl Store {
@@ -134,13 +101,9 @@ impl Store {
         )
         .fetch_all(self.pool())
         .await?;
-        // 0 AC, 9 SK (not run after a failure), 10 OK (ran, no answer to compare with).
+        // `outcome` is computed when the row is written (migration 0004).
         let rows = sqlx::query!(
-            r#"SELECT r.kind::text AS "kind!",
-                   coalesce((SELECT v FROM unnest(r.verdicts) WITH ORDINALITY u(v, i)
-                              WHERE v NOT IN (0, 9, 10) ORDER BY i LIMIT 1),
-                            CASE WHEN 10 = ANY(r.verdicts) THEN 10 ELSE 0 END)::smallint AS "outcome!",
-                   count(*) AS "n!"
+            r#"SELECT r.kind::text AS "kind!", r.outcome AS "outcome!", count(*) AS "n!"
                FROM candidates c JOIN results r ON r.problem_id = c.problem_id
                     AND r.build_key = c.build_key
                WHERE c.problem_id = $1 GROUP BY 1, 2"#,
@@ -168,8 +131,7 @@ impl Store {
     /// Each judged candidate's largest run time and memory over every test it ran.
     pub async fn usage(&self, problem: ProblemId) -> Result<Vec<Usage>, StoreError> {
         let rows = sqlx::query!(
-            r#"SELECT max((SELECT max(t) FROM unnest(r.time_us) t)) AS "time_us!",
-                      max((SELECT max(m) FROM unnest(r.memory_kib) m)) AS "memory_kib!"
+            r#"SELECT max(r.max_time_us) AS "time_us!", max(r.max_memory_kib) AS "memory_kib!"
                FROM candidates c JOIN results r ON r.problem_id = c.problem_id
                     AND r.build_key = c.build_key
                WHERE c.problem_id = $1 AND cardinality(r.verdicts) > 0
@@ -187,90 +149,42 @@ impl Store {
             .collect())
     }
 
-    /// The newest `limit` selections of `problem`, newest first, with when each was made.
-    pub async fn problem_selections(
+    /// Per compiled candidate that passed every public test (or of a problem without any), its
+    /// verdicts and output hashes on the generated tests, when judged on them.
+    pub async fn generated_outputs_of_passing(
         &self,
         problem: ProblemId,
-        limit: i64,
-    ) -> Result<Vec<(crate::selections::SelectionRow, String)>, StoreError> {
-        let ids = sqlx::query!(
-            r#"SELECT id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "at!"
-               FROM selections WHERE problem_id = $1
-               ORDER BY created_at DESC, id DESC LIMIT $2"#,
-            problem.0,
-            limit
-        )
-        .fetch_all(self.pool())
-        .await?;
-        let mut out = Vec::with_capacity(ids.len());
-        for r in ids {
-            if let Some(s) = self.selection(r.id).await? {
-                out.push((s, r.at));
-            }
-        }
-        Ok(out)
-    }
-
-    /// How every pick of `selections` did on the hidden tests.
-    pub async fn pick_outcomes(&self, selections: &[Uuid]) -> Result<Vec<PickOutcome>, StoreError> {
+    ) -> Result<Vec<(Vec<i16>, Vec<u8>)>, StoreError> {
         let rows = sqlx::query!(
-            r#"SELECT p.selection_id, p.rank, p.candidate_id,
-                      r.test_idx AS "test_idx?", r.scores AS "scores?", r.verdicts AS "verdicts?"
-               FROM selection_picks p JOIN candidates c ON c.id = p.candidate_id
-               LEFT JOIN results r ON r.problem_id = c.problem_id AND r.build_key = c.build_key
-                    AND r.kind = 'hidden'
-               WHERE p.selection_id = ANY($1)"#,
-            selections
+            r#"SELECT g.verdicts, g.output_hashes
+               FROM candidates c JOIN builds b ON b.key = c.build_key AND b.ok
+               JOIN results g ON g.problem_id = c.problem_id AND g.build_key = c.build_key
+                    AND g.kind = 'generated'
+               LEFT JOIN results p ON p.problem_id = c.problem_id AND p.build_key = c.build_key
+                    AND p.kind = 'public'
+               WHERE c.problem_id = $1 AND (p.verdicts IS NULL OR 0 = ALL(p.verdicts))"#,
+            problem.0
         )
         .fetch_all(self.pool())
         .await?;
         Ok(rows
             .into_iter()
-            .map(|r| {
-                let verdicts = r.verdicts.unwrap_or_default();
-                PickOutcome {
-                    selection_id: r.selection_id,
-                    rank: r.rank,
-                    candidate_id: CandidateId(r.candidate_id),
-                    hidden: r
-                        .test_idx
-                        .unwrap_or_default()
-                        .into_iter()
-                        .zip(r.scores.unwrap_or_default())
-                        .collect(),
-                    accepted: !verdicts.is_empty() && verdicts.iter().all(|v| *v == 0),
-                }
-            })
+            .map(|r| (r.verdicts, r.output_hashes))
             .collect())
     }
 
-    /// The newest simulations of `contest`, newest first.
-    pub async fn contest_simulations(
-        &self,
-        contest: ContestId,
-        limit: i64,
-    ) -> Result<Vec<SimulationItem>, StoreError> {
-        let rows = sqlx::query!(
-            r#"SELECT id, status, params, report,
-                   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "created_at!",
-                   to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS finished_at
-               FROM simulations WHERE contest_id = $1
-               ORDER BY created_at DESC, id DESC LIMIT $2"#,
-            contest.0,
-            limit
+    /// A value that changes whenever `problem`'s candidates, results or tests do: what a cache of
+    /// its pool is keyed by.
+    pub async fn pool_version(&self, problem: ProblemId) -> Result<String, StoreError> {
+        Ok(sqlx::query_scalar!(
+            r#"SELECT concat_ws('/',
+                   (SELECT count(*) FROM candidates WHERE problem_id = $1),
+                   (SELECT count(*) FROM results WHERE problem_id = $1),
+                   (SELECT max(judged_at) FROM results WHERE problem_id = $1),
+                   (SELECT revision FROM problems WHERE id = $1)) AS "v!""#,
+            problem.0
         )
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| SimulationItem {
-                id: r.id,
-                status: r.status,
-                params: r.params,
-                report: r.report,
-                created_at: r.created_at,
-                finished_at: r.finished_at,
-            })
-            .collect())
+        .fetch_one(self.pool())
+        .await?)
     }
 }

@@ -11,6 +11,7 @@ pub mod candidates;
 pub mod cluster;
 pub mod contests;
 pub mod dashboard;
+pub mod dashboard_lists;
 mod error;
 pub mod keys;
 pub mod problem_info;

@@ -5,10 +5,10 @@ use crate::WorkerError;
 use crate::selection::{LoadedPool, load_pool_with_ids, signature_hash};
 use serde::Serialize;
 use sieve_domain::{CandidateId, ProblemId, TestKind, Verdict};
-use sieve_scoring::{Scorer, signature};
+use sieve_scoring::{Scorer, TestOutcome, signature};
 use sieve_store::Store;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Members listed per cluster.
 const MEMBERS_SHOWN: usize = 20;
@@ -47,10 +47,77 @@ pub struct ClusterView {
     pub clusters: Vec<ClusterRow>,
 }
 
+/// Loaded pools kept while their problem's candidates, results and tests stay as they were (a
+/// dashboard asks for the same problem's clusters again and again: per subtask, on every visit).
+#[derive(Debug, Default)]
+pub struct PoolCache {
+    pools: Mutex<Pools>,
+    counts: Mutex<HashMap<ProblemId, (String, i64)>>,
+}
+
+/// Per (problem, scorer@version): the pool's version and the pool.
+type Pools = HashMap<(ProblemId, String), (String, Arc<LoadedPool>)>;
+
+/// Problems whose pools a cache keeps at most.
+const CACHED_POOLS: usize = 16;
+
+impl PoolCache {
+    /// `problem`'s pool scored by `scorer`, from the cache when nothing changed since it was
+    /// loaded.
+    pub async fn get(
+        &self,
+        store: &Store,
+        problem: ProblemId,
+        scorer: Arc<dyn Scorer>,
+    ) -> Result<Arc<LoadedPool>, WorkerError> {
+        let version = store.pool_version(problem).await?;
+        let key = (problem, format!("{}@{}", scorer.name(), scorer.version()));
+        if let Some((v, pool)) = self.lock().get(&key)
+            && *v == version
+        {
+            return Ok(pool.clone());
+        }
+        let pool = Arc::new(load_pool_with_ids(store, problem, scorer, None).await?);
+        let mut pools = self.lock();
+        if pools.len() >= CACHED_POOLS {
+            pools.clear();
+        }
+        pools.insert(key, (version, pool.clone()));
+        Ok(pool)
+    }
+
+    /// [`passed_public_clusters`], kept while `problem` stays as it was.
+    pub async fn passed_public_clusters(
+        &self,
+        store: &Store,
+        problem: ProblemId,
+    ) -> Result<i64, WorkerError> {
+        let version = store.pool_version(problem).await?;
+        let lock = || self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((v, n)) = lock().get(&problem)
+            && *v == version
+        {
+            return Ok(*n);
+        }
+        let n = passed_public_clusters(store, problem).await?;
+        let mut counts = lock();
+        if counts.len() >= CACHED_POOLS {
+            counts.clear();
+        }
+        counts.insert(problem, (version, n));
+        Ok(n)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Pools> {
+        self.pools.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 /// Clusters `problem`'s compiled candidates on `subtask`'s generated tests (all of them when
-/// `None`), with `scorer`'s scores.
+/// `None`), with `scorer`'s scores, through `cache`.
 pub async fn problem_clusters(
     store: &Store,
+    cache: &PoolCache,
     problem: ProblemId,
     subtask: Option<usize>,
     scorer: Arc<dyn Scorer>,
@@ -71,7 +138,8 @@ pub async fn problem_clusters(
         .filter(|t| t.kind == TestKind::Generated)
         .filter(|t| subtask.is_none_or(|s| t.subtasks.contains(&(s as i16))))
         .count();
-    let LoadedPool { pool, ids, .. } = load_pool_with_ids(store, problem, scorer, None).await?;
+    let loaded = cache.get(store, problem, scorer).await?;
+    let (pool, ids) = (&loaded.pool, &loaded.ids);
     let mut groups: HashMap<u64, Vec<usize>> = HashMap::new();
     for (i, c) in pool.candidates.iter().enumerate() {
         let sig = match subtask {
@@ -122,17 +190,27 @@ pub async fn problem_clusters(
 }
 
 /// How many distinct output signatures on all generated tests the compiled candidates that pass
-/// every public test have (the funnel's clusters; no scorer needed).
+/// every public test have (the funnel's clusters: the signature the strategies use, read without
+/// loading the pool).
 pub async fn passed_public_clusters(store: &Store, problem: ProblemId) -> Result<i64, WorkerError> {
-    let Some(pool) = store.scoring_pool(problem).await? else {
-        return Err(WorkerError::Invalid(format!("no problem {problem}")));
-    };
-    let distinct: std::collections::HashSet<u64> = pool
-        .entries
+    let rows = store.generated_outputs_of_passing(problem).await?;
+    let distinct: std::collections::HashSet<u64> = rows
         .iter()
-        .map(|e| &e.data)
-        .filter(|d| d.compiled && d.public.iter().all(|r| r.verdict == Verdict::AC))
-        .map(|d| signature_hash(&signature(&d.generated)))
+        .map(|(verdicts, hashes)| {
+            let outcomes: Vec<TestOutcome> = verdicts
+                .iter()
+                .zip(hashes.chunks_exact(16))
+                .map(|(v, h)| TestOutcome {
+                    test: 0,
+                    verdict: Verdict::from_index(*v).unwrap_or(Verdict::JudgeError),
+                    score: 0.0,
+                    time_us: 0,
+                    memory_kib: 0,
+                    output_hash: h.try_into().unwrap_or_default(),
+                })
+                .collect();
+            signature_hash(&signature(&outcomes))
+        })
         .filter(|h| *h != 0)
         .collect();
     Ok(distinct.len() as i64)

@@ -38,6 +38,7 @@ pub async fn load_pool(
 
 /// A loaded pool with the id of each candidate (in pool order) and the official tests held out
 /// as generated ones.
+#[derive(Debug)]
 pub struct LoadedPool {
     /// The pool.
     pub pool: Pool,
