@@ -53,6 +53,11 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "Not found", detail)
     }
 
+    /// 409: the request does not fit the resource's current state.
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "Conflict", detail)
+    }
+
     /// 413: a field is larger than allowed.
     pub fn too_large(field: impl Into<String>, detail: impl Into<String>) -> Self {
         let mut e = Self::new(StatusCode::PAYLOAD_TOO_LARGE, "Too large", detail);

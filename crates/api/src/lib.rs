@@ -1,7 +1,7 @@
 //! The HTTP face of sieve: axum routes under `/v1` (contests, problems and their tests, package
-//! uploads, candidates, progress streams, scorers and scores, selections and simulations, the
-//! dashboard's read models), the dashboard's pages at `/`, health and readiness probes,
-//! `/metrics`, the OpenAPI document, the mapping of every crate's errors to
+//! uploads, candidates, progress streams, scorers and scores, selections, live selection
+//! sessions, simulations, the dashboard's read models), the dashboard's pages at `/`, health and
+//! readiness probes, `/metrics`, the OpenAPI document, the mapping of every crate's errors to
 //! `application/problem+json`, and authentication.
 //!
 //! This is the only crate that knows HTTP. It calls `store`, and `worker` to prepare uploaded
@@ -23,6 +23,7 @@ mod openapi;
 mod problems;
 mod scores;
 mod selections;
+mod sessions;
 mod tests_data;
 mod upload;
 
@@ -110,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         .merge(events::routes())
         .merge(scores::routes())
         .merge(selections::routes())
+        .merge(sessions::routes())
         .merge(dashboard_data::routes())
         .merge(dashboard_lists::routes())
         .merge(dashboard::routes())

@@ -115,23 +115,23 @@ impl Strategy for Sieve {
                     continue;
                 }
                 let (a, b) = &mut affine[kd as usize];
-                match f {
-                    Feedback::Subtasks(fr) => {
-                        let got = fr.get(s).copied().unwrap_or(0.0);
-                        *a *= keep;
-                        *b = self.agree * got + keep * *b;
-                        if got >= 1.0 {
-                            solvers[kd as usize] += 1;
-                            solvers_all += 1;
-                        }
-                    }
+                let got = match f {
+                    Feedback::Subtasks(fr) => fr.get(s).copied().unwrap_or(0.0),
+                    // Pass/fail rules (one subtask): a rejection says as much of the cluster.
+                    Feedback::Verdict(ok) => f64::from(u8::from(*ok)),
                     // Picked ahead of the answer: a cluster-mate adds little either way (if the
                     // first is right the subtask is solved, if wrong so is this one).
                     Feedback::Unknown => {
                         *a *= keep;
                         *b *= keep;
+                        continue;
                     }
-                    Feedback::Verdict(_) => {}
+                };
+                *a *= keep;
+                *b = self.agree * got + keep * *b;
+                if got >= 1.0 {
+                    solvers[kd as usize] += 1;
+                    solvers_all += 1;
                 }
             }
             let rule = Eligible::new(pool, clusters, history, s, &best);

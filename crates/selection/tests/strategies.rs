@@ -277,3 +277,35 @@ fn tuning_is_repeatable_and_keeps_the_defaults_unless_beaten() {
         );
     }
 }
+
+#[test]
+fn under_pass_fail_rules_a_rejection_speaks_for_its_cluster() {
+    // Six well-scored candidates with the same wrong outputs, one right one scored lower.
+    let c = |sig: u64, score: f64, right: bool| Candidate {
+        compiled: true,
+        public_passed: true,
+        public_rate: 1.0,
+        score,
+        signature: vec![sig],
+        full_signature: sig,
+        hidden: vec![if right { 1.0 } else { 0.0 }],
+        ..Default::default()
+    };
+    let mut candidates: Vec<Candidate> = (0..6).map(|_| c(1, 0.9, false)).collect();
+    candidates.push(c(2, 0.5, true));
+    let pool = Pool {
+        subtasks: vec![SubtaskSpec {
+            points: 1.0,
+            contains: vec![],
+        }],
+        candidates,
+        precision: 2,
+    };
+    let mut s = strategy("sieve").unwrap();
+    let run = replay(&pool, s.as_mut(), Rules::Codeforces, 3, 1, 500.0);
+    assert!(run.solved, "{run:?}");
+    assert_eq!(
+        run.rejected_before, 1,
+        "one rejection of the big cluster is enough"
+    );
+}

@@ -19,6 +19,7 @@ pub mod problems;
 pub mod queue;
 pub mod scores;
 pub mod selections;
+pub mod sessions;
 pub mod synthetic;
 pub mod testing;
 

@@ -18,5 +18,6 @@ pub mod package;
 pub mod replay;
 pub mod scoring;
 pub mod selection;
+pub mod session;
 
 pub use judge_job::{JUDGE, JudgeJob, Worker, WorkerError};
