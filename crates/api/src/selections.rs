@@ -48,32 +48,41 @@ pub(crate) async fn post_selection(
     Json(b): Json<SelectionBody>,
 ) -> Result<(StatusCode, Json<SelectionRow>), ApiError> {
     caller.require(Role::Submitter)?;
-    let Some(problem) = state.store.problem_summary(ProblemId(id)).await? else {
-        return Err(ApiError::not_found(format!("no problem {id}")));
+    let (k, _) = plan(&state, ProblemId(id), &b.strategy, b.k).await?;
+    let scorer = b.scorer.unwrap_or_else(|| HEURISTIC.into());
+    let scorer = load_scorer(&state.store, &scorer, None).await?;
+    let row = select_and_store(&state.store, ProblemId(id), &b.strategy, k, scorer).await?;
+    Ok((StatusCode::CREATED, Json(row)))
+}
+
+/// Checks a strategy's name and the number of submissions on `problem` (default: its contest's
+/// K, else 50); also gives the problem's contest.
+pub(crate) async fn plan(
+    state: &AppState,
+    problem: ProblemId,
+    strategy: &str,
+    k: Option<usize>,
+) -> Result<(usize, Option<sieve_store::contests::ContestRow>), ApiError> {
+    let Some(summary) = state.store.problem_summary(problem).await? else {
+        return Err(ApiError::not_found(format!("no problem {problem}")));
     };
-    if !STRATEGIES.contains(&b.strategy.as_str()) {
+    if !STRATEGIES.contains(&strategy) {
         return Err(ApiError::invalid(
             "/strategy",
             format!("one of {}", STRATEGIES.join(", ")),
         ));
     }
-    let k = match (b.k, problem.contest_id) {
-        (Some(k), _) => k,
-        (None, Some(c)) => state
-            .store
-            .contest(c)
-            .await?
-            .map(|c| c.submission_limit as usize)
-            .unwrap_or(50),
-        (None, None) => 50,
+    let contest = match summary.contest_id {
+        Some(c) => state.store.contest(c).await?,
+        None => None,
     };
+    let k = k
+        .or(contest.as_ref().map(|c| c.submission_limit as usize))
+        .unwrap_or(50);
     if !(1..=10_000).contains(&k) {
         return Err(ApiError::invalid("/k", "between 1 and 10000"));
     }
-    let scorer = b.scorer.unwrap_or_else(|| HEURISTIC.into());
-    let scorer = load_scorer(&state.store, &scorer, None).await?;
-    let row = select_and_store(&state.store, ProblemId(id), &b.strategy, k, scorer).await?;
-    Ok((StatusCode::CREATED, Json(row)))
+    Ok((k, contest))
 }
 
 /// A stored selection (viewer).

@@ -8,7 +8,6 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use sieve_domain::{CandidateId, ProblemId, Rules};
-use sieve_selection::STRATEGIES;
 use sieve_worker::scoring::HEURISTIC;
 use sieve_worker::session::{ContestFeedback, SessionView, Step, feedback, start, view};
 use utoipa::ToSchema;
@@ -46,25 +45,7 @@ pub(crate) async fn start_session(
     Json(b): Json<SessionBody>,
 ) -> Result<(StatusCode, Json<SessionView>), ApiError> {
     caller.require(Role::Submitter)?;
-    let Some(problem) = state.store.problem_summary(ProblemId(id)).await? else {
-        return Err(ApiError::not_found(format!("no problem {id}")));
-    };
-    if !STRATEGIES.contains(&b.strategy.as_str()) {
-        return Err(ApiError::invalid(
-            "/strategy",
-            format!("one of {}", STRATEGIES.join(", ")),
-        ));
-    }
-    let contest = match problem.contest_id {
-        Some(c) => state.store.contest(c).await?,
-        None => None,
-    };
-    let k =
-        b.k.or(contest.as_ref().map(|c| c.submission_limit as usize))
-            .unwrap_or(50);
-    if !(1..=10_000).contains(&k) {
-        return Err(ApiError::invalid("/k", "between 1 and 10000"));
-    }
+    let (k, contest) = crate::selections::plan(&state, ProblemId(id), &b.strategy, b.k).await?;
     let rules = match &b.rules {
         Some(r) => r
             .parse()
