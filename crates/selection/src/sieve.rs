@@ -42,6 +42,35 @@ impl Default for Sieve {
     }
 }
 
+/// A map p -> (m00 p + m01) / (m10 p + m11) on probabilities.
+type Map = [[f64; 2]; 2];
+
+const IDENTITY: Map = [[1.0, 0.0], [0.0, 1.0]];
+
+/// `second` after `first`, rescaled so that long histories neither overflow nor vanish.
+fn compose(second: Map, first: Map) -> Map {
+    let mut m = [[0.0; 2]; 2];
+    for (i, row) in m.iter_mut().enumerate() {
+        for (j, v) in row.iter_mut().enumerate() {
+            *v = second[i][0] * first[0][j] + second[i][1] * first[1][j];
+        }
+    }
+    let scale = m.iter().flatten().fold(0.0f64, |a, v| a.max(v.abs()));
+    if scale > 0.0 {
+        m.iter_mut().flatten().for_each(|v| *v /= scale);
+    }
+    m
+}
+
+fn apply(m: Map, p: f64) -> f64 {
+    let d = m[1][0] * p + m[1][1];
+    if d > 0.0 {
+        (m[0][0] * p + m[0][1]) / d
+    } else {
+        p
+    }
+}
+
 fn covers(pool: &Pool, target: Option<usize>, s: usize) -> bool {
     match target {
         None => true,
@@ -66,7 +95,8 @@ impl Sieve {
                     .iter()
                     .enumerate()
                     .map(|(c, x)| {
-                        let mut p = x.score.clamp(0.0, 1.0);
+                        // Never certain: a failure must be able to move it.
+                        let mut p = x.score.clamp(0.0, 0.99);
                         if !covers(pool, x.target, s) {
                             p *= self.off_target;
                         }
@@ -104,35 +134,42 @@ impl Strategy for Sieve {
         let mut seen = vec![false; m];
         let keep = 1.0 - self.agree;
         for s in (0..n).filter(|s| best[*s] < 1.0) {
-            // Feedback on `s`, per cluster: an affine update p -> a p + b folded over the
-            // cluster-mates' answers in order, and how many of its members solved `s`.
+            // Feedback on `s`, per cluster: Bayes' rule for each cluster-mate's answer, folded
+            // in order as one map p -> (m00 p + m01) / (m10 p + m11), and how many of the
+            // cluster's members solved `s`. A cluster-mate that solved `s` makes a member very
+            // likely right (a wrong one solves with chance `keep`); one that failed makes it
+            // likely wrong, but a right-output member still fails with chance `keep` (too slow,
+            // too much memory), so a cluster believed in strongly survives one failure.
             let k = clusters.size[s].len();
-            let (mut affine, mut solvers) = (vec![(1.0f64, 0.0f64); k], vec![0u32; k]);
+            let (mut maps, mut solvers) = (vec![IDENTITY; k], vec![0u32; k]);
             let mut solvers_all = 0u32;
             for (d, f) in history.submitted() {
                 let kd = clusters.id[s][*d];
                 if kd == NONE {
                     continue;
                 }
-                let (a, b) = &mut affine[kd as usize];
                 let got = match f {
                     Feedback::Subtasks(fr) => fr.get(s).copied().unwrap_or(0.0),
-                    // Pass/fail rules (one subtask): a rejection says as much of the cluster.
+                    // Pass/fail rules (one subtask): a verdict says as much of the cluster.
                     Feedback::Verdict(ok) => f64::from(u8::from(*ok)),
                     // Picked ahead of the answer: a cluster-mate adds little either way (if the
                     // first is right the subtask is solved, if wrong so is this one).
                     Feedback::Unknown => {
-                        *a *= keep;
-                        *b *= keep;
+                        maps[kd as usize] = compose([[keep, 0.0], [0.0, 1.0]], maps[kd as usize]);
                         continue;
                     }
                 };
-                *a *= keep;
-                *b = self.agree * got + keep * *b;
-                if got >= 1.0 {
+                let update = if got >= 1.0 {
                     solvers[kd as usize] += 1;
                     solvers_all += 1;
-                }
+                    [[1.0, 0.0], [1.0 - keep, keep]]
+                } else if got <= 0.0 {
+                    [[keep, 0.0], [keep - 1.0, 1.0]]
+                } else {
+                    // Part of the points: the members likely earn as much.
+                    [[keep, self.agree * got], [0.0, 1.0]]
+                };
+                maps[kd as usize] = compose(update, maps[kd as usize]);
             }
             let rule = Eligible::new(pool, clusters, history, s, &best);
             let weight = pool.subtasks[s].points * (1.0 - best[s]);
@@ -145,8 +182,7 @@ impl Strategy for Sieve {
                 if kc != NONE {
                     // Another cluster solved `s`: this one is likely wrong there.
                     p *= keep.powi((solvers_all - solvers[kc as usize]) as i32);
-                    let (a, b) = affine[kc as usize];
-                    p = a * p + b;
+                    p = apply(maps[kc as usize], p);
                 }
                 let gain = weight * p;
                 total[c] += gain;

@@ -279,7 +279,7 @@ fn tuning_is_repeatable_and_keeps_the_defaults_unless_beaten() {
 }
 
 #[test]
-fn under_pass_fail_rules_a_rejection_speaks_for_its_cluster() {
+fn under_pass_fail_rules_rejections_speak_for_their_cluster() {
     // Six well-scored candidates with the same wrong outputs, one right one scored lower.
     let c = |sig: u64, score: f64, right: bool| Candidate {
         compiled: true,
@@ -303,9 +303,8 @@ fn under_pass_fail_rules_a_rejection_speaks_for_its_cluster() {
     };
     let mut s = strategy("sieve").unwrap();
     let run = replay(&pool, s.as_mut(), Rules::Codeforces, 3, 1, 500.0);
+    // A cluster believed in survives one failure (a right-output member may still be too
+    // slow), not two: the third submission is the other cluster's.
     assert!(run.solved, "{run:?}");
-    assert_eq!(
-        run.rejected_before, 1,
-        "one rejection of the big cluster is enough"
-    );
+    assert_eq!(run.rejected_before, 2, "{run:?}");
 }

@@ -75,11 +75,15 @@ pub async fn load_scorer(
                 failure_threshold: p["failure_threshold"].as_u64().unwrap_or(3) as u32,
                 cooldown: ms("cooldown_ms", 30_000),
             };
-            Ok(Arc::new(HttpScorer::new(
-                name,
-                config,
-                Box::new(Shared(fallback)),
-            )?))
+            // reqwest's blocking client starts (and waits for) a runtime of its own: never on an
+            // async worker thread.
+            let name = name.to_string();
+            let scorer = tokio::task::spawn_blocking(move || {
+                HttpScorer::new(&name, config, Box::new(Shared(fallback)))
+            })
+            .await
+            .map_err(|e| invalid(format!("starting the HTTP scorer: {e}")))??;
+            Ok(Arc::new(scorer))
         }
         other => Err(invalid(format!("scorer {name} has unknown kind {other:?}"))),
     }
