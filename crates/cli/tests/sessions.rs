@@ -77,8 +77,8 @@ async fn sessions_take_the_contests_feedback_one_submission_at_a_time() -> anyho
     })
     .await?;
 
-    // IOI: the two SMALL candidates share a cluster; once one is known to miss the second
-    // subtask, its cluster-mate is not proposed before SUM.
+    // IOI: every proposal is new, feedback of the wrong kind is refused, and the session ends
+    // once both subtasks are solved (which strategy picks what is tested in `selection`).
     let start = post(
         format!("/v1/problems/{pid}/sessions"),
         json!({"strategy": "sieve", "k": 3}),
@@ -129,7 +129,7 @@ async fn sessions_take_the_contests_feedback_one_submission_at_a_time() -> anyho
         [1.0, 1.0],
         "it stops once everything is solved: {s}"
     );
-    assert!(seen.len() <= 2, "never both SMALLs before SUM: {seen:?}");
+    assert!(seen.len() <= 3, "within K: {seen:?}");
     let again = post(
         format!("/v1/sessions/{sid}/feedback"),
         json!({"candidate_id": last, "subtasks": [1.0, 1.0]}),
