@@ -2,8 +2,10 @@
 //! per distinct source), judge it in a supervised judging process, and write the results back
 //! through the store, holding the job's lease with a heartbeat meanwhile.
 //!
-//! It also scores pools and trains the learned scorer (`scoring`), and loads pools for the
-//! strategies (`selection`): the glue between the store and those pure crates.
+//! It also scores pools and trains the learned scorer (`scoring`), loads pools for the
+//! strategies (`selection`), clusters them for the dashboard (`clusters`, with a cache keyed by
+//! the problem's state), and runs live selection sessions from their stored history
+//! (`session`): the glue between the store and those pure crates.
 //!
 //! Depends on `domain`, `sandbox`, `scoring`, `selection` and `store`; never on the API.
 
