@@ -8,7 +8,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
-use futures_util::Stream;
+use futures_util::{Stream, StreamExt};
 use serde::Serialize;
 use sieve_domain::{ContestId, ProblemId};
 use sieve_store::candidate_list::Progress;
@@ -29,6 +29,9 @@ pub(crate) fn routes() -> Router<AppState> {
 /// One progress event's data.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct ProgressEvent {
+    /// The problem, in a contest's stream.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problem_id: Option<ProblemId>,
     #[serde(flatten)]
     progress: Progress,
     /// Nothing queued or running: every posted candidate is judged as far as asked.
@@ -51,55 +54,14 @@ pub(crate) async fn progress_events(
     if !state.store.problem_exists(problem).await? {
         return Err(ApiError::not_found(format!("no problem {id}")));
     }
-    let store = state.store.clone();
-    let stream = futures_util::stream::unfold(
-        (store, None::<Progress>, true),
-        move |(store, last, first)| async move {
-            let mut first = first;
-            loop {
-                if !first {
-                    tokio::time::sleep(POLL).await;
-                }
-                first = false;
-                let now = match store.progress(problem).await {
-                    Ok(p) => p,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "progress query failed");
-                        continue;
-                    }
-                };
-                if last.as_ref() != Some(&now) {
-                    let done = now.queued == 0 && now.running == 0;
-                    let event = Event::default()
-                        .event("progress")
-                        .json_data(ProgressEvent {
-                            progress: now.clone(),
-                            done,
-                        })
-                        .unwrap_or_default();
-                    return Some((Ok(event), (store, Some(now), false)));
-                }
-            }
-        },
-    );
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
-}
-
-/// One problem's progress within a contest's stream.
-#[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct ContestProgressEvent {
-    problem_id: ProblemId,
-    #[serde(flatten)]
-    progress: Progress,
-    /// Nothing queued or running for this problem.
-    done: bool,
+    Ok(progress_stream(state.store.clone(), vec![problem], false))
 }
 
 /// Judging progress of every problem of a contest as one `text/event-stream`: a `progress`
 /// event per problem whose progress changed, all of them at first (viewer).
 #[utoipa::path(get, path = "/v1/contests/{id}/events", tag = "candidates",
     params(("id" = Uuid, Path, description = "contest id")),
-    responses((status = 200, content_type = "text/event-stream", body = ContestProgressEvent,
+    responses((status = 200, content_type = "text/event-stream", body = ProgressEvent,
                description = "`progress` events, one per problem and change"),
               (status = 404, description = "no such contest")))]
 pub(crate) async fn contest_events(
@@ -111,13 +73,20 @@ pub(crate) async fn contest_events(
     let Some(contest) = state.store.contest(ContestId(id)).await? else {
         return Err(ApiError::not_found(format!("no contest {id}")));
     };
-    let store = state.store.clone();
-    let problems = contest.problems;
+    Ok(progress_stream(state.store.clone(), contest.problems, true))
+}
+
+/// `progress` events for `problems`: each poll asks for every problem's progress and sends an
+/// event per problem that changed (all of them at first), naming the problem when `named`.
+fn progress_stream(
+    store: sieve_store::Store,
+    problems: Vec<ProblemId>,
+    named: bool,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let last: Vec<Option<Progress>> = vec![None; problems.len()];
-    // Each step polls every problem once and yields the events of those that changed.
     let batches = futures_util::stream::unfold(
         (store, problems, last, true),
-        |(store, problems, mut last, first)| async move {
+        move |(store, problems, mut last, first)| async move {
             if !first {
                 tokio::time::sleep(POLL).await;
             }
@@ -132,13 +101,14 @@ pub(crate) async fn contest_events(
                 };
                 if last[i].as_ref() != Some(&now) {
                     let done = now.queued == 0 && now.running == 0;
+                    let data = ProgressEvent {
+                        problem_id: named.then_some(*p),
+                        progress: now.clone(),
+                        done,
+                    };
                     events.push(Ok(Event::default()
                         .event("progress")
-                        .json_data(ContestProgressEvent {
-                            problem_id: *p,
-                            progress: now.clone(),
-                            done,
-                        })
+                        .json_data(data)
                         .unwrap_or_default()));
                     last[i] = Some(now);
                 }
@@ -149,6 +119,5 @@ pub(crate) async fn contest_events(
             ))
         },
     );
-    use futures_util::StreamExt;
-    Ok(Sse::new(batches.flatten()).keep_alive(KeepAlive::default()))
+    Sse::new(batches.flatten()).keep_alive(KeepAlive::default())
 }

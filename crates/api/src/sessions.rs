@@ -53,16 +53,16 @@ pub(crate) async fn start_session(
         None => contest.map_or(Rules::Ioi, |c| c.rules),
     };
     let scorer = b.scorer.unwrap_or_else(|| HEURISTIC.into());
-    if sieve_worker::scoring::load_scorer(&state.store, &scorer, None)
-        .await
-        .is_err()
-    {
-        return Err(ApiError::invalid(
-            "/scorer",
-            format!("no scorer {scorer:?}"),
-        ));
-    }
-    let session = start(&state.store, ProblemId(id), &b.strategy, k, rules, &scorer).await?;
+    let session = start(
+        &state.store,
+        &state.pools,
+        ProblemId(id),
+        &b.strategy,
+        k,
+        rules,
+        &scorer,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(session)))
 }
 
@@ -131,7 +131,15 @@ pub(crate) async fn post_feedback(
             ApiError::invalid("/accepted", "pass/fail feedback: accepted true or false")
         })?),
     };
-    match feedback(&state.store, id, CandidateId(b.candidate_id), &said).await? {
+    match feedback(
+        &state.store,
+        &state.pools,
+        id,
+        CandidateId(b.candidate_id),
+        &said,
+    )
+    .await?
+    {
         Step::Recorded(v) => Ok(Json(v)),
         Step::Conflict(why) => Err(ApiError::conflict(why)),
     }

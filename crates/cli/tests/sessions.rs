@@ -186,5 +186,12 @@ async fn sessions_take_the_contests_feedback_one_submission_at_a_time() -> anyho
     .await?;
     assert_eq!(bad.status(), 422);
     assert_eq!(bad.json::<Value>().await?["field"], "/rules");
+    let bad = post(
+        format!("/v1/problems/{pid}/sessions"),
+        json!({"strategy": "sieve", "scorer": "nope"}),
+    )
+    .await?;
+    assert_eq!(bad.status(), 422);
+    assert_eq!(bad.json::<Value>().await?["field"], "/scorer");
     Ok(())
 }

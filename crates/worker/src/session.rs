@@ -3,8 +3,8 @@
 //! pool as judged now). The strategy is rebuilt from the stored history at every step.
 
 use crate::WorkerError;
+use crate::clusters::PoolCache;
 use crate::scoring::load_scorer;
-use crate::selection::{LoadedPool, load_pool_with_ids};
 use serde::Serialize;
 use sieve_domain::{CandidateId, ProblemId, Rules};
 use sieve_selection::{Feedback, next_pick, pool_for};
@@ -73,15 +73,19 @@ pub enum Step {
     Conflict(String),
 }
 
-/// Starts a session on `problem` and proposes its first submission.
+/// Starts a session on `problem` and proposes its first submission; the pools come through
+/// `cache` (a session's steps mostly find the pool as the previous step left it).
 pub async fn start(
     store: &Store,
+    cache: &PoolCache,
     problem: ProblemId,
     strategy: &str,
     k: usize,
     rules: Rules,
     scorer: &str,
 ) -> Result<SessionView, WorkerError> {
+    // Checked before anything is stored: an unknown scorer leaves no session behind.
+    let loaded = load_scorer(store, scorer, None).await?;
     let id = Uuid::now_v7();
     let seed = u64::from_le_bytes(id.as_bytes()[8..16].try_into().unwrap_or([0; 8]));
     let row = SessionRow {
@@ -95,7 +99,7 @@ pub async fn start(
         submissions: vec![],
     };
     store.insert_session(&row).await?;
-    advance(store, row).await
+    advance(store, cache, row, loaded).await
 }
 
 /// The session `id`, as it stands.
@@ -106,6 +110,7 @@ pub async fn view(store: &Store, id: Uuid) -> Result<Option<SessionView>, Worker
 /// Records what the contest said of `candidate`'s submission and proposes the next one.
 pub async fn feedback(
     store: &Store,
+    cache: &PoolCache,
     id: Uuid,
     candidate: CandidateId,
     said: &ContestFeedback,
@@ -132,15 +137,20 @@ pub async fn feedback(
         .session(id)
         .await?
         .ok_or_else(|| WorkerError::Invalid(format!("no session {id}")))?;
-    Ok(Step::Recorded(advance(store, s).await?))
+    let scorer = load_scorer(store, &s.scorer, None).await?;
+    Ok(Step::Recorded(advance(store, cache, s, scorer).await?))
 }
 
 /// Proposes the next submission of `s`, whose submissions all have their feedback, and stores it.
-async fn advance(store: &Store, s: SessionRow) -> Result<SessionView, WorkerError> {
-    let scorer = load_scorer(store, &s.scorer, None).await?;
-    let LoadedPool { pool, ids, .. } =
-        load_pool_with_ids(store, s.problem_id, scorer, None).await?;
-    let pool = pool_for(&pool, s.rules);
+async fn advance(
+    store: &Store,
+    cache: &PoolCache,
+    s: SessionRow,
+    scorer: std::sync::Arc<dyn sieve_scoring::Scorer>,
+) -> Result<SessionView, WorkerError> {
+    let loaded = cache.get(store, s.problem_id, scorer).await?;
+    let ids = &loaded.ids;
+    let pool = pool_for(&loaded.pool, s.rules);
     let submitted: Vec<(usize, Feedback)> = s
         .submissions
         .iter()
