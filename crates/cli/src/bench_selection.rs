@@ -24,7 +24,7 @@ pub struct SelectionBenchArgs {
     #[arg(long, default_value_t = 100)]
     count: usize,
     /// Seeds per strategy and setting.
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 200)]
     seeds: u64,
     /// Seeds per generator line of a problem's generators/plan.tsv (on first import).
     #[arg(long, default_value_t = 5)]

@@ -82,6 +82,7 @@ fn pool(seed: u64) -> Pool {
                 full_signature: full,
                 predicted_pass: 0,
                 predicted_count: 0,
+                time_ratio: 0.5 * rng.unit(),
                 hidden: (0..SUBTASKS)
                     .map(|s| if s < solved { 1.0 } else { 0.0 })
                     .collect(),

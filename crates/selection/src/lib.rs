@@ -12,6 +12,7 @@ mod baselines;
 mod clusters;
 mod codet;
 mod elo;
+mod headroom;
 mod o1ioi;
 mod oracle;
 mod pool;

@@ -37,6 +37,8 @@ pub struct Candidate {
     pub predicted_pass: u64,
     /// How many generated tests with a predicted output it passes.
     pub predicted_count: usize,
+    /// Its slowest run on the public and generated tests over the time limit.
+    pub time_ratio: f64,
     /// Per subtask, the fraction of points a submission of it earns (min over the subtask's hidden
     /// tests); known only to the replaying judge, never to strategies.
     pub hidden: Vec<f64>,

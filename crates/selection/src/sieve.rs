@@ -7,6 +7,9 @@
 //! by the public tests. Feedback then moves it: a submitted candidate with the same outputs on
 //! `s`'s inputs tells what `c` will get (`agree`); one that solved `s` with other outputs says `c`
 //! is wrong there. The pick maximises `sum_s points_s * (1 - b_s) * p(c, s)`.
+//!
+//! Equal outputs do not make equal submissions: a member far slower than its cluster-mates is
+//! given a smaller chance (see [`crate::headroom`]), so it goes after them.
 
 use crate::clusters::{Clusters, Eligible, NONE};
 use crate::pool::Pool;
@@ -20,17 +23,21 @@ pub struct Sieve {
     pub off_target: f64,
     /// Factor for failing the public tests.
     pub public_fail: f64,
+    /// For a member far slower than its cluster-mates: the share of the time limit beyond
+    /// [`crate::headroom::AMPLE`] at which its chance of fitting the hidden tests is halved.
+    pub headroom: f64,
     // Computed on the first pick: the pool does not change within a contest.
     prior: Option<(Clusters, Vec<Vec<f64>>)>,
 }
 
 impl Sieve {
     /// The strategy with these weights.
-    pub fn new(agree: f64, off_target: f64, public_fail: f64) -> Sieve {
+    pub fn new(agree: f64, off_target: f64, public_fail: f64, headroom: f64) -> Sieve {
         Sieve {
             agree,
             off_target,
             public_fail,
+            headroom,
             prior: None,
         }
     }
@@ -38,7 +45,7 @@ impl Sieve {
 
 impl Default for Sieve {
     fn default() -> Sieve {
-        Sieve::new(0.9, 0.3, 0.2)
+        Sieve::new(0.8, 0.3, 0.2, 0.2)
     }
 }
 
@@ -86,11 +93,13 @@ fn covers(pool: &Pool, target: Option<usize>, s: usize) -> bool {
 
 impl Sieve {
     /// Before any feedback: `prior[s][c]`, the chance that `c` solves `s` from its score, its
-    /// target, the public tests and the size of its cluster on `s`.
+    /// target, the public tests, the size of its cluster on `s` and its resources against its
+    /// cluster-mates'.
     fn prior(&self, pool: &Pool, clusters: &Clusters) -> Vec<Vec<f64>> {
         (0..pool.subtasks.len())
             .map(|s| {
                 let largest = clusters.size[s].iter().copied().max().unwrap_or(1).max(1) as f64;
+                let fits = crate::headroom::fits(pool, clusters, s, self.headroom);
                 pool.candidates
                     .iter()
                     .enumerate()
@@ -107,7 +116,7 @@ impl Sieve {
                         if k != NONE {
                             p *= 0.5 + 0.5 * clusters.size[s][k as usize] as f64 / largest;
                         }
-                        p
+                        p * fits[c]
                     })
                     .collect()
             })

@@ -20,6 +20,9 @@ pub struct Params {
     pub sieve_off_target: f64,
     /// sieve: factor for failing the public tests.
     pub sieve_public_fail: f64,
+    /// sieve: for a member far slower than its cluster-mates, the share of the time limit (beyond
+    /// a tenth) that halves its chance.
+    pub sieve_headroom: f64,
 }
 
 impl Default for Params {
@@ -30,6 +33,7 @@ impl Default for Params {
             sieve_agree: s.agree,
             sieve_off_target: s.off_target,
             sieve_public_fail: s.public_fail,
+            sieve_headroom: s.headroom,
         }
     }
 }
@@ -42,6 +46,7 @@ pub fn tunable(name: &str, p: &Params) -> Option<Box<dyn Strategy>> {
             p.sieve_agree,
             p.sieve_off_target,
             p.sieve_public_fail,
+            p.sieve_headroom,
         )),
         _ => return None,
     })
@@ -90,6 +95,7 @@ pub fn tune(
             sieve_agree: 0.5 + unit() * 0.5,
             sieve_off_target: unit(),
             sieve_public_fail: unit() * 0.5,
+            sieve_headroom: 0.05 + unit() * 0.95,
         };
         let score = evaluate(pools, name, &p, rules, k, seeds);
         if score > best.1 {

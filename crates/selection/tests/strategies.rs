@@ -30,6 +30,7 @@ fn pool() -> Pool {
                     0
                 },
                 hidden: hidden.to_vec(),
+                ..Default::default()
             }
         };
     for _ in 0..3 {

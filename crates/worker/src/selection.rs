@@ -100,10 +100,14 @@ pub async fn load_pool_with_ids(
     })
     .await
     .map_err(|e| WorkerError::Invalid(format!("scoring thread: {e}")))??;
-    let target_rate = sieve_scoring::FEATURE_NAMES
-        .iter()
-        .position(|n| *n == "public_target_pass_rate")
-        .unwrap_or(0);
+    let feature = |name: &str| {
+        sieve_scoring::FEATURE_NAMES
+            .iter()
+            .position(|n| *n == name)
+            .unwrap_or(0)
+    };
+    let target_rate = feature("public_target_pass_rate");
+    let time_ratio = feature("time_ratio");
     let candidates = pool
         .entries
         .iter()
@@ -179,6 +183,7 @@ pub async fn load_pool_with_ids(
                         .collect::<Vec<_>>(),
                 ),
                 predicted_count: predicted.len(),
+                time_ratio: f[time_ratio],
                 hidden,
             }
         })
