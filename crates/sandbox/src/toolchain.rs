@@ -18,6 +18,16 @@ const WASI_LIB: &str = "/usr/lib/wasm32-wasi";
 /// Bytes of the shadow stack at the bottom of linear memory (counted in the memory limit).
 pub const SHADOW_STACK_BYTES: u64 = 64 << 20;
 
+/// Every compile's flags (part of the toolchain's fingerprint, so changing them rebuilds).
+const COMPILE_FLAGS: &[&str] = &[
+    "-O2",
+    "-fdiagnostics-color=never",
+    "-ferror-limit=20",
+    "-DONLINE_JUDGE",
+    "-DEVAL",
+    "-D_WASI_EMULATED_PROCESS_CLOCKS",
+];
+
 /// A located, prepared toolchain.
 #[derive(Clone, Debug)]
 pub struct Toolchain {
@@ -69,8 +79,13 @@ impl Toolchain {
             h.update(part);
             h.update(&[0]);
         }
-        for flag in Self::link_flags() {
+        for flag in COMPILE_FLAGS
+            .iter()
+            .map(|f| f.to_string())
+            .chain(Self::link_flags())
+        {
             h.update(flag.as_bytes());
+            h.update(&[0]);
         }
         let fingerprint = h.finalize().to_hex()[..16].to_string();
         let root = cache_dir.join("toolchain").join(&fingerprint);
@@ -124,12 +139,7 @@ impl Toolchain {
         let sysroot = self.root.join("sysroot");
         cmd.arg("--target=wasm32-wasi")
             .arg(format!("--sysroot={}", sysroot.display()))
-            .args(["-O2", "-fdiagnostics-color=never", "-ferror-limit=20"])
-            .args([
-                "-DONLINE_JUDGE",
-                "-DEVAL",
-                "-D_WASI_EMULATED_PROCESS_CLOCKS",
-            ])
+            .args(COMPILE_FLAGS)
             .arg("-I")
             .arg(self.include_dir());
         match language {
