@@ -59,7 +59,7 @@ pub fn run(args: SelectionBenchArgs) -> anyhow::Result<()> {
     if !args.speed_only {
         quality(&args)?;
     }
-    crate::bench_selection_speed::run(args.seeds.max(100));
+    crate::bench_selection_speed::run(100);
     Ok(())
 }
 

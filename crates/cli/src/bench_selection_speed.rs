@@ -83,6 +83,8 @@ fn pool(seed: u64) -> Pool {
                 predicted_pass: 0,
                 predicted_count: 0,
                 time_ratio: 0.5 * rng.unit(),
+                clean_runs: 256,
+                distinct_outputs: 2 + (rng.next() % 200) as usize,
                 hidden: (0..SUBTASKS)
                     .map(|s| if s < solved { 1.0 } else { 0.0 })
                     .collect(),

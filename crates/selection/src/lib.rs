@@ -12,7 +12,6 @@ mod baselines;
 mod clusters;
 mod codet;
 mod elo;
-mod headroom;
 mod o1ioi;
 mod oracle;
 mod pool;
@@ -22,6 +21,7 @@ mod session;
 mod sieve;
 mod simulate;
 mod strategy;
+mod suspects;
 mod tune;
 
 pub use baselines::{AlphaCode, OpenR1, Random};

@@ -39,6 +39,10 @@ pub struct Candidate {
     pub predicted_count: usize,
     /// Its slowest run on the public and generated tests over the time limit.
     pub time_ratio: f64,
+    /// Its runs on generated tests that ended normally (no crash, time-out or memory-out).
+    pub clean_runs: usize,
+    /// How many different outputs those runs gave.
+    pub distinct_outputs: usize,
     /// Per subtask, the fraction of points a submission of it earns (min over the subtask's hidden
     /// tests); known only to the replaying judge, never to strategies.
     pub hidden: Vec<f64>,

@@ -24,7 +24,7 @@ pub struct Sieve {
     /// Factor for failing the public tests.
     pub public_fail: f64,
     /// For a member far slower than its cluster-mates: the share of the time limit beyond
-    /// [`crate::headroom::AMPLE`] at which its chance of fitting the hidden tests is halved.
+    /// [`crate::suspects::AMPLE`] at which its chance of fitting the hidden tests is halved.
     pub headroom: f64,
     // Computed on the first pick: the pool does not change within a contest.
     prior: Option<(Clusters, Vec<Vec<f64>>)>,
@@ -96,10 +96,11 @@ impl Sieve {
     /// target, the public tests, the size of its cluster on `s` and its resources against its
     /// cluster-mates'.
     fn prior(&self, pool: &Pool, clusters: &Clusters) -> Vec<Vec<f64>> {
+        let constancy = crate::suspects::constancy(pool);
         (0..pool.subtasks.len())
             .map(|s| {
                 let largest = clusters.size[s].iter().copied().max().unwrap_or(1).max(1) as f64;
-                let fits = crate::headroom::fits(pool, clusters, s, self.headroom);
+                let fits = crate::suspects::fits(pool, clusters, s, self.headroom);
                 pool.candidates
                     .iter()
                     .enumerate()
@@ -114,9 +115,9 @@ impl Sieve {
                         }
                         let k = clusters.id[s][c];
                         if k != NONE {
-                            p *= 0.5 + 0.5 * clusters.size[s][k as usize] as f64 / largest;
+                            p *= (clusters.size[s][k as usize] as f64 / largest).sqrt();
                         }
-                        p * fits[c]
+                        p * fits[c] * constancy[c]
                     })
                     .collect()
             })

@@ -1,4 +1,13 @@
-//! Equal outputs do not make equal submissions: a member of a right cluster that is far slower
+//! Candidates whose outputs alone do not tell how suspect they are.
+//!
+//! **Constant output.** A program that prints the same thing for every generated input, while
+//! other programs' outputs vary with the input, has given up on the problem (prints 0, -1, a
+//! sample's answer, returns early). Many such programs form a large cluster that cluster-size
+//! strategies trust most: on CSES 1158 with 500 mutants, 74 programs print one answer for all
+//! ten generated inputs and outnumber the 50 right ones. Such a candidate's chance is multiplied
+//! by [`CONSTANT`].
+//!
+//! **Time.** Equal outputs do not make equal submissions: a member of a right cluster that is far slower
 //! than its cluster-mates on the visible tests is likely an asymptotically worse algorithm that
 //! agrees with them on small inputs and runs out of time on the larger hidden ones (laviner's
 //! quadratic and adjacency-matrix solutions do exactly that).
@@ -11,7 +20,26 @@
 //! 73% of the limit on every test and is right), which the hidden tests will not grow.
 
 use crate::clusters::Clusters;
-use crate::pool::Pool;
+use crate::pool::{Candidate, Pool};
+
+/// Factor on the chance of a candidate with one output for every generated input.
+pub const CONSTANT: f64 = 0.05;
+
+/// Fewest clean runs on generated tests for one output throughout to count as constant.
+const CONSTANT_RUNS: usize = 3;
+
+fn constant(c: &Candidate) -> bool {
+    c.clean_runs >= CONSTANT_RUNS && c.distinct_outputs == 1
+}
+
+/// Per candidate: [`CONSTANT`] if its output never varies while another candidate's does, else 1.
+pub fn constancy(pool: &Pool) -> Vec<f64> {
+    let varied = pool.candidates.iter().any(|c| c.distinct_outputs >= 2);
+    pool.candidates
+        .iter()
+        .map(|c| if varied && constant(c) { CONSTANT } else { 1.0 })
+        .collect()
+}
 
 /// A share of the time limit used on the visible tests that leaves ample room.
 pub const AMPLE: f64 = 0.1;

@@ -281,7 +281,8 @@ fn tuning_is_repeatable_and_keeps_the_defaults_unless_beaten() {
 
 #[test]
 fn under_pass_fail_rules_rejections_speak_for_their_cluster() {
-    // Six well-scored candidates with the same wrong outputs, one right one scored lower.
+    // Six candidates with the same wrong outputs, one right one on its own, all scored alike:
+    // the cluster's size makes it the first choice.
     let c = |sig: u64, score: f64, right: bool| Candidate {
         compiled: true,
         public_passed: true,
@@ -293,7 +294,7 @@ fn under_pass_fail_rules_rejections_speak_for_their_cluster() {
         ..Default::default()
     };
     let mut candidates: Vec<Candidate> = (0..6).map(|_| c(1, 0.9, false)).collect();
-    candidates.push(c(2, 0.5, true));
+    candidates.push(c(2, 0.9, true));
     let pool = Pool {
         subtasks: vec![SubtaskSpec {
             points: 1.0,

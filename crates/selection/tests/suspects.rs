@@ -1,5 +1,6 @@
-//! Equal outputs, unequal resources: a right cluster whose slow members time out on the larger
-//! hidden inputs (as laviner's quadratic and adjacency-matrix solutions do on the real pool).
+//! What outputs do not tell: equal outputs with unequal resources (a right cluster whose slow
+//! members time out on the larger hidden inputs, as laviner's quadratic and adjacency-matrix
+//! solutions do on the real pool), and programs whose output never varies with the input.
 
 use sieve_domain::Rules;
 use sieve_selection::{Candidate, Pool, SubtaskSpec, replay, strategy};
@@ -75,4 +76,42 @@ fn headroom_orders_members_and_leaves_the_clusters_ranking_to_the_outputs() {
         c.hidden = vec![1.0];
     }
     assert_eq!(solved_share("sieve", &pool, Rules::Codeforces, 1), 1.0);
+}
+
+#[test]
+fn a_program_whose_output_never_varies_is_suspect_however_many_agree() {
+    // Twelve programs print one answer for all eight generated inputs (they gave up); five
+    // right ones give eight different outputs. Cluster size alone favours the twelve.
+    let c = |sig: u64, distinct: usize, right: bool| Candidate {
+        compiled: true,
+        public_passed: true,
+        public_rate: 1.0,
+        score: 0.9,
+        signature: vec![sig],
+        full_signature: sig,
+        clean_runs: 8,
+        distinct_outputs: distinct,
+        hidden: vec![if right { 1.0 } else { 0.0 }],
+        ..Default::default()
+    };
+    let mut candidates: Vec<Candidate> = (0..12).map(|_| c(1, 1, false)).collect();
+    candidates.extend((0..5).map(|_| c(2, 8, true)));
+    let pool = Pool {
+        subtasks: vec![SubtaskSpec {
+            points: 100.0,
+            contains: vec![],
+        }],
+        candidates,
+        precision: 2,
+    };
+    assert_eq!(solved_share("sieve", &pool, Rules::Codeforces, 1), 1.0);
+    assert_eq!(solved_share("alphacode", &pool, Rules::Codeforces, 1), 0.0);
+    // When no program's output varies (every answer is the same), nobody is suspect for it.
+    let mut flat = pool.clone();
+    for c in &mut flat.candidates {
+        c.distinct_outputs = 1;
+    }
+    let mut s = strategy("sieve").unwrap();
+    let run = replay(&flat, s.as_mut(), Rules::Codeforces, 1, 1, 500.0);
+    assert!(!run.solved, "the larger cluster goes first: {run:?}");
 }

@@ -156,6 +156,19 @@ pub async fn load_pool_with_ids(
                     })
                     .collect()
             };
+            let clean: Vec<&TestOutcome> = e
+                .data
+                .generated
+                .iter()
+                .filter(|r| {
+                    matches!(
+                        r.verdict,
+                        Verdict::AC | Verdict::WA | Verdict::PE | Verdict::Ran
+                    )
+                })
+                .collect();
+            let distinct: std::collections::HashSet<[u8; 16]> =
+                clean.iter().map(|r| r.output_hash).collect();
             Candidate {
                 compiled: e.data.compiled,
                 public_passed: e.data.public.is_empty() || f[target_rate] >= 1.0,
@@ -184,6 +197,8 @@ pub async fn load_pool_with_ids(
                 ),
                 predicted_count: predicted.len(),
                 time_ratio: f[time_ratio],
+                clean_runs: clean.len(),
+                distinct_outputs: distinct.len(),
                 hidden,
             }
         })
