@@ -25,6 +25,8 @@ pub struct BenchProblem {
     pub kattis: bool,
     /// Hand-written candidates, relative to the repository: every source below it.
     pub candidates: &'static str,
+    /// Where `generators/plan.tsv` and `validators/` are, relative to the repository.
+    pub generators: &'static str,
 }
 
 /// The problems: four real ones and the two examples.
@@ -34,36 +36,42 @@ pub const PROBLEMS: [BenchProblem; 6] = [
         package: "../shared/problems/sweoi2024/brandpost",
         kattis: true,
         candidates: "tests/fixtures/problems/brandpost",
+        generators: "tests/fixtures/problems/brandpost",
     },
     BenchProblem {
         slug: "bench-laviner",
         package: "../shared/problems/sweoi2024/laviner",
         kattis: true,
         candidates: "tests/fixtures/problems/laviner",
+        generators: "tests/fixtures/problems/laviner",
     },
     BenchProblem {
         slug: "bench-cses-1158",
         package: "../shared/problems/cses/1158",
         kattis: false,
         candidates: "tests/fixtures/problems/cses-1158",
+        generators: "tests/fixtures/problems/cses-1158",
     },
     BenchProblem {
         slug: "bench-cses-1633",
         package: "../shared/problems/cses/1633",
         kattis: false,
         candidates: "tests/fixtures/problems/cses-1633",
+        generators: "tests/fixtures/problems/cses-1633",
     },
     BenchProblem {
         slug: "bench-divsum",
         package: "examples/divsum",
         kattis: true,
         candidates: "examples/divsum/submissions",
+        generators: "tests/fixtures/problems/divsum",
     },
     BenchProblem {
         slug: "bench-pairsum",
         package: "examples/pairsum",
         kattis: true,
         candidates: "examples/pairsum/submissions",
+        generators: "tests/fixtures/problems/pairsum",
     },
 ];
 
@@ -144,7 +152,7 @@ async fn generated_tests(
     cache: &Path,
     per_generator: u64,
 ) -> anyhow::Result<usize> {
-    let dir = repo.join(p.candidates);
+    let dir = repo.join(p.generators);
     let Ok(plan) = std::fs::read_to_string(dir.join("generators/plan.tsv")) else {
         return Ok(0);
     };
@@ -208,7 +216,7 @@ pub async fn build(
         }
         // Without generators, official tests will be held out as generated ones: every hidden
         // test must run (a skip after a failure would tell who failed).
-        let has_plan = repo.join(p.candidates).join("generators/plan.tsv").exists();
+        let has_plan = repo.join(p.generators).join("generators/plan.tsv").exists();
         let plan = JudgePlan {
             kinds: vec![TestKind::Public, TestKind::Generated, TestKind::Hidden],
             keep_going: !has_plan,

@@ -49,6 +49,9 @@ impl Default for Sieve {
     }
 }
 
+/// Weight of the prior on how often a right cluster's members fail, in observations.
+const PRIOR_WEIGHT: f64 = 10.0;
+
 /// A map p -> (m00 p + m01) / (m10 p + m11) on probabilities.
 type Map = [[f64; 2]; 2];
 
@@ -150,14 +153,19 @@ impl Strategy for Sieve {
             // likely right (a wrong one solves with chance `keep`); one that failed makes it
             // likely wrong, but a right-output member still fails with chance `keep` (too slow,
             // too much memory), so a cluster believed in strongly survives one failure.
+            // Candidates without outputs on `s` (they failed the public tests or ran on no
+            // generated test) share one last slot: their failures, too, must teach something,
+            // or a long run of them is submitted one after another.
             let k = clusters.size[s].len();
-            let (mut maps, mut solvers) = (vec![IDENTITY; k], vec![0u32; k]);
+            let group = |c: usize| match clusters.id[s][c] {
+                NONE => k,
+                g => g as usize,
+            };
+            let (mut maps, mut solvers) = (vec![IDENTITY; k + 1], vec![0u32; k + 1]);
+            let mut failures = vec![0u32; k + 1];
             let mut solvers_all = 0u32;
             for (d, f) in history.submitted() {
-                let kd = clusters.id[s][*d];
-                if kd == NONE {
-                    continue;
-                }
+                let kd = group(*d);
                 let got = match f {
                     Feedback::Subtasks(fr) => fr.get(s).copied().unwrap_or(0.0),
                     // Pass/fail rules (one subtask): a verdict says as much of the cluster.
@@ -165,21 +173,28 @@ impl Strategy for Sieve {
                     // Picked ahead of the answer: a cluster-mate adds little either way (if the
                     // first is right the subtask is solved, if wrong so is this one).
                     Feedback::Unknown => {
-                        maps[kd as usize] = compose([[keep, 0.0], [0.0, 1.0]], maps[kd as usize]);
+                        maps[kd] = compose([[keep, 0.0], [0.0, 1.0]], maps[kd]);
                         continue;
                     }
                 };
                 let update = if got >= 1.0 {
-                    solvers[kd as usize] += 1;
+                    solvers[kd] += 1;
                     solvers_all += 1;
                     [[1.0, 0.0], [1.0 - keep, keep]]
                 } else if got <= 0.0 {
-                    [[keep, 0.0], [keep - 1.0, 1.0]]
+                    // How often a right cluster's members fail is not known: with a Beta prior
+                    // of mean `keep` (weight PRIOR_WEIGHT), the i-th failure in a row counts
+                    // (keep * w + i) / (w + i), so a right cluster with many weak members is
+                    // given up more slowly than a fixed rate would.
+                    let i = f64::from(failures[kd]);
+                    failures[kd] += 1;
+                    let q = (keep * PRIOR_WEIGHT + i) / (PRIOR_WEIGHT + i);
+                    [[q, 0.0], [q - 1.0, 1.0]]
                 } else {
                     // Part of the points: the members likely earn as much.
                     [[keep, self.agree * got], [0.0, 1.0]]
                 };
-                maps[kd as usize] = compose(update, maps[kd as usize]);
+                maps[kd] = compose(update, maps[kd]);
             }
             let rule = Eligible::new(pool, clusters, history, s, &best);
             let weight = pool.subtasks[s].points * (1.0 - best[s]);
@@ -188,12 +203,12 @@ impl Strategy for Sieve {
                     continue;
                 }
                 let mut p = prior[s][c];
-                let kc = clusters.id[s][c];
-                if kc != NONE {
+                let kc = group(c);
+                if kc < k {
                     // Another cluster solved `s`: this one is likely wrong there.
-                    p *= keep.powi((solvers_all - solvers[kc as usize]) as i32);
-                    p = apply(maps[kc as usize], p);
+                    p *= keep.powi((solvers_all - solvers[kc]) as i32);
                 }
+                p = apply(maps[kc], p);
                 let gain = weight * p;
                 total[c] += gain;
                 if !seen[c] || gain > top[c].0 {
