@@ -71,6 +71,15 @@ impl Clusters {
         }
         Clusters { id, size, aimed }
     }
+
+    /// Candidate `c`'s group on subtask `s`: its cluster, or, for every candidate without
+    /// outputs there, one last group after the clusters (`size[s].len()`).
+    pub fn group(&self, s: usize, c: usize) -> usize {
+        match self.id[s][c] {
+            NONE => self.size[s].len(),
+            k => k as usize,
+        }
+    }
 }
 
 /// Who may be aimed at subtask `s` now: compiled, not submitted, written for `s` (everyone when

@@ -4,7 +4,7 @@
 //! for a subtask that contains a solved one, candidates that disagree with the accepted solution
 //! on the solved subtask's inputs are dropped.
 
-use crate::clusters::{Clusters, Eligible, NONE};
+use crate::clusters::{Clusters, Eligible};
 use crate::pool::Pool;
 use crate::strategy::{History, Pick, Rng, Strategy};
 use std::collections::HashMap;
@@ -59,8 +59,7 @@ impl Strategy for O1Ioi {
                 if !rule.ok(pool, clusters, history, c) {
                     continue;
                 }
-                let id = clusters.id[s][c];
-                let slot = if id == NONE { k } else { id as usize };
+                let slot = clusters.group(s, c);
                 sum[slot] += score(c);
                 count[slot] += 1;
                 if top[slot].is_none_or(|t| score(c) > score(t)) {

@@ -8,8 +8,8 @@
 //! `s`'s inputs tells what `c` will get (`agree`); one that solved `s` with other outputs says `c`
 //! is wrong there. The pick maximises `sum_s points_s * (1 - b_s) * p(c, s)`.
 //!
-//! Equal outputs do not make equal submissions: a member far slower than its cluster-mates is
-//! given a smaller chance (see [`crate::headroom`]), so it goes after them.
+//! Outputs do not tell everything: a member far slower than its cluster-mates, and a program
+//! whose output never varies with its input, are given a smaller chance (`suspects`).
 
 use crate::clusters::{Clusters, Eligible, NONE};
 use crate::pool::Pool;
@@ -157,15 +157,11 @@ impl Strategy for Sieve {
             // generated test) share one last slot: their failures, too, must teach something,
             // or a long run of them is submitted one after another.
             let k = clusters.size[s].len();
-            let group = |c: usize| match clusters.id[s][c] {
-                NONE => k,
-                g => g as usize,
-            };
             let (mut maps, mut solvers) = (vec![IDENTITY; k + 1], vec![0u32; k + 1]);
             let mut failures = vec![0u32; k + 1];
             let mut solvers_all = 0u32;
             for (d, f) in history.submitted() {
-                let kd = group(*d);
+                let kd = clusters.group(s, *d);
                 let got = match f {
                     Feedback::Subtasks(fr) => fr.get(s).copied().unwrap_or(0.0),
                     // Pass/fail rules (one subtask): a verdict says as much of the cluster.
@@ -203,7 +199,7 @@ impl Strategy for Sieve {
                     continue;
                 }
                 let mut p = prior[s][c];
-                let kc = group(c);
+                let kc = clusters.group(s, c);
                 if kc < k {
                     // Another cluster solved `s`: this one is likely wrong there.
                     p *= keep.powi((solvers_all - solvers[kc]) as i32);

@@ -7,10 +7,10 @@
 //! ten generated inputs and outnumber the 50 right ones. Such a candidate's chance is multiplied
 //! by [`CONSTANT`].
 //!
-//! **Time.** Equal outputs do not make equal submissions: a member of a right cluster that is far slower
-//! than its cluster-mates on the visible tests is likely an asymptotically worse algorithm that
-//! agrees with them on small inputs and runs out of time on the larger hidden ones (laviner's
-//! quadratic and adjacency-matrix solutions do exactly that).
+//! **Time.** Equal outputs do not make equal submissions: a member of a right cluster that is
+//! far slower than its cluster-mates on the visible tests is likely an asymptotically worse
+//! algorithm that agrees with them on small inputs and runs out of time on the larger hidden
+//! ones (laviner's quadratic and adjacency-matrix solutions do exactly that).
 //!
 //! A member is suspect when it uses more than [`AMPLE`] of the time limit and more than
 //! [`SPREAD`] times its cluster's median. Being faster is never a merit in itself: wrong programs
@@ -63,12 +63,10 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// its time ratio `r`.
 pub fn fits(pool: &Pool, clusters: &Clusters, s: usize, scale: f64) -> Vec<f64> {
     let scale = scale.max(1e-6);
-    // Candidates without a cluster on `s` form one group of their own.
-    let groups = clusters.size[s].len() + 1;
-    let group = |c: usize| (clusters.id[s][c] as usize).min(groups - 1);
-    let mut times = vec![Vec::new(); groups];
+    // Candidates without a cluster on `s` are measured against each other.
+    let mut times = vec![Vec::new(); clusters.size[s].len() + 1];
     for (c, x) in pool.candidates.iter().enumerate() {
-        times[group(c)].push(x.time_ratio);
+        times[clusters.group(s, c)].push(x.time_ratio);
     }
     let medians: Vec<f64> = times.into_iter().map(median).collect();
     pool.candidates
@@ -76,7 +74,7 @@ pub fn fits(pool: &Pool, clusters: &Clusters, s: usize, scale: f64) -> Vec<f64> 
         .enumerate()
         .map(|(c, x)| {
             let r = x.time_ratio;
-            if r > AMPLE && r > SPREAD * medians[group(c)] {
+            if r > AMPLE && r > SPREAD * medians[clusters.group(s, c)] {
                 let x = (r - AMPLE) / scale;
                 1.0 / (1.0 + x * x)
             } else {
