@@ -64,6 +64,7 @@ pub fn overhead(
         checker: Checker::Tokens,
         custom_checker: None,
         all_tests: true,
+        timeout_budget: None,
         precision: 2,
     };
     supervisor.judge(&c.wasm, None, &tests[..10], &[], &opts)?; // start the process, load the module
@@ -148,6 +149,7 @@ fn two_processes(
         checker: Checker::Tokens,
         custom_checker: None,
         all_tests: true,
+        timeout_budget: None,
         precision: 2,
     };
     let judge_all = |rounds: usize| -> anyhow::Result<()> {

@@ -205,18 +205,23 @@ pub async fn build(
     toolchain: &Toolchain,
     cache: &Path,
     count: usize,
+    max_order: usize,
     seeds: u64,
 ) -> anyhow::Result<Vec<(ProblemId, bool)>> {
     let mut out = Vec::new();
     for p in &PROBLEMS {
         let (id, new) = import(store, repo, p, toolchain, cache).await?;
-        if new {
-            let kept = generated_tests(store, repo, p, id, toolchain, cache, seeds).await?;
-            eprintln!("{}: imported, {kept} generated tests", p.slug);
-        }
         // Without generators, official tests will be held out as generated ones: every hidden
         // test must run (a skip after a failure would tell who failed).
         let has_plan = repo.join(p.generators).join("generators/plan.tsv").exists();
+        if has_plan {
+            // Inputs already stored are kept once, so asking for more seeds adds only the new
+            // ones (and the candidates are judged on them).
+            let kept = generated_tests(store, repo, p, id, toolchain, cache, seeds).await?;
+            if new || kept > 0 {
+                eprintln!("{}: {kept} new generated tests", p.slug);
+            }
+        }
         let plan = JudgePlan {
             kinds: vec![TestKind::Public, TestKind::Generated, TestKind::Hidden],
             keep_going: !has_plan,
@@ -241,7 +246,7 @@ pub async fn build(
                 serde_json::json!({"origin": "hand", "file": label}),
             ));
         }
-        for m in sieve_synth::sample(&parents, count, 1, 2) {
+        for m in sieve_synth::sample(&parents, count, 1, max_order) {
             let language = Language::from_extension(&m.parent_label).unwrap_or(Language::Cpp17);
             let tags = serde_json::json!({"origin": "synth", "operator": m.operator.name(), "parent": m.parent_label});
             pool.push(candidate(m.source, language, tags));

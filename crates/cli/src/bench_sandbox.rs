@@ -238,6 +238,7 @@ pub fn run(args: SandboxBenchArgs) -> anyhow::Result<()> {
                 checker: Checker::Exact,
                 custom_checker: None,
                 all_tests: true,
+                timeout_budget: None,
                 precision: 2,
             };
             let report = supervisor.judge(&wasm, None, &[test], &[], &opts)?;

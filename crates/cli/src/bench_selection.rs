@@ -23,11 +23,16 @@ pub struct SelectionBenchArgs {
     /// Synthesised mutants per problem (added to its hand-written candidates).
     #[arg(long, default_value_t = 100)]
     count: usize,
+    /// Most changes combined in one mutant. Draws are reproducible: a larger `--count` with
+    /// the same order extends a pool, another order draws a different one (added to it).
+    #[arg(long, default_value_t = 2)]
+    max_order: usize,
     /// Seeds per strategy and setting.
     #[arg(long, default_value_t = 200)]
     seeds: u64,
-    /// Seeds per generator line of a problem's generators/plan.tsv (on first import).
-    #[arg(long, default_value_t = 5)]
+    /// Seeds per generator line of a problem's generators/plan.tsv (more than stored adds
+    /// tests).
+    #[arg(long, default_value_t = 20)]
     generator_seeds: u64,
     /// Share of official tests held out as generated ones where a problem has none.
     #[arg(long, default_value_t = 0.3)]
@@ -85,6 +90,7 @@ fn quality(args: &SelectionBenchArgs) -> anyhow::Result<()> {
             &toolchain,
             &args.cache_dir,
             args.count,
+            args.max_order,
             args.generator_seeds,
         )
         .await?;

@@ -212,6 +212,7 @@ fn direct(
         checker: Checker::Tokens,
         custom_checker: None,
         all_tests: true,
+        timeout_budget: None,
         precision: 2,
     };
     let toolchain = Toolchain::discover(&args.cache_dir)?;

@@ -164,6 +164,7 @@ pub fn run(args: JudgeArgs) -> anyhow::Result<()> {
         checker,
         custom_checker: None,
         all_tests: args.all_tests,
+        timeout_budget: None,
         precision: 2,
     };
     let tests = test_inputs(&package);

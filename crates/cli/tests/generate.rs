@@ -220,3 +220,55 @@ async fn generated_tests_through_the_api() -> anyhow::Result<()> {
     db.drop_db().await?;
     Ok(())
 }
+
+/// Generated inputs are deduplicated against the public and generated tests, not against the
+/// hidden ones: whether an input is among those is not for selection to learn.
+#[tokio::test]
+async fn an_input_equal_to_a_hidden_test_is_kept() -> anyhow::Result<()> {
+    let db = TestDb::new().await?;
+    let id = import_example(&db, "pairsum").await?;
+    let server = common::serve_with(&db, &["--local"]);
+    let data = repo().join("examples/pairsum/data");
+    let sample = std::fs::read_to_string(data.join("sample/1.in"))?;
+    let hidden = std::fs::read_to_string(data.join("secret/group1/101-n1-m5.in"))?;
+    // Prints its arguments but the last (the seed), space-separated, on one line.
+    let echo = "#include <stdio.h>\nint main(int c,char**v){for(int i=1;i<c-1;i++)printf(i>1?\" %s\":\"%s\",v[i]);printf(\"\\n\");return 0;}\n";
+    let generator = |name: &str, input: &str| {
+        let args: Vec<&str> = input.split_whitespace().collect();
+        assert_eq!(
+            format!("{}\n", args.join(" ")),
+            input,
+            "one line, single spaces"
+        );
+        serde_json::json!({"name": name, "language": "c", "source": echo, "args": args})
+    };
+    let body = serde_json::json!({
+        "generators": [
+            generator("as_sample", &sample),
+            generator("as_hidden", &hidden),
+            generator("new", "3 1 4 1\n"),
+        ],
+        "validators": [{"name": "any", "language": "c", "source": "int main(void){return 0;}\n"}],
+        "count": 1,
+        "subtask": 0,
+    });
+    let resp = reqwest::Client::new()
+        .post(format!("{}/v1/problems/{id}/generated-tests", server.url))
+        .json(&body)
+        .send()
+        .await?;
+    assert_eq!(resp.status(), 201);
+    let out: serde_json::Value = resp.json().await?;
+    assert_eq!(out["report"]["kept"], 2, "{out}");
+    let store = Store::from_pool(db.pool.clone());
+    let mut inputs: Vec<String> = generated_inputs(&store, id)
+        .await?
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+    inputs.sort();
+    assert_eq!(inputs, vec![hidden, "3 1 4 1\n".to_string()]);
+    drop(server);
+    db.drop_db().await?;
+    Ok(())
+}

@@ -28,6 +28,7 @@ pub(crate) struct Request {
     pub checker: Checker,
     pub limits: Limits,
     pub all_tests: bool,
+    pub timeout_budget: Option<usize>,
     pub precision: u32,
     pub subtasks: Vec<Subtask>,
     /// Per test: name and whether an answer blob follows its input blob.
@@ -179,6 +180,7 @@ fn serve(sandbox: &Sandbox, status: &std::fs::File) -> std::io::Result<()> {
             checker: req.checker,
             custom_checker: checker_program,
             all_tests: req.all_tests,
+            timeout_budget: req.timeout_budget,
             precision: req.precision,
         };
         let mut write_error = None;

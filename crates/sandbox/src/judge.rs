@@ -30,6 +30,10 @@ pub struct JudgeOptions {
     pub custom_checker: Option<Program>,
     /// Run every test even after a subtask has failed.
     pub all_tests: bool,
+    /// Stop after this many time-outs: the tests not yet run are skipped. A looping program
+    /// costs the time limit on every test, and past a few time-outs its other outputs no longer
+    /// matter (it will not be chosen), so a pool's many generated tests stay affordable.
+    pub timeout_budget: Option<usize>,
     /// Decimal places of points.
     pub precision: u32,
 }
@@ -205,6 +209,11 @@ pub fn judge_by(
         order.extend(s.tests.iter().copied());
     }
     let mut failed_subtask = vec![false; subtasks.len()];
+    let mut timeouts = reports
+        .iter()
+        .flatten()
+        .filter(|r| r.verdict == Verdict::TLE)
+        .count();
     for i in order {
         if i >= tests.len() {
             continue;
@@ -217,7 +226,12 @@ pub fn judge_by(
             if !opts.all_tests && !owners.is_empty() && owners.iter().all(|s| failed_subtask[*s]) {
                 continue;
             }
-            reports[i] = Some(run_test(i));
+            if opts.timeout_budget.is_some_and(|b| timeouts >= b) {
+                continue;
+            }
+            let report = run_test(i);
+            timeouts += usize::from(report.verdict == Verdict::TLE);
+            reports[i] = Some(report);
         }
         if reports[i].as_ref().is_some_and(|r| r.score <= 0.0) {
             for s in &owners {

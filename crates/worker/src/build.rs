@@ -1,4 +1,5 @@
-//! Building a candidate once per distinct (source, language, toolchain, grader), and cutting a
+//! Building a candidate once per distinct (source, language, toolchain, grader), which tests of a
+//! kind it runs (the public ones that matter to it, the time-out budget), and cutting a
 //! problem down to the tests of one kind.
 
 use crate::judge_job::{Worker, WorkerError};
@@ -10,6 +11,30 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 impl Worker {
+    /// The build a candidate already has, with its module. A candidate's results must all come
+    /// from one binary: judging it on more tests (tests were added) reuses its build even when
+    /// the toolchain has changed since, which would give its source another build key.
+    pub(crate) async fn kept_build(
+        &self,
+        key_hex: &str,
+    ) -> Result<Option<(BuildRow, Option<Vec<u8>>)>, WorkerError> {
+        let mut key = [0u8; 32];
+        if hex::decode_to_slice(key_hex, &mut key).is_err() {
+            return Ok(None);
+        }
+        let Some(build) = self.store.build(&key).await? else {
+            return Ok(None);
+        };
+        let wasm = match build.module_hash {
+            Some(m) => match self.store.get_blob(&m).await? {
+                Some(w) => Some(w),
+                None => return Ok(None), // the module is gone: build again
+            },
+            None => None,
+        };
+        Ok(Some((build, wasm)))
+    }
+
     /// The candidate's build: from the store when this source was built before, else compiled now.
     pub(crate) async fn build(
         &mut self,
@@ -134,4 +159,35 @@ pub(crate) fn decode16(hex_hash: &str) -> [u8; 16] {
     let mut out = [0u8; 16];
     let _ = hex::decode_to_slice(hex_hash, &mut out);
     out
+}
+
+/// Time-outs after which a candidate's public or generated tests stop: the rest are skipped.
+/// A looping candidate would otherwise cost the time limit on each of a pool's many generated
+/// tests, for outputs no strategy needs (its time-outs already rule it out).
+pub const TIMEOUT_BUDGET: usize = 3;
+
+/// The public tests whose failure stops a candidate before the generated tests: all of them, or
+/// for a candidate written for one subtask, those of that subtask and of the subtasks it
+/// contains (an IOI candidate aimed at subtask 1 may well fail the full problem's samples).
+pub(crate) fn public_tests_that_matter(
+    problem: &StoredProblem,
+    target: Option<i16>,
+) -> std::collections::HashSet<usize> {
+    let p = &problem.problem;
+    let public = |i: &usize| p.tests[*i].kind == TestKind::Public;
+    match target.and_then(|t| p.subtasks.get(t as usize)) {
+        Some(s) => s
+            .tests
+            .iter()
+            .chain(
+                s.contains
+                    .iter()
+                    .filter_map(|c| p.subtasks.get(*c))
+                    .flat_map(|c| c.tests.iter()),
+            )
+            .copied()
+            .filter(public)
+            .collect(),
+        None => (0..p.tests.len()).filter(public).collect(),
+    }
 }

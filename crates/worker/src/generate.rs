@@ -3,8 +3,8 @@
 //! input validator (exit 0, or Kattis's 42, accepts; anything else rejects), and an input is kept
 //! when at least `threshold` of the validators accept it — so one wrong validator among several
 //! cannot veto good inputs alone, nor let bad ones through. Kept inputs are deduplicated (among
-//! themselves and against the problem's tests) and stored as generated tests, without answers,
-//! of the target subtask and of every subtask that contains it.
+//! themselves and against the problem's public and generated tests) and stored as generated
+//! tests, without answers, of the target subtask and of every subtask that contains it.
 
 use serde::{Deserialize, Serialize};
 use sieve_domain::{Language, Limits, TestKind};
@@ -155,10 +155,13 @@ pub fn generate(
         .iter()
         .map(|w| sandbox.load(w))
         .collect::<Result<Vec<_>, _>>()?;
+    // Not against hidden tests: whether an input is among them is not for selection to learn,
+    // and the largest case, say, belongs among the generated tests even when a hidden test has it.
     let mut seen: HashSet<[u8; 32]> = problem
         .problem
         .tests
         .iter()
+        .filter(|t| t.kind != TestKind::Hidden)
         .map(|t| *blake3::hash(&t.input).as_bytes())
         .collect();
     let mut report = GenerateReport::default();

@@ -1,4 +1,4 @@
-use crate::build::{decode16, tests_of_kind};
+use crate::build::{TIMEOUT_BUDGET, decode16, public_tests_that_matter, tests_of_kind};
 use serde::{Deserialize, Serialize};
 use sieve_domain::{CandidateId, Checker, Language, ProblemId, TestKind};
 use sieve_sandbox::{JudgeOptions, Supervisor, Toolchain};
@@ -165,9 +165,17 @@ impl Worker {
             .language
             .parse()
             .map_err(|e: sieve_domain::UnknownLanguage| WorkerError::Invalid(e.to_string()))?;
-        let (build, wasm) = self
-            .build(task.candidate, &source, language, &problem)
-            .await?;
+        let kept = match &candidate.build_key {
+            Some(key) => self.kept_build(key).await?,
+            None => None,
+        };
+        let (build, wasm) = match kept {
+            Some(kept) => kept,
+            None => {
+                self.build(task.candidate, &source, language, &problem)
+                    .await?
+            }
+        };
         let Some(wasm) = wasm.filter(|_| build.ok) else {
             return Ok(()); // a compile error is a result, not a failure
         };
@@ -217,6 +225,9 @@ impl Worker {
                 // client keeps going (experiments that use some hidden tests as generated ones
                 // need every output).
                 all_tests: *kind != TestKind::Hidden || task.keep_going,
+                // Hidden tests that stand in for generated ones must all run (a skip would tell
+                // who failed); the others stop paying the time limit after a few time-outs.
+                timeout_budget: (*kind != TestKind::Hidden).then_some(TIMEOUT_BUDGET),
                 precision: problem.problem.precision as u32,
             };
             let taken = self.supervisor.lock().ok().and_then(|mut s| s.take());
@@ -264,31 +275,5 @@ impl Worker {
             .get_blob(&h)
             .await?
             .ok_or_else(|| WorkerError::Invalid(format!("no blob {hex_hash}")))
-    }
-}
-
-/// The public tests whose failure stops a candidate before the generated tests: all of them, or
-/// for a candidate written for one subtask, those of that subtask and of the subtasks it
-/// contains (an IOI candidate aimed at subtask 1 may well fail the full problem's samples).
-fn public_tests_that_matter(
-    problem: &StoredProblem,
-    target: Option<i16>,
-) -> std::collections::HashSet<usize> {
-    let p = &problem.problem;
-    let public = |i: &usize| p.tests[*i].kind == TestKind::Public;
-    match target.and_then(|t| p.subtasks.get(t as usize)) {
-        Some(s) => s
-            .tests
-            .iter()
-            .chain(
-                s.contains
-                    .iter()
-                    .filter_map(|c| p.subtasks.get(*c))
-                    .flat_map(|c| c.tests.iter()),
-            )
-            .copied()
-            .filter(public)
-            .collect(),
-        None => (0..p.tests.len()).filter(public).collect(),
     }
 }

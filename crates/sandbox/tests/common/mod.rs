@@ -83,6 +83,7 @@ pub fn options(checker: Checker) -> JudgeOptions {
         checker,
         custom_checker: None,
         all_tests: false,
+        timeout_budget: None,
         precision: 2,
     }
 }
