@@ -1,5 +1,5 @@
 //! Judging on generated tests, over HTTP: the service stops running a looping candidate's
-//! tests after a few time-outs (the rest are skipped, so a pool's many generated tests stay
+//! generated tests after a few time-outs (the rest are skipped, so a pool's many generated tests stay
 //! affordable) while a candidate that finishes runs all of them; and tests added later are
 //! judged with the build the candidate already has, even after a toolchain change, so that all
 //! its results come from one binary.

@@ -161,7 +161,7 @@ pub(crate) fn decode16(hex_hash: &str) -> [u8; 16] {
     out
 }
 
-/// Time-outs after which a candidate's public or generated tests stop: the rest are skipped.
+/// Time-outs after which a candidate's generated tests stop: the rest are skipped.
 /// A looping candidate would otherwise cost the time limit on each of a pool's many generated
 /// tests, for outputs no strategy needs (its time-outs already rule it out).
 pub const TIMEOUT_BUDGET: usize = 3;

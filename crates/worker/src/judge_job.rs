@@ -225,9 +225,11 @@ impl Worker {
                 // client keeps going (experiments that use some hidden tests as generated ones
                 // need every output).
                 all_tests: *kind != TestKind::Hidden || task.keep_going,
-                // Hidden tests that stand in for generated ones must all run (a skip would tell
-                // who failed); the others stop paying the time limit after a few time-outs.
-                timeout_budget: (*kind != TestKind::Hidden).then_some(TIMEOUT_BUDGET),
+                // Only generated tests, where the many are: public ones are few and decide what
+                // a candidate aimed at one subtask is (a skip would count as a failure), and
+                // hidden ones standing in for generated ones must all run (a skip would tell
+                // who failed).
+                timeout_budget: (*kind == TestKind::Generated).then_some(TIMEOUT_BUDGET),
                 precision: problem.problem.precision as u32,
             };
             let taken = self.supervisor.lock().ok().and_then(|mut s| s.take());
