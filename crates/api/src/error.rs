@@ -137,12 +137,36 @@ impl From<sieve_worker::WorkerError> for ApiError {
     fn from(e: sieve_worker::WorkerError) -> Self {
         match e {
             sieve_worker::WorkerError::Store(e) => e.into(),
-            // What the caller named (a scorer, a strategy) does not exist or cannot be used.
-            sieve_worker::WorkerError::Invalid(m) => ApiError::invalid("/scorer", m),
+            sieve_worker::WorkerError::NotFound(m) => ApiError::not_found(m),
+            // What the caller named (a scorer, a strategy, a subtask) cannot be used.
+            sieve_worker::WorkerError::Unusable { field, message } => {
+                ApiError::invalid(field, message)
+            }
             other => {
                 tracing::error!(error = %other, "scoring or selection failed");
                 ApiError::unavailable(format!("scoring or selection failed: {other}"))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sieve_worker::WorkerError;
+
+    #[test]
+    fn worker_errors_name_their_field_or_their_cause() {
+        let e = ApiError::from(WorkerError::Unusable {
+            field: "/strategy",
+            message: "unknown strategy \"x\"".into(),
+        });
+        assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e.field.as_deref(), Some("/strategy"));
+        let e = ApiError::from(WorkerError::NotFound("no session s".into()));
+        assert_eq!((e.status, e.field), (StatusCode::NOT_FOUND, None));
+        // A failure of ours is not the caller's field.
+        let e = ApiError::from(WorkerError::Invalid("scoring thread: panicked".into()));
+        assert_eq!((e.status, e.field), (StatusCode::SERVICE_UNAVAILABLE, None));
     }
 }

@@ -125,12 +125,15 @@ pub async fn problem_clusters(
     let summary = store
         .problem_summary(problem)
         .await?
-        .ok_or_else(|| WorkerError::Invalid(format!("no problem {problem}")))?;
+        .ok_or_else(|| WorkerError::NotFound(format!("no problem {problem}")))?;
     if let Some(s) = subtask.filter(|s| *s >= summary.subtasks.len()) {
-        return Err(WorkerError::Invalid(format!(
-            "subtask {s} out of range: the problem has {}",
-            summary.subtasks.len()
-        )));
+        return Err(WorkerError::Unusable {
+            field: "subtask",
+            message: format!(
+                "subtask {s} out of range: the problem has {}",
+                summary.subtasks.len()
+            ),
+        });
     }
     let tests = summary
         .tests

@@ -40,9 +40,21 @@ pub enum WorkerError {
     /// A scorer failed.
     #[error(transparent)]
     Scoring(#[from] sieve_scoring::ScoringError),
-    /// The job refers to something that is not there, or cannot be read.
+    /// The job refers to something that is not there, or cannot be read; or a thread failed.
     #[error("{0}")]
     Invalid(String),
+    /// What a request names (a problem, a contest, a session) does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// A value the caller chose cannot be used (an unknown scorer or strategy, a subtask out of
+    /// range): `field` names it, as a JSON pointer into the request's body or a query parameter.
+    #[error("{message}")]
+    Unusable {
+        /// The request field at fault.
+        field: &'static str,
+        /// Why.
+        message: String,
+    },
 }
 
 /// One worker: a queue consumer with its own judging process.

@@ -38,7 +38,7 @@ pub async fn simulate_contest(
     let c = store
         .contest(contest)
         .await?
-        .ok_or_else(|| WorkerError::Invalid(format!("no contest {contest}")))?;
+        .ok_or_else(|| WorkerError::NotFound(format!("no contest {contest}")))?;
     let k = k.unwrap_or(c.submission_limit as usize);
     // Codeforces: the problem's value from the contest's settings (default 500).
     let value = |i: usize| c.settings["values"][i].as_f64().unwrap_or(500.0);

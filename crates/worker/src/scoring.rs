@@ -17,7 +17,10 @@ use std::time::Duration;
 pub const HEURISTIC: &str = "heuristic";
 
 fn invalid(message: impl Into<String>) -> WorkerError {
-    WorkerError::Invalid(message.into())
+    WorkerError::Unusable {
+        field: "/scorer",
+        message: message.into(),
+    }
 }
 
 /// The scorer registered as `name` (at `version`, or its newest), or the built-in heuristic.
@@ -114,7 +117,7 @@ pub async fn score_problem(
     let pool = store
         .scoring_pool(problem)
         .await?
-        .ok_or_else(|| invalid(format!("no problem {problem}")))?;
+        .ok_or_else(|| WorkerError::NotFound(format!("no problem {problem}")))?;
     let data: Vec<_> = pool.entries.iter().map(|e| e.data.clone()).collect();
     let (name, version) = (scorer.name().to_string(), scorer.version());
     // Scorers may block (a remote one waits on the network): off the async threads.
@@ -136,7 +139,7 @@ pub async fn score_problem(
         Ok::<_, WorkerError>(out)
     })
     .await
-    .map_err(|e| invalid(format!("scoring thread: {e}")))??;
+    .map_err(|e| WorkerError::Invalid(format!("scoring thread: {e}")))??;
     store.put_scores(&name, version, &scores).await?;
     Ok(scores)
 }

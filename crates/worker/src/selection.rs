@@ -58,11 +58,11 @@ pub async fn load_pool_with_ids(
     let summary = store
         .problem_summary(problem)
         .await?
-        .ok_or_else(|| WorkerError::Invalid(format!("no problem {problem}")))?;
+        .ok_or_else(|| WorkerError::NotFound(format!("no problem {problem}")))?;
     let mut pool = store
         .scoring_pool(problem)
         .await?
-        .ok_or_else(|| WorkerError::Invalid(format!("no problem {problem}")))?;
+        .ok_or_else(|| WorkerError::NotFound(format!("no problem {problem}")))?;
     let held = match holdout {
         Some(h) => crate::holdout::apply(&mut pool, h, problem.0.as_bytes()),
         None => vec![],
@@ -230,8 +230,11 @@ pub async fn select_and_store(
 ) -> Result<sieve_store::selections::SelectionRow, WorkerError> {
     let label = format!("{}@{}", scorer.name(), scorer.version());
     let LoadedPool { pool, ids, .. } = load_pool_with_ids(store, problem, scorer, None).await?;
-    let picks = sieve_selection::select(&pool, name, k, 1)
-        .ok_or_else(|| WorkerError::Invalid(format!("unknown strategy {name:?}")))?;
+    let picks =
+        sieve_selection::select(&pool, name, k, 1).ok_or_else(|| WorkerError::Unusable {
+            field: "/strategy",
+            message: format!("unknown strategy {name:?}"),
+        })?;
     let row = sieve_store::selections::SelectionRow {
         id: uuid::Uuid::now_v7(),
         problem_id: problem,

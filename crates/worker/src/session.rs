@@ -116,7 +116,7 @@ pub async fn feedback(
     said: &ContestFeedback,
 ) -> Result<Step, WorkerError> {
     let Some(s) = store.session(id).await? else {
-        return Err(WorkerError::Invalid(format!("no session {id}")));
+        return Err(WorkerError::NotFound(format!("no session {id}")));
     };
     let Some(awaited) = s.submissions.iter().find(|x| x.feedback.is_none()) else {
         return Ok(Step::Conflict(
@@ -136,7 +136,7 @@ pub async fn feedback(
     let s = store
         .session(id)
         .await?
-        .ok_or_else(|| WorkerError::Invalid(format!("no session {id}")))?;
+        .ok_or_else(|| WorkerError::NotFound(format!("no session {id}")))?;
     let scorer = load_scorer(store, &s.scorer, None).await?;
     Ok(Step::Recorded(advance(store, cache, s, scorer).await?))
 }
@@ -167,7 +167,10 @@ async fn advance(
         &submitted,
         s.seed as u64,
     )
-    .map_err(|e| WorkerError::Invalid(e.to_string()))?;
+    .map_err(|e| WorkerError::Unusable {
+        field: "/strategy",
+        message: e.to_string(),
+    })?;
     let Some(pick) = pick else {
         return Ok(to_view(s));
     };
@@ -182,7 +185,7 @@ async fn advance(
     let s = store
         .session(s.id)
         .await?
-        .ok_or_else(|| WorkerError::Invalid("the session vanished".into()))?;
+        .ok_or_else(|| WorkerError::NotFound("the session vanished".into()))?;
     Ok(to_view(s))
 }
 
