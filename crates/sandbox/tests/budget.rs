@@ -44,16 +44,18 @@ fn options(budget: Option<usize>) -> JudgeOptions {
     }
 }
 
-/// Judges 10 tests of which the odd ones time out; returns the tests run and the verdicts.
+/// Test `i`'s verdict: the odd tests time out.
+fn verdict(i: usize) -> Verdict {
+    if i % 2 == 1 {
+        Verdict::TLE
+    } else {
+        Verdict::Ran
+    }
+}
+
+/// Judges 10 tests; returns the tests run and the verdicts.
 fn judge(budget: Option<usize>, done: Vec<Option<TestReport>>) -> (Vec<usize>, Vec<Verdict>) {
     let mut ran = Vec::new();
-    let verdict = |i: usize| {
-        if i % 2 == 1 {
-            Verdict::TLE
-        } else {
-            Verdict::Ran
-        }
-    };
     let out = judge_by(&tests(10), &[], &options(budget), done, &mut |i| {
         ran.push(i);
         report(i, verdict(i))
@@ -79,18 +81,7 @@ fn without_a_budget_every_test_runs() {
 #[test]
 fn a_resumed_judging_counts_the_time_outs_it_has() {
     // Tests 0-3 were judged before the judging process was restarted: two time-outs.
-    let done: Vec<Option<TestReport>> = (0..4)
-        .map(|i| {
-            Some(report(
-                i,
-                if i % 2 == 1 {
-                    Verdict::TLE
-                } else {
-                    Verdict::Ran
-                },
-            ))
-        })
-        .collect();
+    let done: Vec<Option<TestReport>> = (0..4).map(|i| Some(report(i, verdict(i)))).collect();
     let (ran, verdicts) = judge(Some(3), done);
     assert_eq!(ran, vec![4, 5], "one time-out left in the budget");
     assert_eq!(verdicts[5], Verdict::TLE);

@@ -93,25 +93,18 @@ pub struct ProblemContext {
 pub type Features = [f64; FEATURE_NAMES.len()];
 
 fn rate(results: &[TestOutcome], pick: impl Fn(&TestOutcome) -> bool) -> f64 {
-    if results.is_empty() {
-        0.0
-    } else {
-        results.iter().filter(|r| pick(r)).count() as f64 / results.len() as f64
-    }
+    rate_over(results.len(), results.iter().filter(|r| pick(r)).count())
 }
 
 /// The share of the tests that ran for which `pick` holds: the judge stops a looping candidate
 /// after a few time-outs and skips the rest, so its failure rates are those of the tests it ran.
 fn rate_of_run(results: &[TestOutcome], pick: impl Fn(&TestOutcome) -> bool) -> f64 {
-    let ran: Vec<&TestOutcome> = results
-        .iter()
-        .filter(|r| r.verdict != Verdict::Skipped)
-        .collect();
-    if ran.is_empty() {
-        0.0
-    } else {
-        ran.iter().filter(|r| pick(r)).count() as f64 / ran.len() as f64
-    }
+    let ran = results.iter().filter(|r| r.verdict != Verdict::Skipped);
+    rate_over(ran.clone().count(), ran.filter(|r| pick(r)).count())
+}
+
+fn rate_over(n: usize, hits: usize) -> f64 {
+    if n == 0 { 0.0 } else { hits as f64 / n as f64 }
 }
 
 fn accepted(r: &TestOutcome) -> bool {

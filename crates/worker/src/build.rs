@@ -11,38 +11,44 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 impl Worker {
-    /// The build a candidate already has, with its module. A candidate's results must all come
-    /// from one binary: judging it on more tests (tests were added) reuses its build even when
-    /// the toolchain has changed since, which would give its source another build key.
-    pub(crate) async fn kept_build(
+    /// The build stored under `key`, with its module; `None` when there is none, or when its
+    /// module is gone (it is then built again).
+    async fn stored(
         &self,
-        key_hex: &str,
+        key: &[u8; 32],
     ) -> Result<Option<(BuildRow, Option<Vec<u8>>)>, WorkerError> {
-        let mut key = [0u8; 32];
-        if hex::decode_to_slice(key_hex, &mut key).is_err() {
-            return Ok(None);
-        }
-        let Some(build) = self.store.build(&key).await? else {
+        let Some(build) = self.store.build(key).await? else {
             return Ok(None);
         };
         let wasm = match build.module_hash {
             Some(m) => match self.store.get_blob(&m).await? {
                 Some(w) => Some(w),
-                None => return Ok(None), // the module is gone: build again
+                None => return Ok(None),
             },
             None => None,
         };
         Ok(Some((build, wasm)))
     }
 
-    /// The candidate's build: from the store when this source was built before, else compiled now.
+    /// The candidate's build: the one it has (`kept`, a hex key), else the stored one of this
+    /// source, else compiled now. A candidate's results must all come from one binary, so a
+    /// candidate judged on tests added later keeps its build even when the toolchain has changed
+    /// since (which gives its source another key).
     pub(crate) async fn build(
         &mut self,
         candidate: CandidateId,
+        kept: Option<&str>,
         source: &[u8],
         language: Language,
         problem: &StoredProblem,
     ) -> Result<(BuildRow, Option<Vec<u8>>), WorkerError> {
+        let mut old = [0u8; 32];
+        if let Some(k) = kept
+            && hex::decode_to_slice(k, &mut old).is_ok()
+            && let Some(found) = self.stored(&old).await?
+        {
+            return Ok(found);
+        }
         let mut h = blake3::Hasher::new();
         h.update(source);
         h.update(language.name().as_bytes());
@@ -52,11 +58,7 @@ impl Worker {
             h.update(data);
         }
         let key = *h.finalize().as_bytes();
-        if let Some(build) = self.store.build(&key).await? {
-            let wasm = match build.module_hash {
-                Some(m) => self.store.get_blob(&m).await?,
-                None => None,
-            };
+        if let Some((build, wasm)) = self.stored(&key).await? {
             self.store
                 .record_build(
                     candidate,

@@ -177,17 +177,15 @@ impl Worker {
             .language
             .parse()
             .map_err(|e: sieve_domain::UnknownLanguage| WorkerError::Invalid(e.to_string()))?;
-        let kept = match &candidate.build_key {
-            Some(key) => self.kept_build(key).await?,
-            None => None,
-        };
-        let (build, wasm) = match kept {
-            Some(kept) => kept,
-            None => {
-                self.build(task.candidate, &source, language, &problem)
-                    .await?
-            }
-        };
+        let (build, wasm) = self
+            .build(
+                task.candidate,
+                candidate.build_key.as_deref(),
+                &source,
+                language,
+                &problem,
+            )
+            .await?;
         let Some(wasm) = wasm.filter(|_| build.ok) else {
             return Ok(()); // a compile error is a result, not a failure
         };
