@@ -124,6 +124,18 @@ impl Store {
 
     /// How far judging of `problem` has come.
     pub async fn progress(&self, problem: ProblemId) -> Result<Progress, StoreError> {
+        // Jobs first: a job is marked done after its results are written, so when none is left
+        // here, the counts read next include every result (read the other way round, the last
+        // job could finish in between and "done" come with stale counts).
+        let j = sqlx::query!(
+            r#"SELECT count(*) FILTER (WHERE state = 'queued') AS "queued!",
+                   count(*) FILTER (WHERE state = 'running') AS "running!",
+                   count(*) FILTER (WHERE state = 'failed') AS "failed!"
+               FROM jobs WHERE problem_id = $1"#,
+            problem.0
+        )
+        .fetch_one(self.pool())
+        .await?;
         let c = sqlx::query!(
             r#"SELECT count(*) AS "candidates!",
                    count(c.build_key) AS "built!",
@@ -137,15 +149,6 @@ impl Store {
                    count(*) FILTER (WHERE EXISTS (SELECT 1 FROM results r WHERE r.problem_id = $1
                        AND r.build_key = c.build_key AND r.kind = 'hidden')) AS "judged_hidden!"
                FROM candidates c LEFT JOIN builds b ON b.key = c.build_key WHERE c.problem_id = $1"#,
-            problem.0
-        )
-        .fetch_one(self.pool())
-        .await?;
-        let j = sqlx::query!(
-            r#"SELECT count(*) FILTER (WHERE state = 'queued') AS "queued!",
-                   count(*) FILTER (WHERE state = 'running') AS "running!",
-                   count(*) FILTER (WHERE state = 'failed') AS "failed!"
-               FROM jobs WHERE problem_id = $1"#,
             problem.0
         )
         .fetch_one(self.pool())
