@@ -197,6 +197,30 @@ async fn generated_tests(
     Ok(kept)
 }
 
+/// `count` mutants of `parents`: drawn with at most `max_order` changes each, and when a small
+/// program runs out of those, topped up with draws of one more change at a time (up to 4). Each
+/// stage is a reproducible draw, so a larger `count` extends a pool.
+fn mutants(
+    parents: &[(String, String)],
+    count: usize,
+    max_order: usize,
+) -> Vec<sieve_synth::Mutant> {
+    let mut out = sieve_synth::sample(parents, count, 1, max_order);
+    let mut seen: std::collections::HashSet<String> =
+        out.iter().map(|m| m.source.clone()).collect();
+    for order in max_order + 1..=4 {
+        if out.len() >= count {
+            break;
+        }
+        for m in sieve_synth::sample(parents, count, 1, order) {
+            if out.len() < count && seen.insert(m.source.clone()) {
+                out.push(m);
+            }
+        }
+    }
+    out
+}
+
 /// Builds (or completes) every pool with `count` mutants per problem and queues their judging;
 /// returns per problem its id and whether it has generated tests.
 pub async fn build(
@@ -246,7 +270,7 @@ pub async fn build(
                 serde_json::json!({"origin": "hand", "file": label}),
             ));
         }
-        for m in sieve_synth::sample(&parents, count, 1, max_order) {
+        for m in mutants(&parents, count, max_order) {
             let language = Language::from_extension(&m.parent_label).unwrap_or(Language::Cpp17);
             let tags = serde_json::json!({"origin": "synth", "operator": m.operator.name(), "parent": m.parent_label});
             pool.push(candidate(m.source, language, tags));

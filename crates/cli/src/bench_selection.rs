@@ -23,8 +23,9 @@ pub struct SelectionBenchArgs {
     /// Synthesised mutants per problem (added to its hand-written candidates).
     #[arg(long, default_value_t = 100)]
     count: usize,
-    /// Most changes combined in one mutant. Draws are reproducible: a larger `--count` with
-    /// the same order extends a pool, another order draws a different one (added to it).
+    /// Most changes combined in one mutant (a program that runs out of those is topped up with
+    /// one more change at a time, up to 4). Draws are reproducible: a larger `--count` with the
+    /// same order extends a pool, another order draws a different one (added to it).
     #[arg(long, default_value_t = 2)]
     max_order: usize,
     /// Seeds per strategy and setting.
