@@ -7,15 +7,19 @@
 // std::ios::sync_with_stdio(false), promising not to mix stdio and iostreams; libc++ ignores the
 // call. This file gives it libstdc++'s meaning: the call is wrapped at link time
 // (-Wl,--wrap=_ZNSt3__28ios_base15sync_with_stdioEb) and then
-//   - cin reads 64 KiB at a time (through fread, so input stdio had already buffered is kept),
+//   - cin reads up to 64 KiB at a time (first what stdio had already buffered, then read(2),
+//     which returns what is available: interactive programs get each reply as it comes),
 //   - cout writes 64 KiB at a time (through fwrite, after flushing what stdio held),
 //   - cin and cout get num_get/num_put facets with fast paths for integers in decimal.
 // Programs that never call sync_with_stdio(false) keep libc++'s behaviour exactly.
 // Floating-point values and any non-default formatting go to libc++'s own facets.
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <stdio_ext.h>
+#include <unistd.h>
 #include <ios>
 #include <iostream>
 #include <limits>
@@ -30,7 +34,18 @@ class InBuf : public std::streambuf {
 protected:
     int_type underflow() override {
         if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
-        size_t n = std::fread(buf_, 1, sizeof buf_, stdin);
+        // What stdio had already buffered comes first; after it, read(2) returns what is there
+        // without waiting for a full buffer (fread would: an interactive program would wait for
+        // 64 KiB of replies that come only after its next question).
+        size_t n = __freadahead(stdin);
+        if (n > 0) {
+            n = std::fread(buf_, 1, n < sizeof buf_ ? n : sizeof buf_, stdin);
+        } else {
+            ssize_t got;
+            do got = ::read(0, buf_, sizeof buf_);
+            while (got < 0 && errno == EINTR);
+            n = got > 0 ? size_t(got) : 0;
+        }
         if (n == 0) return traits_type::eof();
         setg(buf_, buf_, buf_ + n);
         return traits_type::to_int_type(*gptr());

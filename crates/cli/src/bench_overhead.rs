@@ -119,7 +119,8 @@ pub fn overhead(
         "| 2 | {:.0} |",
         args.tests as f64 / two_threads.as_secs_f64()
     );
-    two_processes(args, toolchain, cache)
+    two_processes(args, toolchain, cache)?;
+    crate::bench_interactive::interactive(toolchain, cache, work, args.tests / 10)
 }
 
 /// A compute-heavy program judged by one supervised judging process, then by two at once.

@@ -4,6 +4,7 @@
 //! crates; nothing depends on it.
 
 mod bench_dashboard;
+mod bench_interactive;
 mod bench_overhead;
 mod bench_pools;
 mod bench_sandbox;

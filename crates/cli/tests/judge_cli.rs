@@ -205,3 +205,36 @@ fn cms_and_polygon_packages_judge_their_reference_solutions_to_full_points() {
         "small 30 and bonus/6 5, nothing else: {v}"
     );
 }
+
+#[test]
+fn an_interactive_package_is_judged_supervised_and_in_process_alike() {
+    // Kattis `validation: custom interactive`: the candidate talks with the package's
+    // interactor, and the supervised judging process limits the candidate's CPU time alone.
+    let dir = "tests/fixtures/packages/guess";
+    let expected = std::fs::read_to_string(repo().join(dir).join("submissions/expected.tsv"))
+        .expect("expected.tsv");
+    for line in expected.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let src = format!("{dir}/submissions/{}", cols[0]);
+        let supervised = judge(dir, &src, &[]);
+        let score: f64 = cols[1].parse().expect("score");
+        assert_eq!(
+            supervised["report"]["total"], score,
+            "{}: {supervised}",
+            cols[0]
+        );
+        let in_process = judge(dir, &src, &["--in-process"]);
+        assert_eq!(verdicts(&supervised), verdicts(&in_process), "{}", cols[0]);
+    }
+    let idle = judge(
+        dir,
+        &format!("{dir}/submissions/time_limit_exceeded/no_flush.cpp"),
+        &[],
+    );
+    let first = &idle["report"]["tests"][0];
+    assert_eq!(first["verdict"], "TLE", "{idle}");
+    assert!(
+        first["message"].as_str().unwrap_or("").starts_with("idle"),
+        "{idle}"
+    );
+}

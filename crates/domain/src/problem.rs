@@ -80,6 +80,13 @@ pub enum Checker {
         /// The blob hash of the checker's compiled module or source.
         program: String,
     },
+    /// An interactive problem's interactor compiled to wasm, in the Kattis protocol: run as
+    /// `validator input answer feedback_dir` beside the candidate, reading what the candidate
+    /// writes and writing what it reads; exit 42 accepts, 43 rejects.
+    Interactive {
+        /// The blob hash of the interactor's compiled module or source.
+        program: String,
+    },
 }
 
 /// How a custom checker is called and how it reports.
@@ -93,6 +100,9 @@ pub enum CheckerProtocol {
     Kattis,
     /// CMS: `checker input answer output`; score in [0, 1] on stdout, message on stderr.
     Cms,
+    /// Kattis interactive: `validator input answer feedback_dir`, its stdout piped to the
+    /// candidate's stdin and the candidate's stdout to its stdin; exit 42 / 43.
+    Interactive,
 }
 
 impl Checker {
@@ -102,6 +112,7 @@ impl Checker {
             CheckerProtocol::Testlib => Checker::Testlib { program },
             CheckerProtocol::Kattis => Checker::Kattis { program },
             CheckerProtocol::Cms => Checker::Cms { program },
+            CheckerProtocol::Interactive => Checker::Interactive { program },
         }
     }
 
@@ -111,8 +122,14 @@ impl Checker {
             Checker::Testlib { program } => Some((CheckerProtocol::Testlib, program)),
             Checker::Kattis { program } => Some((CheckerProtocol::Kattis, program)),
             Checker::Cms { program } => Some((CheckerProtocol::Cms, program)),
+            Checker::Interactive { program } => Some((CheckerProtocol::Interactive, program)),
             _ => None,
         }
+    }
+
+    /// Whether the candidate talks with an interactor instead of reading its input.
+    pub fn is_interactive(&self) -> bool {
+        matches!(self, Checker::Interactive { .. })
     }
 }
 

@@ -19,7 +19,7 @@ pub struct CheckOutcome {
 }
 
 impl CheckOutcome {
-    fn new(verdict: Verdict, score: f64, message: impl Into<String>) -> Self {
+    pub(crate) fn new(verdict: Verdict, score: f64, message: impl Into<String>) -> Self {
         let mut message = message.into();
         message.truncate(1024);
         CheckOutcome {
@@ -49,7 +49,10 @@ pub fn check_builtin(checker: &Checker, output: &[u8], answer: &[u8]) -> CheckOu
                 }
             }
         }
-        Checker::Testlib { .. } | Checker::Kattis { .. } | Checker::Cms { .. } => {
+        Checker::Testlib { .. }
+        | Checker::Kattis { .. }
+        | Checker::Cms { .. }
+        | Checker::Interactive { .. } => {
             return CheckOutcome::new(Verdict::JudgeError, 0.0, "custom checker not loaded");
         }
     };
@@ -93,8 +96,8 @@ fn first_difference(output: &[u8], answer: &[u8]) -> String {
     unreachable!("the loop returns")
 }
 
-/// Limits for a checker's own run: generous, and never the candidate's.
-const CHECKER_LIMITS: Limits = Limits {
+/// Limits for a checker's (or an interactor's) own run: generous, and never the candidate's.
+pub(crate) const CHECKER_LIMITS: Limits = Limits {
     time_ms: 10_000,
     memory_bytes: 1 << 30,
     output_bytes: 1 << 20,
@@ -109,6 +112,9 @@ pub fn check_custom(
     output: &[u8],
     answer: &Arc<[u8]>,
 ) -> CheckOutcome {
+    if protocol == CheckerProtocol::Interactive {
+        return CheckOutcome::new(Verdict::JudgeError, 0.0, "an interactor is not a checker");
+    }
     let output: Arc<[u8]> = Arc::from(output);
     let kattis = protocol == CheckerProtocol::Kattis;
     let spec = if kattis {
@@ -153,21 +159,7 @@ pub fn check_custom(
         }
     };
     if kattis {
-        let feedback = run
-            .written
-            .iter()
-            .find(|(n, _)| n == "feedback/judgemessage.txt")
-            .map(|(_, d)| String::from_utf8_lossy(d).trim().to_string())
-            .unwrap_or_default();
-        return match code {
-            42 => CheckOutcome::new(Verdict::AC, 1.0, feedback),
-            43 => CheckOutcome::new(Verdict::WA, 0.0, feedback),
-            c => CheckOutcome::new(
-                Verdict::JudgeError,
-                0.0,
-                format!("validator exited {c}: {feedback}"),
-            ),
-        };
+        return kattis_outcome(code, &run.written);
     }
     if protocol == CheckerProtocol::Cms {
         return cms_outcome(code, &run.stdout, stderr);
@@ -203,6 +195,25 @@ pub fn check_custom(
             Verdict::JudgeError,
             0.0,
             format!("checker exited {c}: {stderr}"),
+        ),
+    }
+}
+
+/// A Kattis validator's (or interactor's) decision: exit 42 accepts, 43 rejects, with the
+/// message it wrote to `feedback/judgemessage.txt`.
+pub(crate) fn kattis_outcome(code: i32, written: &[(String, Vec<u8>)]) -> CheckOutcome {
+    let feedback = written
+        .iter()
+        .find(|(n, _)| n == "feedback/judgemessage.txt")
+        .map(|(_, d)| String::from_utf8_lossy(d).trim().to_string())
+        .unwrap_or_default();
+    match code {
+        42 => CheckOutcome::new(Verdict::AC, 1.0, feedback),
+        43 => CheckOutcome::new(Verdict::WA, 0.0, feedback),
+        c => CheckOutcome::new(
+            Verdict::JudgeError,
+            0.0,
+            format!("validator exited {c}: {feedback}"),
         ),
     }
 }

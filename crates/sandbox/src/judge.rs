@@ -1,9 +1,11 @@
 //! Judging one program against a problem's tests: run, check, score per subtask (IOI: the
 //! minimum over the subtask's tests times its points), with testing of a subtask stopped at its
-//! first failure unless every result is asked for. Shared tests run once.
+//! first failure unless every result is asked for. Shared tests run once. An interactive
+//! problem's test is a conversation with its interactor instead of a run and a check.
 
-use crate::checker::{check_builtin, check_custom};
-use crate::{Program, RunSpec, RunStatus, Sandbox, output_hash};
+use crate::checker::{CheckOutcome, check_builtin, check_custom};
+use crate::interact::converse;
+use crate::{Program, RunOutcome, RunSpec, RunStatus, Sandbox, output_hash};
 use serde::Serialize;
 use sieve_domain::{Checker, Limits, Subtask, Verdict, round_points, score_subtasks};
 use std::sync::Arc;
@@ -26,7 +28,7 @@ pub struct JudgeOptions {
     pub limits: Limits,
     /// The comparison.
     pub checker: Checker,
-    /// The compiled custom checker, when `checker` is `Testlib` or `Kattis`.
+    /// The compiled custom checker (or interactor), when `checker` names one.
     pub custom_checker: Option<Program>,
     /// Run every test even after a subtask has failed.
     pub all_tests: bool,
@@ -117,62 +119,71 @@ pub fn judge_test_with(
     opts: &JudgeOptions,
     before_check: &mut dyn FnMut(),
 ) -> TestReport {
-    let run = sandbox.run(
-        program,
-        RunSpec {
-            stdin: test.input.clone(),
-            args: vec!["main".into()],
-            files: vec![],
-            limits: opts.limits,
-        },
-    );
+    let (run, outcome) = match (&opts.checker, &opts.custom_checker) {
+        (Checker::Interactive { .. }, Some(interactor)) => {
+            converse(sandbox, program, interactor, test, opts.limits)
+        }
+        _ => {
+            let run = sandbox.run(
+                program,
+                RunSpec {
+                    stdin: test.input.clone(),
+                    args: vec!["main".into()],
+                    files: vec![],
+                    limits: opts.limits,
+                },
+            );
+            let outcome = failure(&run).unwrap_or_else(|| match &test.answer {
+                // No expected answer: the run is judged for its behaviour only.
+                None => CheckOutcome::new(Verdict::Ran, 0.0, ""),
+                Some(answer) => {
+                    before_check();
+                    let custom = opts.checker.custom_program().map(|(protocol, _)| protocol);
+                    match (custom, &opts.custom_checker) {
+                        (Some(protocol), Some(p)) => {
+                            check_custom(sandbox, p, protocol, &test.input, &run.stdout, answer)
+                        }
+                        _ => check_builtin(&opts.checker, &run.stdout, answer),
+                    }
+                }
+            });
+            (run, outcome)
+        }
+    };
+    TestReport {
+        name: test.name.clone(),
+        verdict: outcome.verdict,
+        score: outcome.score,
+        time_us: run.time_us,
+        fuel: run.fuel,
+        peak_memory: run.peak_memory,
+        output_hash: hex::encode(output_hash(&opts.checker, &run.stdout)),
+        message: outcome.message,
+    }
+}
+
+/// The verdict of a run that did not end with exit code 0 (TLE, MLE, OLE, or RE with the trap
+/// or exit code and the end of stderr); `None` for a clean exit.
+pub(crate) fn failure(run: &RunOutcome) -> Option<CheckOutcome> {
     let stderr_tail = || {
         let s = String::from_utf8_lossy(&run.stderr);
         let s = s.trim();
         s[s.len().saturating_sub(300)..].to_string()
     };
-    let (verdict, score, message) = match &run.status {
-        RunStatus::TimeLimit => (Verdict::TLE, 0.0, String::new()),
-        RunStatus::MemoryLimit => (Verdict::MLE, 0.0, String::new()),
-        RunStatus::OutputLimit => (Verdict::OLE, 0.0, String::new()),
-        RunStatus::Trap(t) => (
+    Some(match &run.status {
+        RunStatus::TimeLimit => CheckOutcome::new(Verdict::TLE, 0.0, ""),
+        RunStatus::MemoryLimit => CheckOutcome::new(Verdict::MLE, 0.0, ""),
+        RunStatus::OutputLimit => CheckOutcome::new(Verdict::OLE, 0.0, ""),
+        RunStatus::Trap(t) => {
+            CheckOutcome::new(Verdict::RE, 0.0, format!("{t} {}", stderr_tail()).trim())
+        }
+        RunStatus::Exited(c) if *c != 0 => CheckOutcome::new(
             Verdict::RE,
             0.0,
-            format!("{t} {}", stderr_tail()).trim().to_string(),
+            format!("exit code {c} {}", stderr_tail()).trim(),
         ),
-        RunStatus::Exited(c) if *c != 0 => (
-            Verdict::RE,
-            0.0,
-            format!("exit code {c} {}", stderr_tail())
-                .trim()
-                .to_string(),
-        ),
-        RunStatus::Exited(_) => match &test.answer {
-            // No expected answer: the run is judged for its behaviour only.
-            None => (Verdict::Ran, 0.0, String::new()),
-            Some(answer) => {
-                before_check();
-                let custom = opts.checker.custom_program().map(|(protocol, _)| protocol);
-                let c = match (custom, &opts.custom_checker) {
-                    (Some(protocol), Some(p)) => {
-                        check_custom(sandbox, p, protocol, &test.input, &run.stdout, answer)
-                    }
-                    _ => check_builtin(&opts.checker, &run.stdout, answer),
-                };
-                (c.verdict, c.score, c.message)
-            }
-        },
-    };
-    TestReport {
-        name: test.name.clone(),
-        verdict,
-        score,
-        time_us: run.time_us,
-        fuel: run.fuel,
-        peak_memory: run.peak_memory,
-        output_hash: hex::encode(output_hash(&opts.checker, &run.stdout)),
-        message,
-    }
+        RunStatus::Exited(_) => return None,
+    })
 }
 
 /// Judges `program` on `tests` grouped by `subtasks`. Tests in no subtask (samples) are run

@@ -1,7 +1,7 @@
 //! One run of one program on one input, under limits, with its outcome classified.
 
 use crate::engine::{Host, Limiter, Mode, Program, Sandbox};
-use crate::wasi::{Exit, Io, OutputLimit};
+use crate::wasi::{Exit, Io, OutputLimit, PipeEnd, PipeStop};
 use cpu_time::ThreadTime;
 use serde::Serialize;
 use sieve_domain::Limits;
@@ -61,11 +61,23 @@ impl Sandbox {
     /// Runs `program` on `spec`. Must be called on a thread with a stack of at least
     /// [`crate::GUEST_THREAD_STACK`] bytes.
     pub fn run(&self, program: &Program, spec: RunSpec) -> RunOutcome {
+        self.run_piped(program, spec, None)
+    }
+
+    /// [`Sandbox::run`] with stdin and stdout connected to `pipe` (an interactive run), which
+    /// is ended when the run is.
+    pub(crate) fn run_piped(
+        &self,
+        program: &Program,
+        spec: RunSpec,
+        pipe: Option<PipeEnd>,
+    ) -> RunOutcome {
         let limits = spec.limits;
         let mut io = Io::new(spec.stdin, limits.output_bytes as usize);
         io.args = spec.args;
         io.files = spec.files;
         io.deterministic = matches!(self.mode, Mode::Deterministic { .. });
+        io.pipe = pipe;
         let host = Host {
             io,
             limiter: Limiter {
@@ -106,6 +118,9 @@ impl Sandbox {
             store.data_mut().cpu_start = Some(ThreadTime::now());
             start.call(&mut store, ())
         });
+        if let Some(pipe) = &store.data().io.pipe {
+            pipe.end();
+        }
         let time = store
             .data()
             .cpu_start
@@ -169,6 +184,14 @@ fn classify(result: wasmtime::Result<()>, host: &Host, time: Duration) -> RunSta
         && e.downcast_ref::<OutputLimit>().is_some()
     {
         return RunStatus::OutputLimit;
+    }
+    match err.as_ref().and_then(|e| e.downcast_ref::<PipeStop>()) {
+        // Waiting for input that can never come: idleness, judged as a time-out.
+        Some(PipeStop::Deadlock) => return RunStatus::TimeLimit,
+        // Stopped because the interactor had ended, as a judge kills the program then: its
+        // verdict is the interactor's.
+        Some(PipeStop::PeerEnded) => return RunStatus::Exited(0),
+        None => {}
     }
     let out_of_fuel = err
         .as_ref()

@@ -3,7 +3,7 @@
 //! thread's CPU clock (`/proc/<pid>/task/<tid>/schedstat`) every millisecond; past the limit it
 //! kills the process, records TLE, and resumes the remaining tests in a fresh one. Epoch checks
 //! cost 15-90% on every loop (measured in `sieve bench sandbox`); this costs one status write
-//! per test.
+//! per test. A wall clock, far above the CPU limit, stops runs that wait (on an interactor).
 
 use crate::SandboxError;
 use crate::child::{PHASE_CHECK, PHASE_RUN, Reply, Request, write_blob};
@@ -14,7 +14,7 @@ use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::os::unix::fs::FileExt;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const POLL: Duration = Duration::from_millis(1);
 /// A checker's CPU budget (it is not the candidate's time).
@@ -201,6 +201,9 @@ impl Supervisor {
     ) -> Result<Option<JudgeReport>, SandboxError> {
         let process = self.process.as_ref().expect("started");
         let limit_ns = opts.limits.time_ms * 1_000_000;
+        // When the current phase was first seen: an interactive run can wait without using CPU
+        // (for an interactor that loops), so a wall clock backs the CPU clock up.
+        let mut seen: Option<((usize, u64, u64), Instant)> = None;
         loop {
             match process.replies.recv_timeout(POLL) {
                 Ok(Reply::Report { index, report }) => done[index] = Some(report),
@@ -223,8 +226,13 @@ impl Supervisor {
                     } else {
                         CHECKER_NS
                     };
-                    if used > budget {
-                        let report = stopped(&tests[test].name, phase, used);
+                    let since = match seen {
+                        Some((key, at)) if key == (test, phase, start) => at,
+                        _ => seen.insert(((test, phase, start), Instant::now())).1,
+                    };
+                    let walled = since.elapsed() > wall_limit(budget);
+                    if used > budget || walled {
+                        let report = stopped(&tests[test].name, phase, used, walled);
                         // Reports already sent stay valid; the caller drops (kills) the process.
                         while let Ok(Reply::Report { index, report }) = process.replies.try_recv() {
                             done[index] = Some(report);
@@ -240,7 +248,7 @@ impl Supervisor {
                         && test < tests.len()
                         && done[test].is_none()
                     {
-                        done[test] = Some(stopped(&tests[test].name, 0, 0));
+                        done[test] = Some(stopped(&tests[test].name, 0, 0, false));
                     }
                     return Ok(None);
                 }
@@ -249,9 +257,20 @@ impl Supervisor {
     }
 }
 
-/// The report of a test whose run was stopped from outside.
-fn stopped(name: &str, phase: u64, used_ns: u64) -> TestReport {
+/// The wall-clock time a phase with a CPU budget of `budget_ns` may take: far above what load
+/// on the machine explains, so that only waiting trips it.
+fn wall_limit(budget_ns: u64) -> Duration {
+    Duration::from_nanos(budget_ns.saturating_mul(3)) + Duration::from_secs(10)
+}
+
+/// The report of a test whose run was stopped from outside (past its CPU budget, or `walled`:
+/// past its wall-clock limit).
+fn stopped(name: &str, phase: u64, used_ns: u64, walled: bool) -> TestReport {
     let (verdict, message) = match phase {
+        PHASE_RUN if walled => (
+            Verdict::TLE,
+            "wall-clock limit: the run waited too long (for its interactor?)".to_string(),
+        ),
         PHASE_RUN => (Verdict::TLE, String::new()),
         PHASE_CHECK => (
             Verdict::JudgeError,

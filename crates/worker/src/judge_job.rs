@@ -1,6 +1,6 @@
 use crate::build::{TIMEOUT_BUDGET, decode16, public_tests_that_matter, tests_of_kind};
 use serde::{Deserialize, Serialize};
-use sieve_domain::{CandidateId, Checker, Language, ProblemId, TestKind};
+use sieve_domain::{CandidateId, Language, ProblemId, TestKind};
 use sieve_sandbox::{JudgeOptions, Supervisor, Toolchain};
 use sieve_store::candidates::TestResult;
 use sieve_store::problems::StoredProblem;
@@ -189,11 +189,9 @@ impl Worker {
         let Some(wasm) = wasm.filter(|_| build.ok) else {
             return Ok(()); // a compile error is a result, not a failure
         };
-        let checker_wasm = match &problem.problem.checker {
-            Checker::Testlib { program }
-            | Checker::Kattis { program }
-            | Checker::Cms { program } => Some(self.blob_hex(program).await?),
-            _ => None,
+        let checker_wasm = match problem.problem.checker.custom_program() {
+            Some((_, program)) => Some(self.blob_hex(program).await?),
+            None => None,
         };
         let watched = public_tests_that_matter(&problem, candidate.target_subtask);
         let failed = |results: &[TestResult]| {

@@ -69,6 +69,7 @@ fn checker(c: &PackageChecker) -> JsonChecker {
                 CheckerProtocol::Testlib => JsonChecker::Testlib(c),
                 CheckerProtocol::Kattis => JsonChecker::Kattis(c),
                 CheckerProtocol::Cms => JsonChecker::Cms(c),
+                CheckerProtocol::Interactive => JsonChecker::Interactive(c),
             }
         }
     }

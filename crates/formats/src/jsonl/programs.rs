@@ -31,10 +31,15 @@ pub(super) enum JsonChecker {
     Exact,
     Tokens,
     CaseInsensitive,
-    Float { abs: f64, rel: f64 },
+    Float {
+        abs: f64,
+        rel: f64,
+    },
     Testlib(Custom),
     Kattis(Custom),
     Cms(Custom),
+    /// A Kattis interactor (`validation: custom interactive`).
+    Interactive(Custom),
 }
 
 pub(super) fn file_bytes(f: &File) -> Result<Vec<u8>, String> {
@@ -81,5 +86,6 @@ pub(super) fn checker(c: Option<&JsonChecker>) -> Result<PackageChecker, String>
         Some(JsonChecker::Testlib(c)) => custom(c, CheckerProtocol::Testlib)?,
         Some(JsonChecker::Kattis(c)) => custom(c, CheckerProtocol::Kattis)?,
         Some(JsonChecker::Cms(c)) => custom(c, CheckerProtocol::Cms)?,
+        Some(JsonChecker::Interactive(c)) => custom(c, CheckerProtocol::Interactive)?,
     })
 }

@@ -20,9 +20,7 @@ pub(super) fn checker_from(
         .map(|d| dir.join(d))
         .find(|d| d.is_dir());
     if validation.split_whitespace().next() == Some("custom") {
-        if validation.contains("interactive") {
-            warnings.push("interactive problems are not supported yet: judged as batch".into());
-        }
+        let interactive = validation.split_whitespace().any(|w| w == "interactive");
         let Some(vdir) = vdir else {
             return Err(FormatError::Invalid {
                 path: dir.join("problem.yaml"),
@@ -37,7 +35,11 @@ pub(super) fn checker_from(
             });
         }
         return Ok(PackageChecker::Custom {
-            protocol: sieve_domain::CheckerProtocol::Kattis,
+            protocol: if interactive {
+                sieve_domain::CheckerProtocol::Interactive
+            } else {
+                sieve_domain::CheckerProtocol::Kattis
+            },
             language,
             files,
         });

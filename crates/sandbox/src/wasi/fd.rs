@@ -1,8 +1,8 @@
 //! Descriptors: the standard streams, the root preopen, and in-memory files.
 
 use super::{
-    Fd, Host, Io, OutputLimit, R, STDERR_CAP, WRITTEN_FILE_CAP, code, errno, iovecs, memory, put,
-    slice,
+    Fd, Host, Io, OutputLimit, R, STDERR_CAP, Side, WRITTEN_FILE_CAP, code, errno, iovecs, memory,
+    put, slice,
 };
 use std::sync::Arc;
 use wasmtime::Caller;
@@ -28,6 +28,23 @@ pub(super) fn fd_write(
         Err(e) => return Ok(e),
     };
     let target = io.fds.get(fd as usize).cloned().flatten();
+    if let (Some(Fd::Stdout), Some(pipe)) = (&target, &io.pipe) {
+        // One write, one message: a reader never sees half of a writev (as a pipe guarantees
+        // for small writes), so conversations, and their fuel, are the same on every run.
+        let mut message = Vec::new();
+        for &(ptr, len) in &vecs {
+            let Some(bytes) = slice(mem, ptr, len) else {
+                return Ok(errno::FAULT);
+            };
+            message.extend_from_slice(bytes);
+        }
+        pipe.write(&message).map_err(wasmtime::Error::new)?;
+        // The interactor's side of the conversation is not kept; the candidate's is its output.
+        if pipe.side == Side::Interactor {
+            let written = message.len() as u32;
+            return Ok(code(put(mem, out as u32, &written.to_le_bytes())));
+        }
+    }
     let mut total = 0u32;
     for (ptr, len) in vecs {
         let Some(bytes) = slice(mem, ptr, len) else {
@@ -70,6 +87,11 @@ pub(super) fn fd_read(
         Ok(r) => r,
         Err(e) => return Ok(e),
     };
+    if let (Some(pipe), Some(Some(Fd::Stdin))) = (&io.pipe, io.fds.get(fd as usize)) {
+        let wanted = vecs.iter().map(|(_, len)| *len as usize).sum();
+        let bytes = pipe.read(wanted).map_err(wasmtime::Error::new)?;
+        return Ok(code(scatter(mem, &vecs, &bytes, out)));
+    }
     let (source, pos): (Arc<[u8]>, usize) = match io.fds.get(fd as usize).cloned().flatten() {
         Some(Fd::Stdin) => (io.stdin.clone(), io.stdin_pos),
         Some(Fd::Read(i, pos)) => (io.files[i].1.clone(), pos),
@@ -95,6 +117,17 @@ pub(super) fn fd_read(
         out as u32,
         &((at - pos) as u32).to_le_bytes(),
     )))
+}
+
+/// Copies `bytes` into the iovecs in order and stores the count at `out`.
+fn scatter(mem: &mut [u8], vecs: &[(u32, u32)], bytes: &[u8], out: i32) -> Result<(), i32> {
+    let mut rest = bytes;
+    for &(ptr, len) in vecs {
+        let take = (len as usize).min(rest.len());
+        put(mem, ptr, &rest[..take])?;
+        rest = &rest[take..];
+    }
+    put(mem, out as u32, &(bytes.len() as u32).to_le_bytes())
 }
 
 pub(super) fn fd_seek(

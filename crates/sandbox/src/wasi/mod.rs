@@ -3,16 +3,19 @@
 //! checkers), in-memory writable files (Kattis feedback), clocks, a seeded random source, and
 //! nothing else. No host file, socket or environment variable is reachable by construction, no
 //! async runtime is involved (wasmtime-wasi's synchronous API drives tokio underneath), and a full
-//! stdout stops the guest at once so that the run is reported as Output Limit Exceeded.
+//! stdout stops the guest at once so that the run is reported as Output Limit Exceeded. In an
+//! interactive run, stdin and stdout are pipes to the other program instead.
 
 mod env;
 mod fd;
 mod path;
+mod pipe;
 
 use crate::engine::Host;
 use env::*;
 use fd::*;
 use path::*;
+pub(crate) use pipe::{PipeEnd, PipeStop, Side, pipes};
 use std::sync::Arc;
 use wasmtime::{Caller, Extern, Linker, Module, Val, ValType};
 
@@ -70,6 +73,8 @@ pub(crate) struct Io {
     pub rng: u64,
     pub fake_clock_ns: u64,
     pub deterministic: bool,
+    /// An interactive run's pipes: stdin reads from them and stdout writes to them.
+    pub pipe: Option<PipeEnd>,
 }
 
 pub(super) const STDERR_CAP: usize = 64 << 10;
