@@ -5,23 +5,26 @@
 //! verdict, unless the candidate failed first.
 //!
 //! The candidate runs on the calling thread, so a supervisor watching that thread's CPU clock
-//! limits the candidate alone; time spent waiting for the interactor is not charged.
+//! limits the candidate alone; time spent waiting for the interactor is not charged. Accepted
+//! conversations hash alike, so that clustering groups the programs the interactor accepts.
 
 use crate::checker::{CHECKER_LIMITS, CheckOutcome, kattis_outcome};
 use crate::judge::{TestInput, failure};
 use crate::wasi::{PipeEnd, Side, pipes};
-use crate::{GUEST_THREAD_STACK, Program, RunOutcome, RunSpec, RunStatus, Sandbox};
-use sieve_domain::{Limits, Verdict};
+use crate::{GUEST_THREAD_STACK, Program, RunOutcome, RunSpec, RunStatus, Sandbox, output_hash};
+use sieve_domain::{Checker, Limits, Verdict};
 use std::sync::Arc;
 
 /// Runs `program` against `interactor` on `test`: the candidate's run (its output is its side
-/// of the conversation) and the verdict.
+/// of the conversation) and the verdict. `before_check` is called when the candidate's run is
+/// over and only the interactor may still be running.
 pub(crate) fn converse(
     sandbox: &Sandbox,
     program: &Program,
     interactor: &Program,
     test: &TestInput,
     limits: Limits,
+    before_check: &mut dyn FnMut(),
 ) -> (RunOutcome, CheckOutcome) {
     let (candidate_end, interactor_end) = pipes();
     let nothing: Arc<[u8]> = Arc::from(&b""[..]);
@@ -59,6 +62,8 @@ pub(crate) fn converse(
             return (run, Err("could not start the interactor".to_string()));
         };
         let run = sandbox.run_piped(program, candidate_spec, Some(candidate_end.clone()));
+        // From here on only the interactor runs: its time is not the candidate's.
+        before_check();
         let judged = handle
             .join()
             .map_err(|_| "the interactor's thread panicked".to_string());
@@ -71,10 +76,31 @@ pub(crate) fn converse(
     (run, outcome)
 }
 
-/// The verdict of a conversation, as Kattis gives it: a deadlock is a time-out; a candidate
-/// that failed (time, memory, output, crash) before the interactor decided gets that failure;
-/// otherwise the interactor's decision stands, and an interactor that crashed or answered
-/// outside the protocol is a judge error.
+/// The output hash of a conversation. Conversations the interactor accepted are equal answers,
+/// whatever was asked on the way (a binary and a ternary search say different things), so they
+/// hash alike and cluster together; any other keeps the hash of the candidate's side, so that
+/// different wrong behaviours stay apart. The accepted hash depends on the test, as a right
+/// output does: one value for every test would mark accepted runs wherever verdicts are
+/// withheld (tests held out of the hidden ones).
+pub(crate) fn conversation_hash(
+    outcome: &CheckOutcome,
+    run: &RunOutcome,
+    test: &TestInput,
+) -> [u8; 16] {
+    if outcome.verdict == Verdict::AC && outcome.score >= 1.0 {
+        let mut accepted = b"accepted by the interactor on ".to_vec();
+        accepted.extend_from_slice(&test.input);
+        output_hash(&Checker::Exact, &accepted)
+    } else {
+        output_hash(&Checker::Tokens, &run.stdout)
+    }
+}
+
+/// The verdict of a conversation: a deadlock is a time-out. An interactor that ended first
+/// with a rejection (or by failing: a judge error) decides, whatever the candidate did after.
+/// Otherwise a candidate that failed (time, memory, output, crash) gets that failure, even after
+/// an acceptance, as a batch program that printed the right answer and then crashed does; and
+/// if it ended cleanly, the interactor's decision stands.
 fn decide(candidate: &RunOutcome, interactor: &RunOutcome, pipe: &PipeEnd) -> CheckOutcome {
     if pipe.deadlocked() {
         return CheckOutcome::new(
@@ -95,13 +121,68 @@ fn decide(candidate: &RunOutcome, interactor: &RunOutcome, pipe: &PipeEnd) -> Ch
         }
     };
     match failure(candidate) {
-        // The interactor rejected before the candidate failed: what came after does not count.
+        // The interactor rejected (or failed) before the candidate failed: what came after
+        // does not count.
         Some(_)
-            if judged.verdict == Verdict::WA && pipe.first_ended() == Some(Side::Interactor) =>
+            if judged.verdict != Verdict::AC && pipe.first_ended() == Some(Side::Interactor) =>
         {
             judged
         }
         Some(failed) => failed,
         None => judged,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(status: RunStatus) -> RunOutcome {
+        RunOutcome {
+            status,
+            stdout: vec![],
+            stderr: vec![],
+            written: vec![],
+            time_us: 0,
+            fuel: 0,
+            peak_memory: 0,
+        }
+    }
+
+    /// The verdict when `first` ended first, the candidate with `candidate` and the interactor
+    /// with `interactor`.
+    fn verdict(first: Side, candidate: RunStatus, interactor: RunStatus) -> Verdict {
+        let (c, i) = pipes();
+        match first {
+            Side::Candidate => (c.end(), i.end()),
+            Side::Interactor => (i.end(), c.end()),
+        };
+        decide(&outcome(candidate), &outcome(interactor), &c).verdict
+    }
+
+    #[test]
+    fn the_first_to_end_decides_between_a_failure_and_a_rejection() {
+        use RunStatus::*;
+        use Side::*;
+        let (accept, reject) = (Exited(42), Exited(43));
+        assert_eq!(verdict(Interactor, Exited(0), accept.clone()), Verdict::AC);
+        assert_eq!(verdict(Interactor, Exited(0), reject.clone()), Verdict::WA);
+        // Rejected, then the candidate ran out of time: the rejection came first.
+        assert_eq!(verdict(Interactor, TimeLimit, reject.clone()), Verdict::WA);
+        // The candidate crashed, and the interactor then rejected what it did not get.
+        assert_eq!(verdict(Candidate, Trap("x".into()), reject), Verdict::RE);
+        // Accepted, then crashed: a crash, as in a batch problem.
+        assert_eq!(verdict(Interactor, Exited(3), accept), Verdict::RE);
+        // An interactor that failed first is the judge's fault, whatever followed.
+        let crashed = Trap("abort".into());
+        assert_eq!(
+            verdict(Interactor, Exited(1), crashed.clone()),
+            Verdict::JudgeError
+        );
+        assert_eq!(verdict(Candidate, Exited(0), crashed), Verdict::JudgeError);
+        assert_eq!(
+            verdict(Interactor, Exited(0), Exited(7)),
+            Verdict::JudgeError
+        );
     }
 }

@@ -4,7 +4,7 @@
 //! problem's test is a conversation with its interactor instead of a run and a check.
 
 use crate::checker::{CheckOutcome, check_builtin, check_custom};
-use crate::interact::converse;
+use crate::interact::{conversation_hash, converse};
 use crate::{Program, RunOutcome, RunSpec, RunStatus, Sandbox, output_hash};
 use serde::Serialize;
 use sieve_domain::{Checker, Limits, Subtask, Verdict, round_points, score_subtasks};
@@ -87,17 +87,22 @@ pub struct JudgeReport {
     pub max_total: f64,
 }
 
-fn skipped(name: &str) -> TestReport {
+/// The report of a test that was not run.
+fn not_run(name: &str, verdict: Verdict, message: &str) -> TestReport {
     TestReport {
         name: name.to_string(),
-        verdict: Verdict::Skipped,
+        verdict,
         score: 0.0,
         time_us: 0,
         fuel: 0,
         peak_memory: 0,
         output_hash: String::new(),
-        message: String::new(),
+        message: message.to_string(),
     }
+}
+
+fn skipped(name: &str) -> TestReport {
+    not_run(name, Verdict::Skipped, "")
 }
 
 /// Runs and checks one test.
@@ -119,9 +124,22 @@ pub fn judge_test_with(
     opts: &JudgeOptions,
     before_check: &mut dyn FnMut(),
 ) -> TestReport {
-    let (run, outcome) = match (&opts.checker, &opts.custom_checker) {
+    if opts.checker.is_interactive() && opts.custom_checker.is_none() {
+        // Run alone, the candidate would read the secret input as its own.
+        return not_run(&test.name, Verdict::JudgeError, "interactor not loaded");
+    }
+    let (run, outcome, hash) = match (&opts.checker, &opts.custom_checker) {
         (Checker::Interactive { .. }, Some(interactor)) => {
-            converse(sandbox, program, interactor, test, opts.limits)
+            let (run, outcome) = converse(
+                sandbox,
+                program,
+                interactor,
+                test,
+                opts.limits,
+                before_check,
+            );
+            let hash = conversation_hash(&outcome, &run, test);
+            (run, outcome, hash)
         }
         _ => {
             let run = sandbox.run(
@@ -147,7 +165,8 @@ pub fn judge_test_with(
                     }
                 }
             });
-            (run, outcome)
+            let hash = output_hash(&opts.checker, &run.stdout);
+            (run, outcome, hash)
         }
     };
     TestReport {
@@ -157,7 +176,7 @@ pub fn judge_test_with(
         time_us: run.time_us,
         fuel: run.fuel,
         peak_memory: run.peak_memory,
-        output_hash: hex::encode(output_hash(&opts.checker, &run.stdout)),
+        output_hash: hex::encode(hash),
         message: outcome.message,
     }
 }

@@ -1,7 +1,7 @@
 //! One run of one program on one input, under limits, with its outcome classified.
 
 use crate::engine::{Host, Limiter, Mode, Program, Sandbox};
-use crate::wasi::{Exit, Io, OutputLimit, PipeEnd, PipeStop};
+use crate::wasi::{Ending, Exit, Io, OutputLimit, PipeEnd, PipeStop};
 use cpu_time::ThreadTime;
 use serde::Serialize;
 use sieve_domain::Limits;
@@ -77,6 +77,7 @@ impl Sandbox {
         io.args = spec.args;
         io.files = spec.files;
         io.deterministic = matches!(self.mode, Mode::Deterministic { .. });
+        let _ending = pipe.clone().map(Ending);
         io.pipe = pipe;
         let host = Host {
             io,
@@ -118,9 +119,6 @@ impl Sandbox {
             store.data_mut().cpu_start = Some(ThreadTime::now());
             start.call(&mut store, ())
         });
-        if let Some(pipe) = &store.data().io.pipe {
-            pipe.end();
-        }
         let time = store
             .data()
             .cpu_start
@@ -185,14 +183,6 @@ fn classify(result: wasmtime::Result<()>, host: &Host, time: Duration) -> RunSta
     {
         return RunStatus::OutputLimit;
     }
-    match err.as_ref().and_then(|e| e.downcast_ref::<PipeStop>()) {
-        // Waiting for input that can never come: idleness, judged as a time-out.
-        Some(PipeStop::Deadlock) => return RunStatus::TimeLimit,
-        // Stopped because the interactor had ended, as a judge kills the program then: its
-        // verdict is the interactor's.
-        Some(PipeStop::PeerEnded) => return RunStatus::Exited(0),
-        None => {}
-    }
     let out_of_fuel = err
         .as_ref()
         .and_then(|e| e.downcast_ref::<Trap>())
@@ -205,6 +195,14 @@ fn classify(result: wasmtime::Result<()>, host: &Host, time: Duration) -> RunSta
     }
     if host.limiter.denied {
         return RunStatus::MemoryLimit;
+    }
+    match err.as_ref().and_then(|e| e.downcast_ref::<PipeStop>()) {
+        // Waiting for input that can never come: idleness, judged as a time-out.
+        Some(PipeStop::Deadlock) => return RunStatus::TimeLimit,
+        // Stopped because the interactor had ended, as a judge kills the program then: its
+        // verdict is the interactor's.
+        Some(PipeStop::PeerEnded) => return RunStatus::Exited(0),
+        None => {}
     }
     match err {
         None => RunStatus::Exited(0),

@@ -107,24 +107,33 @@ fn verdicts_say_what_went_wrong() {
 }
 
 #[test]
-fn the_conversation_is_the_candidates_output() {
+fn accepted_conversations_hash_alike_and_rejected_ones_by_what_was_said() {
     let opts = interactive(&TIMED, INTERACTOR);
-    let c = program(
-        &TIMED,
-        &format!("{PACKAGE}/submissions/accepted/binary_search.cpp"),
-    );
-    let cin = program(
-        &TIMED,
-        &format!("{PACKAGE}/submissions/accepted/binary_search_iostream.cpp"),
-    );
-    let a = judge_guess(&TIMED, &c, &opts);
-    let b = judge_guess(&TIMED, &cin, &opts);
-    // The same guesses, whichever library printed them: equal output hashes, test by test.
-    for (x, y) in a.tests.iter().zip(&b.tests) {
-        assert_eq!(x.verdict, Verdict::AC, "{}: {}", x.name, x.message);
-        assert_eq!(x.output_hash, y.output_hash, "{}", x.name);
+    let judged = |file: &str| {
+        let rel = format!("{PACKAGE}/submissions/{file}");
+        judge_guess(&TIMED, &program(&TIMED, &rel), &opts)
+    };
+    let binary = judged("accepted/binary_search.cpp");
+    let linear = judged("partially_accepted/linear.cpp");
+    let wrong = judged("wrong_answer/never_guesses_n.cpp");
+    // Binary and linear search ask different questions; where the interactor accepts both, their
+    // outputs are equal answers, as a checker would say of equal outputs.
+    for (b, l) in binary.tests.iter().zip(&linear.tests).take(4) {
+        assert_eq!(
+            (b.verdict, l.verdict),
+            (Verdict::AC, Verdict::AC),
+            "{}",
+            b.name
+        );
+        assert_eq!(b.output_hash, l.output_hash, "{}", b.name);
     }
-    assert_ne!(a.tests[1].output_hash, a.tests[2].output_hash);
+    // Like right outputs, accepted conversations differ from test to test.
+    assert_ne!(binary.tests[1].output_hash, binary.tests[2].output_hash);
+    // Rejected: the candidate's side of the conversation, so that wrong behaviours stay apart.
+    let (w, l) = (&wrong.tests[2], &linear.tests[5]);
+    assert_eq!((w.verdict, l.verdict), (Verdict::WA, Verdict::WA));
+    assert_ne!(w.output_hash, binary.tests[2].output_hash);
+    assert_ne!(w.output_hash, l.output_hash);
 }
 
 #[test]
@@ -184,4 +193,17 @@ fn fuel_makes_conversations_repeatable() {
     for _ in 0..10 {
         assert_eq!(fuel(&a), fuel(&judge_guess(&FUEL, &c, &opts)));
     }
+}
+
+#[test]
+fn an_interactive_problem_without_its_interactor_is_never_run_as_batch() {
+    let mut opts = interactive(&TIMED, INTERACTOR);
+    opts.custom_checker = None;
+    let c = program(
+        &TIMED,
+        &format!("{PACKAGE}/submissions/accepted/binary_search.cpp"),
+    );
+    let r = judge_on(&TIMED, &c, &[test("t", "10 7\n", None)], &[], &opts);
+    assert_eq!(r.tests[0].verdict, Verdict::JudgeError);
+    assert_eq!(r.tests[0].message, "interactor not loaded");
 }

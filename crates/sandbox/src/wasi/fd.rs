@@ -88,7 +88,10 @@ pub(super) fn fd_read(
         Err(e) => return Ok(e),
     };
     if let (Some(pipe), Some(Some(Fd::Stdin))) = (&io.pipe, io.fds.get(fd as usize)) {
-        let wanted = vecs.iter().map(|(_, len)| *len as usize).sum();
+        let wanted: usize = vecs.iter().map(|(_, len)| *len as usize).sum();
+        if wanted == 0 {
+            return Ok(code(put(mem, out as u32, &0u32.to_le_bytes())));
+        }
         let bytes = pipe.read(wanted).map_err(wasmtime::Error::new)?;
         return Ok(code(scatter(mem, &vecs, &bytes, out)));
     }

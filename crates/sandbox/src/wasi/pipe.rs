@@ -1,6 +1,7 @@
 //! The two in-host pipes between a candidate and its interactor: what one side writes to its
 //! stdout the other reads from its stdin. A read blocks until data arrives or the writer has
-//! ended. When both sides wait to read at once nothing can ever arrive: the pipes report the
+//! ended, and returns at most one write's bytes: where a reader's reads fall never depends on
+//! thread timing, so conversations, and their fuel, are the same on every run. When both sides wait to read at once nothing can ever arrive: the pipes report the
 //! deadlock (Codeforces' "idleness limit exceeded") and both runs stop at once, instead of
 //! waiting for a wall clock.
 
@@ -36,8 +37,8 @@ pub(crate) enum PipeStop {
 
 #[derive(Debug, Default)]
 struct State {
-    /// Bytes on their way to each side (indexed by the reader).
-    queued: [VecDeque<u8>; 2],
+    /// Writes on their way to each side (indexed by the reader), one message per write.
+    queued: [VecDeque<Vec<u8>>; 2],
     /// Whether each side's run has ended.
     ended: [bool; 2],
     /// Which side ended first.
@@ -60,6 +61,16 @@ pub(crate) struct PipeEnd {
     pub side: Side,
 }
 
+/// Ends its side when dropped: a run's end, however it ends (a panic included), is the end of
+/// its side's input to the other.
+pub(crate) struct Ending(pub PipeEnd);
+
+impl Drop for Ending {
+    fn drop(&mut self) {
+        self.0.end();
+    }
+}
+
 /// A connected pair of ends: the candidate's and the interactor's.
 pub(crate) fn pipes() -> (PipeEnd, PipeEnd) {
     let shared = Arc::new(Shared::default());
@@ -76,8 +87,8 @@ impl PipeEnd {
         self.shared.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Up to `max` bytes written by the other side, waiting until some arrive; empty at the end
-    /// of input (the other side has ended). The candidate is stopped instead when it reads on
+    /// Up to `max` bytes of the other side's oldest write not yet read, waiting until there is
+    /// one; empty at the end of input (the other side has ended). The candidate is stopped instead when it reads on
     /// after the interactor has ended.
     pub fn read(&self, max: usize) -> Result<Vec<u8>, PipeStop> {
         let (me, other) = (self.side as usize, self.side.other() as usize);
@@ -86,9 +97,12 @@ impl PipeEnd {
             if s.deadlock {
                 return Err(PipeStop::Deadlock);
             }
-            if !s.queued[me].is_empty() {
-                let n = max.min(s.queued[me].len());
-                return Ok(s.queued[me].drain(..n).collect());
+            if let Some(mut message) = s.queued[me].pop_front() {
+                if message.len() > max {
+                    let rest = message.split_off(max);
+                    s.queued[me].push_front(rest);
+                }
+                return Ok(message);
             }
             if s.ended[other] {
                 return match self.side {
@@ -120,7 +134,11 @@ impl PipeEnd {
                 Side::Interactor => Ok(()),
             };
         }
-        s.queued[other].extend(bytes);
+        // An empty message would read as the end of input.
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        s.queued[other].push_back(bytes.to_vec());
         self.shared.wake.notify_all();
         Ok(())
     }
@@ -162,6 +180,16 @@ mod tests {
     }
 
     #[test]
+    fn a_read_returns_one_write_at_most() {
+        let (c, i) = pipes();
+        i.write(b"10\n").unwrap();
+        i.write(b"").unwrap();
+        i.write(b"go\n").unwrap();
+        assert_eq!(c.read(100).unwrap(), b"10\n");
+        assert_eq!(c.read(100).unwrap(), b"go\n");
+    }
+
+    #[test]
     fn a_candidate_reading_after_the_interactor_ended_is_stopped() {
         let (c, i) = pipes();
         i.write(b"bye\n").unwrap();
@@ -191,7 +219,7 @@ mod tests {
             // so still marked as waiting, with its bytes queued.
             let mut s = c.lock();
             s.waiting[Side::Candidate as usize] = true;
-            s.queued[Side::Candidate as usize].extend(b"5\n");
+            s.queued[Side::Candidate as usize].push_back(b"5\n".to_vec());
         }
         let interactor = std::thread::spawn(move || i.read(10));
         std::thread::sleep(std::time::Duration::from_millis(20));
