@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 /// The interactive fixture (a Kattis package), relative to the repository.
-const PACKAGE: &str = "tests/fixtures/packages/guess";
+const PACKAGE: &str = "examples/guess";
 const INPUT: &[u8] = b"1000000000 123456789\n";
 const ANSWER: &[u8] = b"123456789\n";
 
@@ -49,18 +49,17 @@ pub fn interactive(
         })
         .collect();
     let opts = JudgeOptions {
-        limits: Limits {
-            time_ms: 1000,
-            memory_bytes: 256 << 20,
-            output_bytes: 1 << 20,
-        },
-        checker: Checker::Interactive {
-            program: blake3::hash(&interactor_wasm).to_hex().to_string(),
-        },
-        custom_checker: None,
         all_tests: true,
-        timeout_budget: None,
-        precision: 2,
+        ..JudgeOptions::new(
+            Limits {
+                time_ms: 1000,
+                memory_bytes: 256 << 20,
+                output_bytes: 1 << 20,
+            },
+            Checker::Interactive {
+                program: blake3::hash(&interactor_wasm).to_hex().to_string(),
+            },
+        )
     };
     let mut supervisor = crate::judge::supervisor(cache)?;
     let (program, checker) = (&candidate_wasm[..], Some(&interactor_wasm[..]));

@@ -60,12 +60,8 @@ pub fn overhead(
         })
         .collect();
     let opts = JudgeOptions {
-        limits,
-        checker: Checker::Tokens,
-        custom_checker: None,
         all_tests: true,
-        timeout_budget: None,
-        precision: 2,
+        ..JudgeOptions::new(limits, Checker::Tokens)
     };
     supervisor.judge(&c.wasm, None, &tests[..10], &[], &opts)?; // start the process, load the module
     let started = Instant::now();
@@ -142,16 +138,15 @@ fn two_processes(
         })
         .collect();
     let opts = JudgeOptions {
-        limits: Limits {
-            time_ms: 60_000,
-            memory_bytes: 1 << 30,
-            output_bytes: 1 << 20,
-        },
-        checker: Checker::Tokens,
-        custom_checker: None,
         all_tests: true,
-        timeout_budget: None,
-        precision: 2,
+        ..JudgeOptions::new(
+            Limits {
+                time_ms: 60_000,
+                memory_bytes: 1 << 30,
+                output_bytes: 1 << 20,
+            },
+            Checker::Tokens,
+        )
     };
     let judge_all = |rounds: usize| -> anyhow::Result<()> {
         let mut supervisor = crate::judge::supervisor(cache)?;

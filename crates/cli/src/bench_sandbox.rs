@@ -230,16 +230,15 @@ pub fn run(args: SandboxBenchArgs) -> anyhow::Result<()> {
                 answer: Some(Arc::from(expected.as_slice())),
             };
             let opts = JudgeOptions {
-                limits: Limits {
-                    time_ms: 60_000,
-                    memory_bytes: 2 << 30,
-                    output_bytes: 256 << 20,
-                },
-                checker: Checker::Exact,
-                custom_checker: None,
                 all_tests: true,
-                timeout_budget: None,
-                precision: 2,
+                ..JudgeOptions::new(
+                    Limits {
+                        time_ms: 60_000,
+                        memory_bytes: 2 << 30,
+                        output_bytes: 256 << 20,
+                    },
+                    Checker::Exact,
+                )
             };
             let report = supervisor.judge(&wasm, None, &[test], &[], &opts)?;
             if report.tests[0].verdict != Verdict::AC {

@@ -204,16 +204,15 @@ fn direct(
         })
         .collect();
     let opts = JudgeOptions {
-        limits: Limits {
-            time_ms: 10_000,
-            memory_bytes: 256 << 20,
-            output_bytes: 1 << 20,
-        },
-        checker: Checker::Tokens,
-        custom_checker: None,
         all_tests: true,
-        timeout_budget: None,
-        precision: 2,
+        ..JudgeOptions::new(
+            Limits {
+                time_ms: 10_000,
+                memory_bytes: 256 << 20,
+                output_bytes: 1 << 20,
+            },
+            Checker::Tokens,
+        )
     };
     let toolchain = Toolchain::discover(&args.cache_dir)?;
     let next = AtomicUsize::new(0);

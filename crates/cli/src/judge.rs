@@ -160,12 +160,8 @@ pub fn run(args: JudgeArgs) -> anyhow::Result<()> {
     };
     let (checker, checker_wasm) = build_checker(&toolchain, &package, &args.cache_dir)?;
     let mut opts = JudgeOptions {
-        limits: package.limits,
-        checker,
-        custom_checker: None,
         all_tests: args.all_tests,
-        timeout_budget: None,
-        precision: 2,
+        ..JudgeOptions::new(package.limits, checker)
     };
     let tests = test_inputs(&package);
     let info = json!({"status": "ok", "warnings": c.warnings, "message": c.message, "compile_ms": c.compile_ms, "fidelity": c.fidelity, "fuel_per_ms": fuel_per_ms});

@@ -1,6 +1,6 @@
 //! An interactive problem through the service: `sieve import kattis` of a package with
 //! `validation: custom interactive` compiles its interactor, and the workers judge posted
-//! candidates by talking to it (the points of `tests/fixtures/packages/guess`'s submissions).
+//! candidates by talking to it (the points of `examples/guess`'s submissions).
 
 mod common;
 
@@ -10,7 +10,7 @@ use sieve_store::Store;
 use sieve_store::testing::TestDb;
 use std::time::{Duration, Instant};
 
-const PACKAGE: &str = "tests/fixtures/packages/guess";
+const PACKAGE: &str = "examples/guess";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn posted_candidates_are_judged_by_the_interactor() -> anyhow::Result<()> {

@@ -210,7 +210,7 @@ fn cms_and_polygon_packages_judge_their_reference_solutions_to_full_points() {
 fn an_interactive_package_is_judged_supervised_and_in_process_alike() {
     // Kattis `validation: custom interactive`: the candidate talks with the package's
     // interactor, and the supervised judging process limits the candidate's CPU time alone.
-    let dir = "tests/fixtures/packages/guess";
+    let dir = "examples/guess";
     let expected = std::fs::read_to_string(repo().join(dir).join("submissions/expected.tsv"))
         .expect("expected.tsv");
     for line in expected.lines().skip(1) {

@@ -40,6 +40,21 @@ pub struct JudgeOptions {
     pub precision: u32,
 }
 
+impl JudgeOptions {
+    /// Judging with `checker` under `limits`: no custom checker loaded yet, a subtask stopped at
+    /// its first failure, no time-out budget, points to two decimals.
+    pub fn new(limits: Limits, checker: Checker) -> JudgeOptions {
+        JudgeOptions {
+            limits,
+            checker,
+            custom_checker: None,
+            all_tests: false,
+            timeout_budget: None,
+            precision: 2,
+        }
+    }
+}
+
 /// The result of one test.
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct TestReport {

@@ -35,12 +35,9 @@ fn tests(n: usize) -> Vec<TestInput> {
 
 fn options(budget: Option<usize>) -> JudgeOptions {
     JudgeOptions {
-        limits: Limits::default(),
-        checker: Checker::Tokens,
-        custom_checker: None,
         all_tests: true,
         timeout_budget: budget,
-        precision: 2,
+        ..JudgeOptions::new(Limits::default(), Checker::Tokens)
     }
 }
 

@@ -1,5 +1,5 @@
 //! Interactive problems: the candidate and the interactor in two stores on two threads, joined by
-//! in-host pipes (`tests/fixtures/packages/guess`, a Kattis interactive package).
+//! in-host pipes (`examples/guess`, a Kattis interactive package).
 
 mod common;
 
@@ -9,7 +9,8 @@ use sieve_sandbox::{JudgeOptions, JudgeReport, Program, Sandbox, TestInput};
 use std::path::Path;
 use std::sync::Arc;
 
-const PACKAGE: &str = "packages/guess";
+// Relative to tests/fixtures, where `program` looks.
+const PACKAGE: &str = "../../examples/guess";
 
 /// The package's tests in order (sample, group 1, group 2) and its two groups.
 fn package_tests() -> (Vec<TestInput>, Vec<Subtask>) {
@@ -63,7 +64,7 @@ fn judge_guess(sandbox: &Sandbox, candidate: &Program, opts: &JudgeOptions) -> J
     judge_on(sandbox, candidate, &tests, &subtasks, opts)
 }
 
-const INTERACTOR: &str = "packages/guess/output_validators/guess/interactor.cpp";
+const INTERACTOR: &str = "../../examples/guess/output_validators/guess/interactor.cpp";
 
 #[test]
 fn every_submission_scores_what_the_package_says() {

@@ -78,14 +78,7 @@ pub fn test(name: &str, input: &str, answer: Option<&str>) -> TestInput {
 }
 
 pub fn options(checker: Checker) -> JudgeOptions {
-    JudgeOptions {
-        limits: limits(),
-        checker,
-        custom_checker: None,
-        all_tests: false,
-        timeout_budget: None,
-        precision: 2,
-    }
+    JudgeOptions::new(limits(), checker)
 }
 
 /// Judges `program` on one a+b test (`2 3` → `5`), no subtasks.
