@@ -36,6 +36,9 @@ done
   --validator examples/pairsum/input_validators/group1.c \
   --validator examples/pairsum/input_validators/group1_tokens.cpp --count 12 --subtask group1 \
   | tail -1
+# And for Guess the Number's second subtask: no answers needed, the interactor judges them.
+"$sieve" tests generate guess --generator examples/guess/generators/random.cpp \
+  --validator examples/guess/input_validators/guess.c --count 12 --subtask group2 | tail -1
 
 # Post every bundled candidate to the service, follow the judging over server-sent events, and
 # compare each one's points on the hidden tests with the score its expected.tsv gives; then a
