@@ -38,10 +38,10 @@ pub(super) fn fd_write(
             };
             message.extend_from_slice(bytes);
         }
-        pipe.write(&message).map_err(wasmtime::Error::new)?;
+        let written = message.len() as u32;
+        pipe.write(message).map_err(wasmtime::Error::new)?;
         // The interactor's side of the conversation is not kept; the candidate's is its output.
         if pipe.side == Side::Interactor {
-            let written = message.len() as u32;
             return Ok(code(put(mem, out as u32, &written.to_le_bytes())));
         }
     }
@@ -87,8 +87,8 @@ pub(super) fn fd_read(
         Ok(r) => r,
         Err(e) => return Ok(e),
     };
+    let wanted: usize = vecs.iter().map(|(_, len)| *len as usize).sum();
     if let (Some(pipe), Some(Some(Fd::Stdin))) = (&io.pipe, io.fds.get(fd as usize)) {
-        let wanted: usize = vecs.iter().map(|(_, len)| *len as usize).sum();
         if wanted == 0 {
             return Ok(code(put(mem, out as u32, &0u32.to_le_bytes())));
         }
@@ -100,26 +100,17 @@ pub(super) fn fd_read(
         Some(Fd::Read(i, pos)) => (io.files[i].1.clone(), pos),
         _ => return Ok(errno::BADF),
     };
-    let mut at = pos;
-    for (ptr, len) in vecs {
-        let take = (len as usize).min(source.len().saturating_sub(at));
-        if put(mem, ptr, &source[at..at + take]).is_err() {
-            return Ok(errno::FAULT);
-        }
-        at += take;
-        if take < len as usize {
-            break;
-        }
+    // A position past the end (a seek may put it there) reads nothing.
+    let start = pos.min(source.len());
+    let end = start + wanted.min(source.len() - start);
+    if let Err(e) = scatter(mem, &vecs, &source[start..end], out) {
+        return Ok(e);
     }
     match &mut io.fds[fd as usize] {
-        Some(Fd::Read(_, p)) => *p = at,
-        _ => io.stdin_pos = at,
+        Some(Fd::Read(_, p)) => *p = end,
+        _ => io.stdin_pos = end,
     }
-    Ok(code(put(
-        mem,
-        out as u32,
-        &((at - pos) as u32).to_le_bytes(),
-    )))
+    Ok(errno::SUCCESS)
 }
 
 /// Copies `bytes` into the iovecs in order and stores the count at `out`.

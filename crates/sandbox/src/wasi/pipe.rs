@@ -123,9 +123,9 @@ impl PipeEnd {
         }
     }
 
-    /// Sends `bytes` to the other side. Bytes for an interactor that has ended stop the
+    /// Sends `message` to the other side. Bytes for an interactor that has ended stop the
     /// candidate; bytes for a candidate that has ended are dropped.
-    pub fn write(&self, bytes: &[u8]) -> Result<(), PipeStop> {
+    pub fn write(&self, message: Vec<u8>) -> Result<(), PipeStop> {
         let other = self.side.other() as usize;
         let mut s = self.lock();
         if s.ended[other] {
@@ -135,10 +135,10 @@ impl PipeEnd {
             };
         }
         // An empty message would read as the end of input.
-        if bytes.is_empty() {
+        if message.is_empty() {
             return Ok(());
         }
-        s.queued[other].push_back(bytes.to_vec());
+        s.queued[other].push_back(message);
         self.shared.wake.notify_all();
         Ok(())
     }
@@ -169,22 +169,22 @@ mod tests {
     #[test]
     fn bytes_cross_and_the_end_reads_as_end_of_input() {
         let (c, i) = pipes();
-        c.write(b"guess 5\n").unwrap();
+        c.write(b"guess 5\n".to_vec()).unwrap();
         assert_eq!(i.read(3).unwrap(), b"gue");
         assert_eq!(i.read(100).unwrap(), b"ss 5\n");
         c.end();
         assert_eq!(i.read(100).unwrap(), b"");
         assert_eq!(c.first_ended(), Some(Side::Candidate));
         // Writing to a candidate that has ended is not the interactor's error.
-        assert!(i.write(b"late").is_ok());
+        assert!(i.write(b"late".to_vec()).is_ok());
     }
 
     #[test]
     fn a_read_returns_one_write_at_most() {
         let (c, i) = pipes();
-        i.write(b"10\n").unwrap();
-        i.write(b"").unwrap();
-        i.write(b"go\n").unwrap();
+        i.write(b"10\n".to_vec()).unwrap();
+        i.write(b"".to_vec()).unwrap();
+        i.write(b"go\n".to_vec()).unwrap();
         assert_eq!(c.read(100).unwrap(), b"10\n");
         assert_eq!(c.read(100).unwrap(), b"go\n");
     }
@@ -192,11 +192,11 @@ mod tests {
     #[test]
     fn a_candidate_reading_after_the_interactor_ended_is_stopped() {
         let (c, i) = pipes();
-        i.write(b"bye\n").unwrap();
+        i.write(b"bye\n".to_vec()).unwrap();
         i.end();
         assert_eq!(c.read(100).unwrap(), b"bye\n");
         assert!(matches!(c.read(100), Err(PipeStop::PeerEnded)));
-        assert!(matches!(c.write(b"x"), Err(PipeStop::PeerEnded)));
+        assert!(matches!(c.write(b"x".to_vec()), Err(PipeStop::PeerEnded)));
     }
 
     #[test]
@@ -225,7 +225,7 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(20));
         c.lock().waiting[Side::Candidate as usize] = false;
         assert_eq!(c.read(10).unwrap(), b"5\n");
-        c.write(b"7\n").unwrap();
+        c.write(b"7\n".to_vec()).unwrap();
         assert_eq!(interactor.join().unwrap().unwrap(), b"7\n");
     }
 
@@ -234,7 +234,7 @@ mod tests {
         let (c, i) = pipes();
         let reader = std::thread::spawn(move || i.read(10));
         std::thread::sleep(std::time::Duration::from_millis(20));
-        c.write(b"42").unwrap();
+        c.write(b"42".to_vec()).unwrap();
         assert_eq!(reader.join().unwrap().unwrap(), b"42");
         assert!(!c.deadlocked());
     }
