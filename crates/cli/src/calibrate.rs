@@ -1,11 +1,14 @@
 //! Calibrating the deterministic mode: how much fuel a millisecond is worth, on this machine,
 //! for this problem, measured on a reference solution.
 
-use crate::judge::{build, test_inputs};
+use crate::judge::{build, build_checker, test_inputs};
 use anyhow::{Context, bail};
-use sieve_domain::Language;
+use sieve_domain::{Language, Verdict};
 use sieve_formats::Package;
-use sieve_sandbox::{CompileOutcome, Mode, Sandbox, SandboxConfig, Toolchain, on_guest_thread};
+use sieve_sandbox::{
+    CompileOutcome, JudgeOptions, Mode, Sandbox, SandboxConfig, TestReport, Toolchain, judge,
+    on_guest_thread,
+};
 use std::path::{Path, PathBuf};
 
 /// The first C/C++ file under `problem/submissions/accepted`.
@@ -22,7 +25,10 @@ pub fn first_accepted(problem: &Path) -> Option<PathBuf> {
 }
 
 /// Fuel per millisecond on this machine for this problem: the reference solution's fuel over all
-/// tests divided by its CPU time without checks (the supervised mode's speed).
+/// tests divided by its CPU time without checks (the supervised mode's speed). The reference is
+/// judged, not merely run: an interactive problem's reference talks to its interactor, and a
+/// reference that is not accepted on every test is refused, since a run cut short by a crash or
+/// a wrong answer measures something else.
 pub fn calibrate(
     toolchain: &Toolchain,
     package: &Package,
@@ -39,6 +45,7 @@ pub fn calibrate(
             reference.display()
         );
     };
+    let (checker, checker_wasm) = build_checker(toolchain, package, cache)?;
     let config = |mode| SandboxConfig {
         mode,
         cache_dir: Some(cache.to_path_buf()),
@@ -48,27 +55,42 @@ pub fn calibrate(
     let fuel = Sandbox::new(config(Mode::Deterministic {
         fuel_per_ms: 1 << 30,
     }))?;
-    let (p_bare, p_fuel) = (bare.load(&c.wasm)?, fuel.load(&c.wasm)?);
-    let limits = sieve_domain::Limits {
-        time_ms: 60_000,
-        ..package.limits
+    let opts = |sandbox: &Sandbox| -> anyhow::Result<JudgeOptions> {
+        Ok(JudgeOptions {
+            all_tests: true,
+            custom_checker: checker_wasm.as_ref().map(|w| sandbox.load(w)).transpose()?,
+            ..JudgeOptions::new(
+                sieve_domain::Limits {
+                    time_ms: 60_000,
+                    ..package.limits
+                },
+                checker.clone(),
+            )
+        })
     };
-    let (mut us, mut units) = (0u64, 0u64);
+    let (o_bare, o_fuel) = (opts(&bare)?, opts(&fuel)?);
+    let (p_bare, p_fuel) = (bare.load(&c.wasm)?, fuel.load(&c.wasm)?);
     let tests = test_inputs(package);
-    // Fast references are run again until there is enough time to measure.
+    let (mut us, mut units) = (0u64, 0u64);
+    // Fast references are judged again until there is enough time to measure.
     for _round in 0..200 {
-        for t in &tests {
-            let spec = sieve_sandbox::RunSpec {
-                stdin: t.input.clone(),
-                args: vec!["main".into()],
-                files: vec![],
-                limits,
-            };
-            let (a, b) =
-                on_guest_thread(|| (bare.run(&p_bare, spec.clone()), fuel.run(&p_fuel, spec)));
-            us += a.time_us;
-            units += b.fuel;
+        let (a, b) = on_guest_thread(|| {
+            (
+                judge(&bare, &p_bare, &tests, &[], &o_bare),
+                judge(&fuel, &p_fuel, &tests, &[], &o_fuel),
+            )
+        });
+        if let Some(t) = a.tests.iter().chain(&b.tests).find(|t| !accepted(t)) {
+            bail!(
+                "the reference solution {} is not accepted on {}: {:?} {}; it cannot calibrate",
+                reference.display(),
+                t.name,
+                t.verdict,
+                t.message
+            );
         }
+        us += a.tests.iter().map(|t| t.time_us).sum::<u64>();
+        units += b.tests.iter().map(|t| t.fuel).sum::<u64>();
         if us >= 50_000 {
             break;
         }
@@ -77,4 +99,9 @@ pub fn calibrate(
         bail!("the reference solution ran for {us} us in all: too little to calibrate on");
     }
     Ok(units.saturating_mul(1000) / us)
+}
+
+/// Accepted, or (a test without an answer and a built-in checker) ran cleanly.
+fn accepted(t: &TestReport) -> bool {
+    matches!(t.verdict, Verdict::AC | Verdict::Ran)
 }

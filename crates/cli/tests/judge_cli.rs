@@ -238,3 +238,41 @@ fn an_interactive_package_is_judged_supervised_and_in_process_alike() {
         "{idle}"
     );
 }
+
+#[test]
+fn deterministic_calibration_judges_the_reference_with_its_interactor() {
+    let sub = |p: &str| repo().join("examples/guess/submissions").join(p);
+    let run = |reference: &str| {
+        Command::new(env!("CARGO_BIN_EXE_sieve"))
+            .args(["judge", "--json", "--deterministic", "--problem"])
+            .arg(repo().join("examples/guess"))
+            .arg("--source")
+            .arg(sub("partially_accepted/linear.cpp"))
+            .arg("--reference")
+            .arg(sub(reference))
+            .arg("--cache-dir")
+            .arg(repo().join("target/sieve-test/cache"))
+            .output()
+            .expect("run sieve judge")
+    };
+    let ok = run("accepted/binary_search.cpp");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&ok.stdout).expect("json");
+    assert!(
+        v["compile"]["fuel_per_ms"].as_u64().unwrap_or(0) > 10_000,
+        "{v}"
+    );
+    assert_eq!(
+        v["report"]["total"], 40.0,
+        "linear search passes group 1 only"
+    );
+    // Run without its interactor, a reference that never guesses right looked as good as any.
+    let wrong = run("wrong_answer/never_guesses_n.cpp");
+    let stderr = String::from_utf8_lossy(&wrong.stderr);
+    assert!(!wrong.status.success(), "calibrated on a wrong reference");
+    assert!(stderr.contains("is not accepted on"), "{stderr}");
+}
