@@ -63,9 +63,9 @@ pub fn overhead(
         all_tests: true,
         ..JudgeOptions::new(limits, Checker::Tokens)
     };
-    supervisor.judge(&c.wasm, None, &tests[..10], &[], &opts)?; // start the process, load the module
+    supervisor.judge(&c.wasm, &[], &tests[..10], &[], &opts)?; // start the process, load the module
     let started = Instant::now();
-    let report = supervisor.judge(&c.wasm, None, &tests, &[], &opts)?;
+    let report = supervisor.judge(&c.wasm, &[], &tests, &[], &opts)?;
     let supervised_us = started.elapsed().as_secs_f64() * 1e6 / args.tests as f64;
     if report.tests.iter().any(|t| t.verdict != Verdict::AC) {
         bail!("supervised a+b runs were not all accepted");
@@ -150,9 +150,9 @@ fn two_processes(
     };
     let judge_all = |rounds: usize| -> anyhow::Result<()> {
         let mut supervisor = crate::judge::supervisor(cache)?;
-        supervisor.judge(&c.wasm, None, &tests[..1], &[], &opts)?; // start and load
+        supervisor.judge(&c.wasm, &[], &tests[..1], &[], &opts)?; // start and load
         for _ in 0..rounds {
-            supervisor.judge(&c.wasm, None, &tests, &[], &opts)?;
+            supervisor.judge(&c.wasm, &[], &tests, &[], &opts)?;
         }
         Ok(())
     };

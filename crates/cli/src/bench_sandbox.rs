@@ -240,7 +240,7 @@ pub fn run(args: SandboxBenchArgs) -> anyhow::Result<()> {
                     Checker::Exact,
                 )
             };
-            let report = supervisor.judge(&wasm, None, &[test], &[], &opts)?;
+            let report = supervisor.judge(&wasm, &[], &[test], &[], &opts)?;
             if report.tests[0].verdict != Verdict::AC {
                 bail!("{}: supervised run gave {:?}", w.file, report.tests[0]);
             }

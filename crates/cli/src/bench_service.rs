@@ -239,7 +239,7 @@ fn direct(
                         CompileOutcome::Ok(c) => c.wasm,
                         CompileOutcome::Error { message } => bail!("{message}"),
                     };
-                    let report = supervisor.judge(&wasm, None, inputs, &[], opts)?;
+                    let report = supervisor.judge(&wasm, &[], inputs, &[], opts)?;
                     if report
                         .tests
                         .iter()

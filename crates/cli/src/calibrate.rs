@@ -56,9 +56,11 @@ pub fn calibrate(
         fuel_per_ms: 1 << 30,
     }))?;
     let opts = |sandbox: &Sandbox| -> anyhow::Result<JudgeOptions> {
+        let mut modules = checker_wasm.iter().map(|w| sandbox.load(w));
         Ok(JudgeOptions {
             all_tests: true,
-            custom_checker: checker_wasm.as_ref().map(|w| sandbox.load(w)).transpose()?,
+            custom_checker: modules.next().transpose()?,
+            then_checker: modules.next().transpose()?,
             ..JudgeOptions::new(
                 sieve_domain::Limits {
                     time_ms: 60_000,

@@ -84,12 +84,12 @@ pub fn build(
     Ok(compile(toolchain, source, lang, &extra, cache_dir)?)
 }
 
-/// The checker as the judge needs it: built-in, or compiled (its module's bytes).
+/// The checker as the judge needs it: built-in, or compiled (its programs' modules).
 pub fn build_checker(
     toolchain: &Toolchain,
     package: &Package,
     cache_dir: &Path,
-) -> anyhow::Result<(Checker, Option<Vec<u8>>)> {
+) -> anyhow::Result<(Checker, Vec<Vec<u8>>)> {
     Ok(sieve_worker::package::build_checker(
         toolchain, package, cache_dir,
     )?)
@@ -167,13 +167,8 @@ pub fn run(args: JudgeArgs) -> anyhow::Result<()> {
     let info = json!({"status": "ok", "warnings": c.warnings, "message": c.message, "compile_ms": c.compile_ms, "fidelity": c.fidelity, "fuel_per_ms": fuel_per_ms});
     let result = if mode == Mode::Timed && !args.in_process {
         let mut supervisor = supervisor(&args.cache_dir)?;
-        supervisor.judge(
-            &c.wasm,
-            checker_wasm.as_deref(),
-            &tests,
-            &package.subtasks,
-            &opts,
-        )
+        let checkers: Vec<&[u8]> = checker_wasm.iter().map(Vec::as_slice).collect();
+        supervisor.judge(&c.wasm, &checkers, &tests, &package.subtasks, &opts)
     } else {
         let sandbox = Sandbox::new(SandboxConfig {
             mode,
@@ -181,7 +176,9 @@ pub fn run(args: JudgeArgs) -> anyhow::Result<()> {
             max_instances: 4,
         })?;
         let program = sandbox.load(&c.wasm);
-        opts.custom_checker = checker_wasm.map(|w| sandbox.load(&w)).transpose()?;
+        let mut modules = checker_wasm.iter().map(|w| sandbox.load(w));
+        opts.custom_checker = modules.next().transpose()?;
+        opts.then_checker = modules.next().transpose()?;
         program.map(|p| on_guest_thread(|| judge(&sandbox, &p, &tests, &package.subtasks, &opts)))
     };
     match result {

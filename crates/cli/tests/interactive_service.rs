@@ -1,6 +1,6 @@
-//! An interactive problem through the service: `sieve import kattis` of a package with
-//! `validation: custom interactive` compiles its interactor, and the workers judge posted
-//! candidates by talking to it (the points of `examples/guess`'s submissions).
+//! Interactive problems through the service: `sieve import` compiles the interactor (a Kattis
+//! one from `validation: custom interactive`, or a Polygon testlib one with the checker of its
+//! output), and the workers judge posted candidates by talking to it.
 
 mod common;
 
@@ -10,23 +10,28 @@ use sieve_store::Store;
 use sieve_store::testing::TestDb;
 use std::time::{Duration, Instant};
 
-const PACKAGE: &str = "examples/guess";
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn posted_candidates_are_judged_by_the_interactor() -> anyhow::Result<()> {
+/// Imports `package` (`format`, stored as `slug`), posts `files` (paths under the package) and
+/// checks that each scores its points on the hidden tests. Returns the judged candidates.
+async fn judged_through_the_service(
+    format: &str,
+    package: &str,
+    slug: &str,
+    kind: &str,
+    files: &[(&str, f64)],
+) -> anyhow::Result<Vec<Value>> {
     let db = TestDb::new().await?;
     let import = std::process::Command::new(env!("CARGO_BIN_EXE_sieve"))
-        .args(["import", "kattis"])
-        .arg(repo().join(PACKAGE))
+        .args(["import", format])
+        .arg(repo().join(package))
         .arg("--cache-dir")
         .arg(cache_dir())
         .env("DATABASE_URL", &db.url)
         .output()?;
     let log = String::from_utf8_lossy(&import.stderr);
     assert!(import.status.success(), "{log}");
-    assert!(!log.contains("judged as batch"), "{log}");
+    assert!(!log.contains("batch"), "{log}");
     let pid = Store::from_pool(db.pool.clone())
-        .problem_by_slug("guess")
+        .problem_by_slug(slug)
         .await?
         .expect("imported");
     let server = serve_with(&db, &["--local"]);
@@ -38,17 +43,11 @@ async fn posted_candidates_are_judged_by_the_interactor() -> anyhow::Result<()> 
         .await?
         .json()
         .await?;
-    assert_eq!(problem["checker"]["kind"], "interactive", "{problem}");
-
-    let files = [
-        ("accepted/binary_search.cpp", 100.0),
-        ("partially_accepted/linear.cpp", 40.0),
-        ("time_limit_exceeded/no_flush.cpp", 0.0),
-    ];
+    assert_eq!(problem["checker"]["kind"], kind, "{problem}");
     let mut body = Vec::new();
     for (file, _) in files {
-        let path = repo().join(PACKAGE).join("submissions").join(file);
-        body.push(json!({"source": std::fs::read_to_string(path)?, "language": "cpp17"}));
+        let source = std::fs::read_to_string(repo().join(package).join(file))?;
+        body.push(json!({"source": source, "language": "cpp17"}));
     }
     let posted: Value = http
         .post(format!(
@@ -67,6 +66,7 @@ async fn posted_candidates_are_judged_by_the_interactor() -> anyhow::Result<()> 
         p["done"] == true && p["judged_hidden"] == files.len()
     })
     .await?;
+    let mut judged = Vec::new();
     for (i, (file, points)) in files.iter().enumerate() {
         let id = posted["candidates"][i]["id"]
             .as_str()
@@ -78,9 +78,55 @@ async fn posted_candidates_are_judged_by_the_interactor() -> anyhow::Result<()> 
             .json()
             .await?;
         assert_eq!(c["points"]["hidden"], *points, "{file}: {c}");
-        if file.contains("no_flush") {
-            assert_eq!(c["results"]["public"][0]["verdict"], "TLE", "{c}");
-        }
+        judged.push(c);
     }
+    Ok(judged)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn posted_candidates_are_judged_by_the_interactor() -> anyhow::Result<()> {
+    let files = [
+        ("submissions/accepted/binary_search.cpp", 100.0),
+        ("submissions/partially_accepted/linear.cpp", 40.0),
+        ("submissions/time_limit_exceeded/no_flush.cpp", 0.0),
+    ];
+    let judged =
+        judged_through_the_service("kattis", "examples/guess", "guess", "interactive", &files)
+            .await?;
+    assert_eq!(
+        judged[2]["results"]["public"][0]["verdict"], "TLE",
+        "{}",
+        judged[2]
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_polygon_interactor_and_the_checker_of_its_output_judge_together() -> anyhow::Result<()> {
+    let files = [
+        ("solutions/binary.cpp", 100.0),
+        ("solutions/linear.cpp", 0.0),
+        ("solutions/off_by_one.cpp", 0.0),
+    ];
+    let judged = judged_through_the_service(
+        "polygon",
+        "tests/fixtures/packages/polygon-interactive",
+        "poly-guess",
+        "testlib_interactive",
+        &files,
+    )
+    .await?;
+    // The sample: linear search is accepted by the interactor and then by the checker (3
+    // questions of 4 allowed); off by one is rejected by the interactor.
+    assert_eq!(
+        judged[1]["results"]["public"][0]["verdict"], "AC",
+        "{}",
+        judged[1]
+    );
+    assert_eq!(
+        judged[2]["results"]["public"][0]["verdict"], "WA",
+        "{}",
+        judged[2]
+    );
     Ok(())
 }

@@ -167,6 +167,30 @@ async fn export_import_round_trip_with_a_custom_checker_and_a_grader() -> anyhow
 }
 
 #[tokio::test]
+async fn export_import_round_trip_of_a_testlib_interactor_and_its_checker() -> anyhow::Result<()> {
+    let db = TestDb::new().await?;
+    let pkg = repo().join("tests/fixtures/packages/polygon-interactive");
+    sieve(&db, &["import", "polygon", path(&pkg)]);
+    let store = Store::from_pool(db.pool.clone());
+    let id = store
+        .problem_by_slug("poly-guess")
+        .await?
+        .expect("imported");
+    let p = store.load_problem(id).await?.expect("loads").problem;
+    let sieve_domain::Checker::TestlibInteractive { then, .. } = &p.checker else {
+        panic!("not a testlib interactor: {:?}", p.checker);
+    };
+    assert!(
+        matches!(then.as_deref(), Some(sieve_domain::Checker::Testlib { .. })),
+        "{then:?}"
+    );
+    assert_eq!(p.checker.programs().len(), 2, "both modules are named");
+    round_trip(&db, "poly-guess").await?;
+    db.drop_db().await?;
+    Ok(())
+}
+
+#[tokio::test]
 async fn candidates_from_a_directory_and_from_jsonl() -> anyhow::Result<()> {
     let db = TestDb::new().await?;
     let dir = repo().join("../shared/problems/cses/1158");

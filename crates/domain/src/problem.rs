@@ -87,6 +87,19 @@ pub enum Checker {
         /// The blob hash of the interactor's compiled module or source.
         program: String,
     },
+    /// An interactive problem's interactor compiled to wasm, in the testlib protocol (Codeforces,
+    /// Polygon): run as `interactor input output answer` beside the candidate; exit 0 accepts,
+    /// 1 WA, 2 PE, 3 FAIL. After an acceptance on a test with an answer, `then` judges what the
+    /// interactor wrote to `output` against the answer, as a checker judges a batch output.
+    TestlibInteractive {
+        /// The blob hash of the interactor's compiled module or source.
+        program: String,
+        /// The problem's checker of the interactor's output (a built-in comparison or a
+        /// testlib checker); `None`: the interactor's verdict alone.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "openapi", schema(no_recursion))]
+        then: Option<Box<Checker>>,
+    },
 }
 
 /// How a custom checker is called and how it reports.
@@ -103,6 +116,10 @@ pub enum CheckerProtocol {
     /// Kattis interactive: `validator input answer feedback_dir`, its stdout piped to the
     /// candidate's stdin and the candidate's stdout to its stdin; exit 42 / 43.
     Interactive,
+    /// testlib interactive: `interactor input output answer`, piped as Kattis interactive;
+    /// exit 0 OK, 1 WA, 2 PE, 3 FAIL.
+    #[serde(rename = "testlib_interactive")]
+    TestlibInteractive,
 }
 
 impl Checker {
@@ -113,6 +130,10 @@ impl Checker {
             CheckerProtocol::Kattis => Checker::Kattis { program },
             CheckerProtocol::Cms => Checker::Cms { program },
             CheckerProtocol::Interactive => Checker::Interactive { program },
+            CheckerProtocol::TestlibInteractive => Checker::TestlibInteractive {
+                program,
+                then: None,
+            },
         }
     }
 
@@ -123,13 +144,38 @@ impl Checker {
             Checker::Kattis { program } => Some((CheckerProtocol::Kattis, program)),
             Checker::Cms { program } => Some((CheckerProtocol::Cms, program)),
             Checker::Interactive { program } => Some((CheckerProtocol::Interactive, program)),
+            Checker::TestlibInteractive { program, .. } => {
+                Some((CheckerProtocol::TestlibInteractive, program))
+            }
             _ => None,
         }
     }
 
+    /// The checker of a testlib interactor's output, when the problem has one.
+    pub fn then(&self) -> Option<&Checker> {
+        match self {
+            Checker::TestlibInteractive { then, .. } => then.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Every custom program the judge needs: the checker (or interactor), then the checker of
+    /// the interactor's output.
+    pub fn programs(&self) -> Vec<&str> {
+        let then = self.then().and_then(|t| t.custom_program());
+        self.custom_program()
+            .into_iter()
+            .chain(then)
+            .map(|(_, program)| program)
+            .collect()
+    }
+
     /// Whether the candidate talks with an interactor instead of reading its input.
     pub fn is_interactive(&self) -> bool {
-        matches!(self, Checker::Interactive { .. })
+        matches!(
+            self,
+            Checker::Interactive { .. } | Checker::TestlibInteractive { .. }
+        )
     }
 }
 

@@ -2,7 +2,7 @@
 //! in-memory [`Package`]: Kattis / ICPC problem packages (problem.yaml, data/sample,
 //! data/secret with scored test groups, output validators, include/ graders), CMS tasks
 //! (Italian `task.yaml` and TPS `problem.json` exports), Codeforces Polygon packages
-//! (problem.xml with groups, points and testlib checkers) and plain test
+//! (problem.xml with groups, points, testlib checkers and interactors) and plain test
 //! folders (`N.in` / `N.out`). Whatever a reader cannot use is reported in
 //! [`Package::warnings`], never silently dropped.
 //!
@@ -62,6 +62,16 @@ pub enum PackageChecker {
         language: Language,
         /// Its source files (the first holds `main`).
         files: Vec<SourceFile>,
+    },
+    /// A testlib interactor to compile (Polygon), and the checker of what it writes to its
+    /// output file: a built-in comparison or a testlib checker.
+    TestlibInteractor {
+        /// The interactor's language.
+        language: Language,
+        /// The interactor's source files (the first holds `main`).
+        files: Vec<SourceFile>,
+        /// The checker of the interactor's output.
+        then: Box<PackageChecker>,
     },
 }
 

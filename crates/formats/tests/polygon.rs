@@ -217,7 +217,10 @@ fn a_broken_copy_reports_what_it_could_not_use() {
     let p = load(tmp.path());
     let w = &p.warnings;
     assert!(
-        has(w, "interactive problems are not supported: judged as batch"),
+        has(
+            w,
+            "the <interactor>'s source is missing: judged as a batch problem"
+        ),
         "{w:?}"
     );
     assert!(

@@ -3,6 +3,7 @@
 //! crashes, loops or answers outside its protocol is a judge error, never the candidate's fault.
 
 use crate::normalise::{tokens, trim_end};
+use crate::protocol::{cms_outcome, kattis_outcome, testlib_outcome};
 use crate::{Program, RunSpec, RunStatus, Sandbox};
 use sieve_domain::{Checker, CheckerProtocol, Limits, Verdict};
 use std::sync::Arc;
@@ -52,7 +53,8 @@ pub fn check_builtin(checker: &Checker, output: &[u8], answer: &[u8]) -> CheckOu
         Checker::Testlib { .. }
         | Checker::Kattis { .. }
         | Checker::Cms { .. }
-        | Checker::Interactive { .. } => {
+        | Checker::Interactive { .. }
+        | Checker::TestlibInteractive { .. } => {
             return CheckOutcome::new(Verdict::JudgeError, 0.0, "custom checker not loaded");
         }
     };
@@ -112,7 +114,10 @@ pub fn check_custom(
     output: &[u8],
     answer: &Arc<[u8]>,
 ) -> CheckOutcome {
-    if protocol == CheckerProtocol::Interactive {
+    if matches!(
+        protocol,
+        CheckerProtocol::Interactive | CheckerProtocol::TestlibInteractive
+    ) {
         return CheckOutcome::new(Verdict::JudgeError, 0.0, "an interactor is not a checker");
     }
     let output: Arc<[u8]> = Arc::from(output);
@@ -164,92 +169,7 @@ pub fn check_custom(
     if protocol == CheckerProtocol::Cms {
         return cms_outcome(code, &run.stdout, stderr);
     }
-    match code {
-        0 => CheckOutcome::new(Verdict::AC, 1.0, stderr),
-        1 => CheckOutcome::new(Verdict::WA, 0.0, stderr),
-        2 => CheckOutcome::new(Verdict::PE, 0.0, stderr),
-        3 => CheckOutcome::new(
-            Verdict::JudgeError,
-            0.0,
-            format!("checker reported FAIL: {stderr}"),
-        ),
-        7 => {
-            let stdout = String::from_utf8_lossy(&run.stdout);
-            match stdout
-                .split_whitespace()
-                .next()
-                .and_then(|t| t.parse::<f64>().ok())
-            {
-                Some(s) if (0.0..=1.0).contains(&s) => {
-                    let verdict = if s > 0.0 { Verdict::AC } else { Verdict::WA };
-                    CheckOutcome::new(verdict, s, stderr)
-                }
-                _ => CheckOutcome::new(
-                    Verdict::JudgeError,
-                    0.0,
-                    format!("checker exit 7 without a score in [0,1] on stdout: {stdout:?}"),
-                ),
-            }
-        }
-        c => CheckOutcome::new(
-            Verdict::JudgeError,
-            0.0,
-            format!("checker exited {c}: {stderr}"),
-        ),
-    }
-}
-
-/// A Kattis validator's (or interactor's) decision: exit 42 accepts, 43 rejects, with the
-/// message it wrote to `feedback/judgemessage.txt`.
-pub(crate) fn kattis_outcome(code: i32, written: &[(String, Vec<u8>)]) -> CheckOutcome {
-    let feedback = written
-        .iter()
-        .find(|(n, _)| n == "feedback/judgemessage.txt")
-        .map(|(_, d)| String::from_utf8_lossy(d).trim().to_string())
-        .unwrap_or_default();
-    match code {
-        42 => CheckOutcome::new(Verdict::AC, 1.0, feedback),
-        43 => CheckOutcome::new(Verdict::WA, 0.0, feedback),
-        c => CheckOutcome::new(
-            Verdict::JudgeError,
-            0.0,
-            format!("validator exited {c}: {feedback}"),
-        ),
-    }
-}
-
-/// A CMS checker's report: exit 0, the score in [0, 1] as the first token of stdout, and a
-/// message on stderr (CMS's `translate:success` / `translate:wrong` / `translate:partial` are
-/// shown as words).
-fn cms_outcome(code: i32, stdout: &[u8], stderr: String) -> CheckOutcome {
-    if code != 0 {
-        return CheckOutcome::new(
-            Verdict::JudgeError,
-            0.0,
-            format!("checker exited {code}: {stderr}"),
-        );
-    }
-    let stdout = String::from_utf8_lossy(stdout);
-    let message = match stderr.as_str() {
-        "translate:success" => "output is correct".to_string(),
-        "translate:wrong" => "output isn't correct".to_string(),
-        "translate:partial" => "output is partially correct".to_string(),
-        _ => stderr,
-    };
-    match stdout
-        .split_whitespace()
-        .next()
-        .and_then(|t| t.parse::<f64>().ok())
-    {
-        Some(s) if (1.0..=1.0 + 1e-9).contains(&s) => CheckOutcome::new(Verdict::AC, 1.0, message),
-        Some(s) if s > 0.0 && s < 1.0 => CheckOutcome::new(Verdict::AC, s, message),
-        Some(0.0) => CheckOutcome::new(Verdict::WA, 0.0, message),
-        _ => CheckOutcome::new(
-            Verdict::JudgeError,
-            0.0,
-            format!("CMS checker printed no score in [0,1] on stdout: {stdout:?}"),
-        ),
-    }
+    testlib_outcome("checker", code, &run.stdout, stderr)
 }
 
 #[cfg(test)]

@@ -25,6 +25,9 @@ pub(crate) struct Request {
     pub load: Vec<String>,
     pub program: String,
     pub checker_program: Option<String>,
+    /// The checker of a testlib interactor's output, when custom.
+    #[serde(default)]
+    pub then_program: Option<String>,
     pub checker: Checker,
     pub limits: Limits,
     pub all_tests: bool,
@@ -179,6 +182,10 @@ fn serve(sandbox: &Sandbox, status: &std::fs::File) -> std::io::Result<()> {
             limits: req.limits,
             checker: req.checker,
             custom_checker: checker_program,
+            then_checker: req
+                .then_program
+                .as_ref()
+                .and_then(|h| programs.get(h).cloned()),
             all_tests: req.all_tests,
             timeout_budget: req.timeout_budget,
             precision: req.precision,

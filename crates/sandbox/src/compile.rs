@@ -4,6 +4,7 @@
 //! file by absolute path, through `..`, or through a macro are refused before clang sees them,
 //! and every header clang did read is checked to come from the toolchain.
 
+use crate::engine::write_atomically;
 use crate::source_scan::{check_includes, fidelity_warnings, starts_with_shim};
 use crate::{SandboxError, Toolchain};
 use serde::{Deserialize, Serialize};
@@ -100,10 +101,8 @@ pub fn compile(
     let outcome = run_clang(toolchain, source, language, extra, cache_dir)?;
     if let CompileOutcome::Ok(c) = &outcome {
         std::fs::create_dir_all(&builds).map_err(SandboxError::io("creating build cache"))?;
-        let tmp = wasm_path.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&tmp, &c.wasm)
-            .and_then(|_| std::fs::rename(&tmp, &wasm_path))
-            .and_then(|_| std::fs::write(&meta_path, serde_json::to_vec(c).unwrap_or_default()))
+        write_atomically(&wasm_path, &c.wasm)
+            .and_then(|_| write_atomically(&meta_path, &serde_json::to_vec(c).unwrap_or_default()))
             .map_err(SandboxError::io("writing build cache"))?;
     }
     Ok(outcome)

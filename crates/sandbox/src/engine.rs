@@ -224,13 +224,24 @@ impl Sandbox {
             .map_err(|e| SandboxError::InvalidModule(format!("{e:#}")))?;
         if let Ok(serialized) = module.serialize() {
             std::fs::create_dir_all(&dir).map_err(SandboxError::io("creating module cache"))?;
-            let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-            std::fs::write(&tmp, serialized)
-                .and_then(|_| std::fs::rename(&tmp, &path))
+            write_atomically(&path, &serialized)
                 .map_err(SandboxError::io("writing module cache"))?;
         }
         Ok(module)
     }
+}
+
+/// Writes a cache file whole or not at all: through a temporary file unique to this process
+/// and call (two threads may build the same file at once), renamed into place.
+pub(crate) fn write_atomically(path: &std::path::Path, data: &[u8]) -> std::io::Result<()> {
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_extension(format!("tmp{}-{n}", std::process::id()));
+    std::fs::write(&tmp, data)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&tmp);
+        })
 }
 
 /// Loads machine code that [`Sandbox::module`] compiled and wrote itself.

@@ -1,27 +1,39 @@
-//! Interactive problems (the Kattis protocol): the candidate and the problem's interactor run at
-//! once, each in its own store on its own thread, joined by in-host pipes. The interactor is
-//! started as `validator input answer feedback_dir`; what it writes is the candidate's input,
-//! and what the candidate writes is the interactor's. Its exit code (42 accept, 43 reject) is the
-//! verdict, unless the candidate failed first.
+//! Interactive problems: the candidate and the problem's interactor run at once, each in its
+//! own store on its own thread, joined by in-host pipes: what the interactor writes is the
+//! candidate's input, and what the candidate writes is the interactor's. Two protocols:
+//! - Kattis: `validator input answer feedback_dir`; exit 42 accepts, 43 rejects.
+//! - testlib (Codeforces, Polygon): `interactor input output answer`; exit 0 OK, 1 WA, 2 PE,
+//!   3 FAIL. After an OK, the problem's checker judges what the interactor wrote to `output`
+//!   against the answer, as it would judge a batch output.
 //!
-//! The candidate runs on the calling thread, so a supervisor watching that thread's CPU clock
-//! limits the candidate alone; time spent waiting for the interactor is not charged. Accepted
-//! conversations hash alike, so that clustering groups the programs the interactor accepts.
+//! The interactor's verdict stands unless the candidate failed first. The candidate runs on the
+//! calling thread, so a supervisor watching that thread's CPU clock limits the candidate alone;
+//! time spent waiting for the interactor is not charged. Accepted conversations hash alike, so
+//! that clustering groups the programs the interactor accepts.
 
-use crate::checker::{CHECKER_LIMITS, CheckOutcome, kattis_outcome};
+use crate::checker::{CHECKER_LIMITS, CheckOutcome, check_builtin, check_custom};
 use crate::judge::{TestInput, failure};
+use crate::protocol::{kattis_outcome, testlib_outcome};
 use crate::wasi::{PipeEnd, Side, pipes};
 use crate::{GUEST_THREAD_STACK, Program, RunOutcome, RunSpec, RunStatus, Sandbox, output_hash};
-use sieve_domain::{Checker, Limits, Verdict};
+use sieve_domain::{Checker, CheckerProtocol, Limits, Verdict};
 use std::sync::Arc;
+
+/// An interactor ready to judge: its module and protocol, and for testlib the checker of
+/// what it writes (with that checker's module when it is custom).
+pub(crate) struct Interactor<'a> {
+    pub program: &'a Program,
+    pub protocol: CheckerProtocol,
+    pub then: Option<(&'a Checker, Option<&'a Program>)>,
+}
 
 /// Runs `program` against `interactor` on `test`: the candidate's run (its output is its side
 /// of the conversation) and the verdict. `before_check` is called when the candidate's run is
-/// over and only the interactor may still be running.
+/// over and only the interactor (then its output's checker) may still be running.
 pub(crate) fn converse(
     sandbox: &Sandbox,
     program: &Program,
-    interactor: &Program,
+    interactor: &Interactor,
     test: &TestInput,
     limits: Limits,
     before_check: &mut dyn FnMut(),
@@ -30,11 +42,15 @@ pub(crate) fn converse(
     let nothing: Arc<[u8]> = Arc::from(&b""[..]);
     // Generated tests may have no answer: interactors read their secret from the input.
     let answer = test.answer.clone().unwrap_or_else(|| nothing.clone());
+    let testlib = interactor.protocol == CheckerProtocol::TestlibInteractive;
+    let args = if testlib {
+        ["interactor", "input", "output", "answer"]
+    } else {
+        ["validator", "input", "answer", "feedback/"]
+    };
     let interactor_spec = RunSpec {
         stdin: nothing.clone(),
-        args: ["validator", "input", "answer", "feedback/"]
-            .map(String::from)
-            .to_vec(),
+        args: args.map(String::from).to_vec(),
         files: vec![
             ("input".into(), test.input.clone()),
             ("answer".into(), answer),
@@ -53,7 +69,7 @@ pub(crate) fn converse(
             .name("sieve-interactor".into())
             .stack_size(GUEST_THREAD_STACK)
             .spawn_scoped(s, move || {
-                sandbox.run_piped(interactor, interactor_spec, Some(pipe))
+                sandbox.run_piped(interactor.program, interactor_spec, Some(pipe))
             });
         let Ok(handle) = spawned else {
             // Nobody will ever write to the candidate: end its input before it starts.
@@ -70,10 +86,44 @@ pub(crate) fn converse(
         (run, judged)
     });
     let outcome = match judged {
-        Ok(judged) => decide(&run, &judged, &candidate_end),
+        Ok(judged) => {
+            let outcome = decide(&run, &judged, &candidate_end, testlib);
+            match (&interactor.then, &test.answer) {
+                (Some(then), Some(answer)) if outcome.verdict == Verdict::AC => {
+                    check_output(sandbox, *then, test, &judged, answer)
+                }
+                _ => outcome,
+            }
+        }
         Err(message) => CheckOutcome::new(Verdict::JudgeError, 0.0, message),
     };
     (run, outcome)
+}
+
+/// A testlib interactor's output (the file `output`) judged by the problem's checker.
+fn check_output(
+    sandbox: &Sandbox,
+    (checker, program): (&Checker, Option<&Program>),
+    test: &TestInput,
+    interactor: &RunOutcome,
+    answer: &Arc<[u8]>,
+) -> CheckOutcome {
+    let output = interactor
+        .written
+        .iter()
+        .find(|(n, _)| n == "output")
+        .map_or(&[][..], |(_, d)| d.as_slice());
+    match (checker.custom_program(), program) {
+        (Some((protocol, _)), Some(p)) => {
+            check_custom(sandbox, p, protocol, &test.input, output, answer)
+        }
+        (Some(_), None) => CheckOutcome::new(
+            Verdict::JudgeError,
+            0.0,
+            "the checker of the interactor's output is not loaded",
+        ),
+        (None, _) => check_builtin(checker, output, answer),
+    }
 }
 
 /// The output hash of a conversation. Conversations the interactor accepted are equal answers,
@@ -101,7 +151,12 @@ pub(crate) fn conversation_hash(
 /// Otherwise a candidate that failed (time, memory, output, crash) gets that failure, even after
 /// an acceptance, as a batch program that printed the right answer and then crashed does; and
 /// if it ended cleanly, the interactor's decision stands.
-fn decide(candidate: &RunOutcome, interactor: &RunOutcome, pipe: &PipeEnd) -> CheckOutcome {
+fn decide(
+    candidate: &RunOutcome,
+    interactor: &RunOutcome,
+    pipe: &PipeEnd,
+    testlib: bool,
+) -> CheckOutcome {
     if pipe.deadlocked() {
         return CheckOutcome::new(
             Verdict::TLE,
@@ -110,7 +165,21 @@ fn decide(candidate: &RunOutcome, interactor: &RunOutcome, pipe: &PipeEnd) -> Ch
         );
     }
     let judged = match &interactor.status {
-        RunStatus::Exited(code) => kattis_outcome(*code, &interactor.written),
+        RunStatus::Exited(code) if !testlib => kattis_outcome(*code, &interactor.written),
+        // Points come from the checker of its output: stdout is the candidate's input.
+        RunStatus::Exited(7) => CheckOutcome::new(
+            Verdict::JudgeError,
+            0.0,
+            "interactor exited 7 (points): only the checker of its output may give points",
+        ),
+        RunStatus::Exited(code) => testlib_outcome(
+            "interactor",
+            *code,
+            b"",
+            String::from_utf8_lossy(&interactor.stderr)
+                .trim()
+                .to_string(),
+        ),
         other => {
             let stderr = String::from_utf8_lossy(&interactor.stderr);
             CheckOutcome::new(
@@ -157,7 +226,7 @@ mod tests {
             Side::Candidate => (c.end(), i.end()),
             Side::Interactor => (i.end(), c.end()),
         };
-        decide(&outcome(candidate), &outcome(interactor), &c).verdict
+        decide(&outcome(candidate), &outcome(interactor), &c, false).verdict
     }
 
     #[test]

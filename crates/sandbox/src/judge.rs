@@ -4,10 +4,12 @@
 //! problem's test is a conversation with its interactor instead of a run and a check.
 
 use crate::checker::{CheckOutcome, check_builtin, check_custom};
-use crate::interact::{conversation_hash, converse};
+use crate::interact::{Interactor, conversation_hash, converse};
 use crate::{Program, RunOutcome, RunSpec, RunStatus, Sandbox, output_hash};
 use serde::Serialize;
-use sieve_domain::{Checker, Limits, Subtask, Verdict, round_points, score_subtasks};
+use sieve_domain::{
+    Checker, CheckerProtocol, Limits, Subtask, Verdict, round_points, score_subtasks,
+};
 use std::sync::Arc;
 
 /// One test as the judge sees it.
@@ -30,6 +32,8 @@ pub struct JudgeOptions {
     pub checker: Checker,
     /// The compiled custom checker (or interactor), when `checker` names one.
     pub custom_checker: Option<Program>,
+    /// The compiled checker of a testlib interactor's output, when `checker` names a custom one.
+    pub then_checker: Option<Program>,
     /// Run every test even after a subtask has failed.
     pub all_tests: bool,
     /// Stop after this many time-outs: the tests not yet run are skipped. A looping program
@@ -48,6 +52,7 @@ impl JudgeOptions {
             limits,
             checker,
             custom_checker: None,
+            then_checker: None,
             all_tests: false,
             timeout_budget: None,
             precision: 2,
@@ -144,11 +149,18 @@ pub fn judge_test_with(
         return not_run(&test.name, Verdict::JudgeError, "interactor not loaded");
     }
     let (run, outcome, hash) = match (&opts.checker, &opts.custom_checker) {
-        (Checker::Interactive { .. }, Some(interactor)) => {
+        (checker, Some(interactor)) if checker.is_interactive() => {
+            let interactor = Interactor {
+                program: interactor,
+                protocol: checker
+                    .custom_program()
+                    .map_or(CheckerProtocol::Interactive, |(p, _)| p),
+                then: checker.then().map(|c| (c, opts.then_checker.as_ref())),
+            };
             let (run, outcome) = converse(
                 sandbox,
                 program,
-                interactor,
+                &interactor,
                 test,
                 opts.limits,
                 before_check,

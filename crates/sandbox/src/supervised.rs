@@ -120,29 +120,29 @@ impl Supervisor {
     }
 
     /// Judges `program` (wasm bytes) like [`crate::judge`], in a supervised judging process.
-    /// `checker` is the custom checker's module, when `opts.checker` needs one.
+    /// `checkers` are the modules of the custom programs `opts.checker` names, in the order of
+    /// [`sieve_domain::Checker::programs`]: the checker or interactor, then the checker of a
+    /// testlib interactor's output.
     pub fn judge(
         &mut self,
         program: &[u8],
-        checker: Option<&[u8]>,
+        checkers: &[&[u8]],
         tests: &[TestInput],
         subtasks: &[Subtask],
         opts: &JudgeOptions,
     ) -> Result<JudgeReport, SandboxError> {
         let mut done: Vec<Option<TestReport>> = vec![None; tests.len()];
         let hash = |b: &[u8]| blake3::hash(b).to_hex().to_string();
-        let (program_hash, checker_hash) = (hash(program), checker.map(hash));
+        let program_hash = hash(program);
+        let checker_hashes: Vec<String> = checkers.iter().map(|c| hash(c)).collect();
         for _attempt in 0..=tests.len() {
             let process = self.process()?;
             let mut blobs: Vec<&[u8]> = Vec::new();
             let mut load = Vec::new();
-            for (h, b) in [
-                (Some(&program_hash), Some(program)),
-                (checker_hash.as_ref(), checker),
-            ] {
-                if let (Some(h), Some(b)) = (h, b)
-                    && !process.loaded.contains(h)
-                {
+            let modules = std::iter::once((&program_hash, program))
+                .chain(checker_hashes.iter().zip(checkers.iter().copied()));
+            for (h, b) in modules {
+                if !process.loaded.contains(h) && !load.contains(h) {
                     load.push(h.clone());
                     blobs.push(b);
                 }
@@ -150,7 +150,8 @@ impl Supervisor {
             let request = Request {
                 load: load.clone(),
                 program: program_hash.clone(),
-                checker_program: checker_hash.clone(),
+                checker_program: checker_hashes.first().cloned(),
+                then_program: checker_hashes.get(1).cloned(),
                 checker: opts.checker.clone(),
                 limits: opts.limits,
                 all_tests: opts.all_tests,

@@ -189,10 +189,10 @@ impl Worker {
         let Some(wasm) = wasm.filter(|_| build.ok) else {
             return Ok(()); // a compile error is a result, not a failure
         };
-        let checker_wasm = match problem.problem.checker.custom_program() {
-            Some((_, program)) => Some(self.blob_hex(program).await?),
-            None => None,
-        };
+        let mut checker_wasm = Vec::new();
+        for program in problem.problem.checker.programs() {
+            checker_wasm.push(self.blob_hex(program).await?);
+        }
         let watched = public_tests_that_matter(&problem, candidate.target_subtask);
         let failed = |results: &[TestResult]| {
             results.iter().any(|r| {
@@ -228,6 +228,7 @@ impl Worker {
                 limits: problem.problem.limits,
                 checker: problem.problem.checker.clone(),
                 custom_checker: None,
+                then_checker: None,
                 // Generated tests feed clustering and public ones the features: every result
                 // counts. Hidden tests only score, so a failed subtask stops early, unless the
                 // client keeps going (experiments that use some hidden tests as generated ones
@@ -245,8 +246,8 @@ impl Worker {
                 taken.ok_or_else(|| WorkerError::Invalid("no judging process".into()))?;
             let (wasm_c, checker_c) = (wasm.clone(), checker_wasm.clone());
             let (supervisor, report) = tokio::task::spawn_blocking(move || {
-                let report =
-                    supervisor.judge(&wasm_c, checker_c.as_deref(), &tests, &subtasks, &opts);
+                let checkers: Vec<&[u8]> = checker_c.iter().map(Vec::as_slice).collect();
+                let report = supervisor.judge(&wasm_c, &checkers, &tests, &subtasks, &opts);
                 (supervisor, report)
             })
             .await

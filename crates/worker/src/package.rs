@@ -18,43 +18,81 @@ pub enum PackageError {
     /// The custom checker does not compile.
     #[error("the problem's checker does not compile:\n{0}")]
     CheckerDoesNotCompile(String),
+    /// An interactor's output would be judged by another interactor.
+    #[error("an interactor's output is judged by a checker, not by another interactor")]
+    InteractorChecker,
     /// The toolchain failed.
     #[error(transparent)]
     Sandbox(#[from] sieve_sandbox::SandboxError),
 }
 
-/// The checker as the judge needs it: built-in, or compiled (its module's bytes).
+/// The checker as the judge needs it: built-in, or compiled, with the modules of its custom
+/// programs in the order of [`Checker::programs`] (a testlib interactor, then the checker of
+/// its output).
 pub fn build_checker(
     toolchain: &Toolchain,
     package: &Package,
     cache_dir: &Path,
-) -> Result<(Checker, Option<Vec<u8>>), PackageError> {
-    match &package.checker {
-        PackageChecker::Builtin(c) => Ok((c.clone(), None)),
+) -> Result<(Checker, Vec<Vec<u8>>), PackageError> {
+    build(toolchain, &package.checker, cache_dir)
+}
+
+fn build(
+    toolchain: &Toolchain,
+    checker: &PackageChecker,
+    cache_dir: &Path,
+) -> Result<(Checker, Vec<Vec<u8>>), PackageError> {
+    match checker {
+        PackageChecker::Builtin(c) => Ok((c.clone(), vec![])),
         PackageChecker::Custom {
             protocol,
             language,
             files,
         } => {
-            let main = files
-                .iter()
-                .find(|f| Language::from_extension(&f.name).is_some())
-                .ok_or(PackageError::NoCheckerSource)?;
-            let rest: Vec<(String, Vec<u8>)> = files
-                .iter()
-                .filter(|f| f.name != main.name)
-                .map(|f| (f.name.clone(), f.source.clone()))
-                .collect();
-            let wasm = match compile(toolchain, &main.source, *language, &rest, cache_dir)? {
-                CompileOutcome::Ok(c) => c.wasm,
-                CompileOutcome::Error { message } => {
-                    return Err(PackageError::CheckerDoesNotCompile(message));
-                }
-            };
+            let wasm = compile_program(toolchain, *language, files, cache_dir)?;
             let program = blake3::hash(&wasm).to_hex().to_string();
-            let checker = Checker::custom(*protocol, program);
-            Ok((checker, Some(wasm)))
+            Ok((Checker::custom(*protocol, program), vec![wasm]))
         }
+        PackageChecker::TestlibInteractor {
+            language,
+            files,
+            then,
+        } => {
+            let wasm = compile_program(toolchain, *language, files, cache_dir)?;
+            let (then, mut modules) = build(toolchain, then, cache_dir)?;
+            if then.is_interactive() {
+                return Err(PackageError::InteractorChecker);
+            }
+            modules.insert(0, wasm);
+            let checker = Checker::TestlibInteractive {
+                program: blake3::hash(&modules[0]).to_hex().to_string(),
+                then: Some(Box::new(then)),
+            };
+            Ok((checker, modules))
+        }
+    }
+}
+
+/// Compiles a checker's (or interactor's) `files`, the first with a known extension holding
+/// `main`.
+fn compile_program(
+    toolchain: &Toolchain,
+    language: Language,
+    files: &[SourceFile],
+    cache_dir: &Path,
+) -> Result<Vec<u8>, PackageError> {
+    let main = files
+        .iter()
+        .find(|f| Language::from_extension(&f.name).is_some())
+        .ok_or(PackageError::NoCheckerSource)?;
+    let rest: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .filter(|f| f.name != main.name)
+        .map(|f| (f.name.clone(), f.source.clone()))
+        .collect();
+    match compile(toolchain, &main.source, language, &rest, cache_dir)? {
+        CompileOutcome::Ok(c) => Ok(c.wasm),
+        CompileOutcome::Error { message } => Err(PackageError::CheckerDoesNotCompile(message)),
     }
 }
 
@@ -63,8 +101,8 @@ pub fn build_checker(
 pub struct Prepared {
     /// The problem.
     pub problem: NewProblem,
-    /// The custom checker's module.
-    pub checker_wasm: Option<Vec<u8>>,
+    /// The modules of the checker's custom programs (see [`build_checker`]).
+    pub checker_wasm: Vec<Vec<u8>>,
 }
 
 /// Compiles the package's checker and converts it into a problem called `slug`.
@@ -110,7 +148,7 @@ pub fn prepare(
 impl Prepared {
     /// Stores the checker's module and the problem.
     pub async fn store(&self, store: &Store) -> Result<sieve_domain::ProblemId, StoreError> {
-        if let Some(wasm) = &self.checker_wasm {
+        for wasm in &self.checker_wasm {
             store.put_blob(wasm).await?;
         }
         store.insert_problem(&self.problem).await
@@ -118,31 +156,38 @@ impl Prepared {
 }
 
 /// A stored problem as a package again (for export): a compiled checker comes back as its
-/// module (`checker.wasm`), which importing stores under the same hash.
+/// module (`checker.wasm`, and `interactor.wasm` for a testlib interactor), which importing
+/// stores under the same hash.
 pub async fn stored_package(
     store: &Store,
     stored: &sieve_store::problems::StoredProblem,
 ) -> Result<Package, StoreError> {
     let p = &stored.problem;
-    let checker = match p.checker.custom_program() {
-        Some((protocol, program)) => {
-            let mut hash = [0u8; 32];
-            hex::decode_to_slice(program, &mut hash)
-                .map_err(|e| StoreError::Corrupt(format!("checker hash {program:?}: {e}")))?;
-            let wasm = store
-                .get_blob(&hash)
-                .await?
-                .ok_or_else(|| StoreError::Corrupt(format!("checker blob {program} missing")))?;
-            PackageChecker::Custom {
-                protocol,
-                language: Language::Wasm,
-                files: vec![SourceFile {
-                    name: "checker.wasm".into(),
-                    source: wasm,
-                }],
-            }
-        }
-        None => PackageChecker::Builtin(p.checker.clone()),
+    let checker = match (&p.checker, p.checker.custom_program()) {
+        (
+            Checker::TestlibInteractive {
+                program,
+                then: Some(then),
+            },
+            _,
+        ) => PackageChecker::TestlibInteractor {
+            language: Language::Wasm,
+            files: vec![wasm_file("interactor.wasm", module(store, program).await?)],
+            then: Box::new(match then.custom_program() {
+                Some((protocol, program)) => PackageChecker::Custom {
+                    protocol,
+                    language: Language::Wasm,
+                    files: vec![wasm_file("checker.wasm", module(store, program).await?)],
+                },
+                None => PackageChecker::Builtin((**then).clone()),
+            }),
+        },
+        (_, Some((protocol, program))) => PackageChecker::Custom {
+            protocol,
+            language: Language::Wasm,
+            files: vec![wasm_file("checker.wasm", module(store, program).await?)],
+        },
+        (_, None) => PackageChecker::Builtin(p.checker.clone()),
     };
     Ok(Package {
         name: p.name.clone(),
@@ -169,4 +214,22 @@ pub async fn stored_package(
             .collect(),
         warnings: p.warnings.clone(),
     })
+}
+
+fn wasm_file(name: &str, source: Vec<u8>) -> SourceFile {
+    SourceFile {
+        name: name.into(),
+        source,
+    }
+}
+
+/// The stored module of the custom program named by `program` (a hex blob hash).
+async fn module(store: &Store, program: &str) -> Result<Vec<u8>, StoreError> {
+    let mut hash = [0u8; 32];
+    hex::decode_to_slice(program, &mut hash)
+        .map_err(|e| StoreError::Corrupt(format!("checker hash {program:?}: {e}")))?;
+    store
+        .get_blob(&hash)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("checker blob {program} missing")))
 }

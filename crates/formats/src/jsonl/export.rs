@@ -70,8 +70,22 @@ fn checker(c: &PackageChecker) -> JsonChecker {
                 CheckerProtocol::Kattis => JsonChecker::Kattis(c),
                 CheckerProtocol::Cms => JsonChecker::Cms(c),
                 CheckerProtocol::Interactive => JsonChecker::Interactive(c),
+                CheckerProtocol::TestlibInteractive => JsonChecker::TestlibInteractive {
+                    language: c.language,
+                    files: c.files,
+                    then: None,
+                },
             }
         }
+        PackageChecker::TestlibInteractor {
+            language,
+            files,
+            then,
+        } => JsonChecker::TestlibInteractive {
+            language: language.name().into(),
+            files: files.iter().map(|f| file(&f.name, &f.source)).collect(),
+            then: Some(Box::new(checker(then))),
+        },
     }
 }
 

@@ -40,6 +40,13 @@ pub(super) enum JsonChecker {
     Cms(Custom),
     /// A Kattis interactor (`validation: custom interactive`).
     Interactive(Custom),
+    /// A testlib interactor (Polygon) and the checker of what it writes (tokens if absent).
+    TestlibInteractive {
+        language: String,
+        files: Vec<File>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        then: Option<Box<JsonChecker>>,
+    },
 }
 
 pub(super) fn file_bytes(f: &File) -> Result<Vec<u8>, String> {
@@ -55,10 +62,10 @@ pub(super) fn file_bytes(f: &File) -> Result<Vec<u8>, String> {
     }
 }
 
-fn custom(c: &Custom, protocol: CheckerProtocol) -> Result<PackageChecker, String> {
-    let language: Language = c.language.parse().map_err(|e| format!("checker: {e}"))?;
-    let files = c
-        .files
+/// A custom program's language and files.
+fn program(language: &str, files: &[File]) -> Result<(Language, Vec<SourceFile>), String> {
+    let language: Language = language.parse().map_err(|e| format!("checker: {e}"))?;
+    let files = files
         .iter()
         .map(|f| {
             Ok(SourceFile {
@@ -67,6 +74,11 @@ fn custom(c: &Custom, protocol: CheckerProtocol) -> Result<PackageChecker, Strin
             })
         })
         .collect::<Result<Vec<_>, String>>()?;
+    Ok((language, files))
+}
+
+fn custom(c: &Custom, protocol: CheckerProtocol) -> Result<PackageChecker, String> {
+    let (language, files) = program(&c.language, &c.files)?;
     Ok(PackageChecker::Custom {
         protocol,
         language,
@@ -87,5 +99,30 @@ pub(super) fn checker(c: Option<&JsonChecker>) -> Result<PackageChecker, String>
         Some(JsonChecker::Kattis(c)) => custom(c, CheckerProtocol::Kattis)?,
         Some(JsonChecker::Cms(c)) => custom(c, CheckerProtocol::Cms)?,
         Some(JsonChecker::Interactive(c)) => custom(c, CheckerProtocol::Interactive)?,
+        Some(JsonChecker::TestlibInteractive {
+            language,
+            files,
+            then,
+        }) => {
+            let then = checker(then.as_deref())?;
+            if !matches!(
+                &then,
+                PackageChecker::Builtin(_)
+                    | PackageChecker::Custom {
+                        protocol: CheckerProtocol::Testlib,
+                        ..
+                    }
+            ) {
+                return Err(
+                    "checker.then: an interactor's output is checked by a built-in comparison or a testlib checker".into(),
+                );
+            }
+            let (language, files) = program(language, files)?;
+            PackageChecker::TestlibInteractor {
+                language,
+                files,
+                then: Box::new(then),
+            }
+        }
     })
 }

@@ -134,9 +134,7 @@ pub fn load_polygon(dir: &Path, overrides: &Overrides) -> Result<Package, Format
     }
     let subtasks = groups::subtasks(&specs, &loaded, child(testset, "groups"), &mut warnings);
     let checker = programs::checker(dir, root, &mut warnings)?;
-    if root.descendants().any(|n| n.has_tag_name("interactor")) {
-        warnings.push("interactive problems are not supported: judged as batch".into());
-    }
+    let checker = programs::interactor(dir, root, checker, &mut warnings)?;
     let grader = programs::graders(dir, root, &mut warnings)?;
     Ok(Package {
         name: root

@@ -1,6 +1,7 @@
 //! The programs a Polygon package ships: its checker (standard checkers mapped to built-in
-//! comparisons, anything else compiled as a testlib checker) and IOI-style graders (resource
-//! files linked with solutions).
+//! comparisons, anything else compiled as a testlib checker), its interactor (a testlib
+//! interactor whose output the checker judges) and IOI-style graders (resource files linked
+//! with solutions).
 
 use super::within;
 use crate::{FormatError, PackageChecker, SourceFile, read};
@@ -78,12 +79,55 @@ pub(super) fn checker(
         ));
         return Ok(PackageChecker::Builtin(Checker::Tokens));
     }
-    let main = read(&main_path)?;
+    Ok(PackageChecker::Custom {
+        protocol: sieve_domain::CheckerProtocol::Testlib,
+        language: language(source, path),
+        files: program_files(dir, root, path, warnings)?,
+    })
+}
+
+/// The problem's interactor (`<interactor>` among the assets), judged with `checker` reading
+/// what it writes; without one, `checker` alone.
+pub(super) fn interactor(
+    dir: &Path,
+    root: Node,
+    checker: PackageChecker,
+    warnings: &mut Vec<String>,
+) -> Result<PackageChecker, FormatError> {
+    let Some(el) = root.descendants().find(|n| {
+        n.has_tag_name("interactor") && n.parent().is_some_and(|p| p.has_tag_name("assets"))
+    }) else {
+        return Ok(checker);
+    };
+    let source = el.children().find(|n| n.has_tag_name("source"));
+    let found = source
+        .and_then(|s| Some((s, s.attribute("path")?)))
+        .filter(|(_, path)| within(dir, path).is_ok_and(|p| p.is_file()));
+    let Some((source, path)) = found else {
+        warnings.push("the <interactor>'s source is missing: judged as a batch problem".into());
+        return Ok(checker);
+    };
+    Ok(PackageChecker::TestlibInteractor {
+        language: language(source, path),
+        files: program_files(dir, root, path, warnings)?,
+        then: Box::new(checker),
+    })
+}
+
+/// A checker's or interactor's source `path` (present), with the headers it may include: the
+/// package's resource headers and `files/testlib.h`.
+fn program_files(
+    dir: &Path,
+    root: Node,
+    path: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<SourceFile>, FormatError> {
+    let main = read(&within(dir, path)?)?;
     let mut files = vec![SourceFile {
         name: file_name(path),
         source: main.clone(),
     }];
-    // Headers among the resources are available to the checker (testlib.h, shared headers).
+    // Headers among the resources are available to the program (testlib.h, shared headers).
     let headers = resources(root)
         .filter(|f| !is_grader(*f))
         .filter_map(|f| f.attribute("path"))
@@ -104,11 +148,7 @@ pub(super) fn checker(
             "{path} includes testlib.h, but the package has no files/testlib.h: it will not compile"
         ));
     }
-    Ok(PackageChecker::Custom {
-        protocol: sieve_domain::CheckerProtocol::Testlib,
-        language: language(source, path),
-        files,
-    })
+    Ok(files)
 }
 
 fn resources<'a, 'i>(root: Node<'a, 'i>) -> impl Iterator<Item = Node<'a, 'i>> {
