@@ -56,19 +56,16 @@ pub fn calibrate(
         fuel_per_ms: 1 << 30,
     }))?;
     let opts = |sandbox: &Sandbox| -> anyhow::Result<JudgeOptions> {
-        let mut modules = checker_wasm.iter().map(|w| sandbox.load(w));
-        Ok(JudgeOptions {
+        let limits = sieve_domain::Limits {
+            time_ms: 60_000,
+            ..package.limits
+        };
+        let mut opts = JudgeOptions {
             all_tests: true,
-            custom_checker: modules.next().transpose()?,
-            then_checker: modules.next().transpose()?,
-            ..JudgeOptions::new(
-                sieve_domain::Limits {
-                    time_ms: 60_000,
-                    ..package.limits
-                },
-                checker.clone(),
-            )
-        })
+            ..JudgeOptions::new(limits, checker.clone())
+        };
+        opts.load_checkers(sandbox, &checker_wasm)?;
+        Ok(opts)
     };
     let (o_bare, o_fuel) = (opts(&bare)?, opts(&fuel)?);
     let (p_bare, p_fuel) = (bare.load(&c.wasm)?, fuel.load(&c.wasm)?);

@@ -176,9 +176,7 @@ pub fn run(args: JudgeArgs) -> anyhow::Result<()> {
             max_instances: 4,
         })?;
         let program = sandbox.load(&c.wasm);
-        let mut modules = checker_wasm.iter().map(|w| sandbox.load(w));
-        opts.custom_checker = modules.next().transpose()?;
-        opts.then_checker = modules.next().transpose()?;
+        opts.load_checkers(&sandbox, &checker_wasm)?;
         program.map(|p| on_guest_thread(|| judge(&sandbox, &p, &tests, &package.subtasks, &opts)))
     };
     match result {

@@ -7,58 +7,9 @@ use crate::checker::{CheckOutcome, check_builtin, check_custom};
 use crate::interact::{Interactor, conversation_hash, converse};
 use crate::{Program, RunOutcome, RunSpec, RunStatus, Sandbox, output_hash};
 use serde::Serialize;
-use sieve_domain::{
-    Checker, CheckerProtocol, Limits, Subtask, Verdict, round_points, score_subtasks,
-};
-use std::sync::Arc;
+use sieve_domain::{CheckerProtocol, Subtask, Verdict, round_points, score_subtasks};
 
-/// One test as the judge sees it.
-#[derive(Clone, Debug)]
-pub struct TestInput {
-    /// The test's name.
-    pub name: String,
-    /// Its input.
-    pub input: Arc<[u8]>,
-    /// Its expected answer; `None` for generated tests run only for their behaviour.
-    pub answer: Option<Arc<[u8]>>,
-}
-
-/// How to judge.
-#[derive(Clone, Debug)]
-pub struct JudgeOptions {
-    /// Limits of each run.
-    pub limits: Limits,
-    /// The comparison.
-    pub checker: Checker,
-    /// The compiled custom checker (or interactor), when `checker` names one.
-    pub custom_checker: Option<Program>,
-    /// The compiled checker of a testlib interactor's output, when `checker` names a custom one.
-    pub then_checker: Option<Program>,
-    /// Run every test even after a subtask has failed.
-    pub all_tests: bool,
-    /// Stop after this many time-outs: the tests not yet run are skipped. A looping program
-    /// costs the time limit on every test, and past a few time-outs its other outputs no longer
-    /// matter (it will not be chosen), so a pool's many generated tests stay affordable.
-    pub timeout_budget: Option<usize>,
-    /// Decimal places of points.
-    pub precision: u32,
-}
-
-impl JudgeOptions {
-    /// Judging with `checker` under `limits`: no custom checker loaded yet, a subtask stopped at
-    /// its first failure, no time-out budget, points to two decimals.
-    pub fn new(limits: Limits, checker: Checker) -> JudgeOptions {
-        JudgeOptions {
-            limits,
-            checker,
-            custom_checker: None,
-            then_checker: None,
-            all_tests: false,
-            timeout_budget: None,
-            precision: 2,
-        }
-    }
-}
+pub use crate::options::{JudgeOptions, TestInput};
 
 /// The result of one test.
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]

@@ -15,6 +15,7 @@ mod error;
 mod interact;
 mod judge;
 mod normalise;
+mod options;
 mod protocol;
 mod run;
 mod source_scan;

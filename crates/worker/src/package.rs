@@ -2,7 +2,7 @@
 //! a blob and named by hash in the problem), its tests and graders carried over. Used by
 //! `sieve import` and by the API's package upload.
 
-use sieve_domain::{Checker, ContestId, Language};
+use sieve_domain::{Checker, CheckerProtocol, ContestId, Language};
 use sieve_formats::{Package, PackageChecker, PackageTest, SourceFile};
 use sieve_sandbox::{CompileOutcome, Toolchain, compile};
 use sieve_store::problems::{NewProblem, NewTest};
@@ -18,9 +18,12 @@ pub enum PackageError {
     /// The custom checker does not compile.
     #[error("the problem's checker does not compile:\n{0}")]
     CheckerDoesNotCompile(String),
-    /// An interactor's output would be judged by another interactor.
-    #[error("an interactor's output is judged by a checker, not by another interactor")]
-    InteractorChecker,
+    /// A testlib interactor's output would be judged by something other than a built-in
+    /// comparison or a testlib checker.
+    #[error(
+        "the checker of an interactor's output must be a built-in comparison or a testlib checker"
+    )]
+    OutputChecker,
     /// The toolchain failed.
     #[error(transparent)]
     Sandbox(#[from] sieve_sandbox::SandboxError),
@@ -58,17 +61,24 @@ fn build(
             files,
             then,
         } => {
-            let wasm = compile_program(toolchain, *language, files, cache_dir)?;
-            let (then, mut modules) = build(toolchain, then, cache_dir)?;
-            if then.is_interactive() {
-                return Err(PackageError::InteractorChecker);
+            // Refused before anything is compiled.
+            if !matches!(
+                **then,
+                PackageChecker::Builtin(_)
+                    | PackageChecker::Custom {
+                        protocol: CheckerProtocol::Testlib,
+                        ..
+                    }
+            ) {
+                return Err(PackageError::OutputChecker);
             }
-            modules.insert(0, wasm);
+            let (then, then_modules) = build(toolchain, then, cache_dir)?;
+            let wasm = compile_program(toolchain, *language, files, cache_dir)?;
             let checker = Checker::TestlibInteractive {
-                program: blake3::hash(&modules[0]).to_hex().to_string(),
+                program: blake3::hash(&wasm).to_hex().to_string(),
                 then: Some(Box::new(then)),
             };
-            Ok((checker, modules))
+            Ok((checker, [vec![wasm], then_modules].concat()))
         }
     }
 }

@@ -40,7 +40,8 @@ pub(super) enum JsonChecker {
     Cms(Custom),
     /// A Kattis interactor (`validation: custom interactive`).
     Interactive(Custom),
-    /// A testlib interactor (Polygon) and the checker of what it writes (tokens if absent).
+    /// A testlib interactor (Polygon) and the checker of what it writes (absent: the
+    /// interactor's verdict alone).
     TestlibInteractive {
         language: String,
         files: Vec<File>,
@@ -104,25 +105,53 @@ pub(super) fn checker(c: Option<&JsonChecker>) -> Result<PackageChecker, String>
             files,
             then,
         }) => {
-            let then = checker(then.as_deref())?;
-            if !matches!(
-                &then,
-                PackageChecker::Builtin(_)
-                    | PackageChecker::Custom {
-                        protocol: CheckerProtocol::Testlib,
-                        ..
-                    }
-            ) {
-                return Err(
-                    "checker.then: an interactor's output is checked by a built-in comparison or a testlib checker".into(),
-                );
-            }
             let (language, files) = program(language, files)?;
-            PackageChecker::TestlibInteractor {
-                language,
-                files,
-                then: Box::new(then),
+            match then {
+                None => PackageChecker::Custom {
+                    protocol: CheckerProtocol::TestlibInteractive,
+                    language,
+                    files,
+                },
+                Some(then) => PackageChecker::TestlibInteractor {
+                    language,
+                    files,
+                    then: Box::new(checker(Some(then))?),
+                },
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> PackageChecker {
+        let c: JsonChecker = serde_json::from_str(json).expect("json");
+        checker(Some(&c)).expect("checker")
+    }
+
+    #[test]
+    fn a_testlib_interactor_without_then_decides_alone() {
+        let program = r#""language":"cpp17","files":[{"name":"i.cpp","source":"int main(){}"}]"#;
+        // What a stored interactor without a checker exports: it must import as the same.
+        let alone = parse(&format!(r#"{{"kind":"testlib_interactive",{program}}}"#));
+        assert!(
+            matches!(
+                alone,
+                PackageChecker::Custom {
+                    protocol: CheckerProtocol::TestlibInteractive,
+                    ..
+                }
+            ),
+            "{alone:?}"
+        );
+        let exact = parse(&format!(
+            r#"{{"kind":"testlib_interactive",{program},"then":{{"kind":"exact"}}}}"#
+        ));
+        let PackageChecker::TestlibInteractor { then, .. } = &exact else {
+            panic!("{exact:?}");
+        };
+        assert_eq!(**then, PackageChecker::Builtin(Checker::Exact));
+    }
 }
