@@ -1,26 +1,29 @@
-//! Compiling a candidate: the compiler is attack surface, so it runs as a child process under
-//! `prlimit` (address space, CPU seconds, file size), with a wall-clock timeout, in a scratch
-//! directory, with a capped diagnostic stream and no environment but PATH. Sources that include a
+//! Compiling a candidate: the compiler is attack surface, so it runs in the jail
+//! ([`crate::jail`]: Landlock confines it to the toolchain and its scratch directory; address
+//! space, CPU seconds and file size limited; its whole process group killed at a wall-clock
+//! timeout), with a capped diagnostic stream and no environment but PATH. Sources that include a
 //! file by absolute path, through `..`, or through a macro are refused before clang sees them,
 //! and every header clang did read is checked to come from the toolchain.
 
 use crate::engine::write_atomically;
+use crate::jail;
 use crate::source_scan::{check_includes, fidelity_warnings, starts_with_shim};
 use crate::{SandboxError, Toolchain};
 use serde::{Deserialize, Serialize};
 use sieve_domain::Language;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-const WALL_TIMEOUT: Duration = Duration::from_secs(20);
-const CPU_SECONDS: u64 = 10;
 // Large static arrays (a contest staple) make clang hold and write their zero bytes: an 800 MB
 // `long long dp[1001][100001]` needs ~0.9 GB of memory and an 800 MB object file.
-const ADDRESS_SPACE: u64 = 4 << 30;
-const MAX_FILE: u64 = 4 << 30;
-const MESSAGE_CAP: usize = 16 << 10;
+const LIMITS: jail::Limits = jail::Limits {
+    wall: Duration::from_secs(20),
+    cpu_seconds: 10,
+    address_space: 4 << 30,
+    file_size: 4 << 30,
+    message_cap: 16 << 10,
+};
 
 /// A successful build.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -143,14 +146,8 @@ fn run_clang(
     if let Some(pch) = toolchain.pch(language).filter(|_| starts_with_shim(source)) {
         clang.arg("-include-pch").arg(pch);
     }
-    let mut cmd = Command::new("prlimit");
-    cmd.arg(format!("--as={ADDRESS_SPACE}"))
-        .arg(format!("--cpu={CPU_SECONDS}"))
-        .arg(format!("--fsize={MAX_FILE}"))
-        .arg("--core=0")
-        .arg("--")
-        .arg(clang.get_program())
-        .args(clang.get_args())
+    let mut cmd = Command::new(clang.get_program());
+    cmd.args(clang.get_args())
         .arg("-MD")
         .arg("-MF")
         .arg(&deps)
@@ -162,52 +159,20 @@ fn run_clang(
         .current_dir(scratch.path())
         .env_clear()
         .env("PATH", "/usr/bin:/bin")
-        .env("TMPDIR", scratch.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    let started = Instant::now();
-    let mut child = cmd
-        .spawn()
-        .map_err(SandboxError::io("starting clang under prlimit"))?;
-    let mut stderr = child.stderr.take().expect("piped stderr");
-    let reader = std::thread::spawn(move || {
-        let mut kept = Vec::new();
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = stderr.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            let room = MESSAGE_CAP.saturating_sub(kept.len());
-            kept.extend_from_slice(&buf[..n.min(room)]);
-        }
-        kept
-    });
-    let mut timed_out = false;
-    let status = loop {
-        if let Some(status) = child
-            .try_wait()
-            .map_err(SandboxError::io("waiting for clang"))?
-        {
-            break Some(status);
-        }
-        if started.elapsed() > WALL_TIMEOUT {
-            timed_out = true;
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let compile_ms = started.elapsed().as_millis() as u64;
-    let raw = reader.join().unwrap_or_default();
+        .env("TMPDIR", scratch.path());
+    let mut policy = toolchain.jail_policy();
+    policy.write.push(scratch.path().to_path_buf());
+    let ended = jail::run(&mut cmd, &policy, LIMITS)?;
+    let (status, timed_out) = (ended.status, ended.status.is_none());
+    let raw = ended.stderr;
+    let compile_ms = ended.elapsed.as_millis() as u64;
     let message = scrub(&String::from_utf8_lossy(&raw), scratch.path());
     if let Err(why) = check_deps(&deps, scratch.path(), &toolchain.allowed_roots()) {
         return Ok(CompileOutcome::Error { message: why });
     }
     let Some(status) = status.filter(|_| !timed_out) else {
         return Ok(CompileOutcome::Error {
-            message: format!("compilation timed out after {} s", WALL_TIMEOUT.as_secs()),
+            message: format!("compilation timed out after {} s", LIMITS.wall.as_secs()),
         });
     };
     if !status.success() {

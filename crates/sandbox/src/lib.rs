@@ -13,6 +13,7 @@ mod compile;
 mod engine;
 mod error;
 mod interact;
+mod jail;
 mod judge;
 mod normalise;
 mod options;

@@ -34,6 +34,8 @@ pub struct Toolchain {
     clang: PathBuf,
     root: PathBuf,
     fingerprint: String,
+    /// clang's resource directory, as printed and canonical.
+    resource_dirs: Vec<PathBuf>,
 }
 
 impl Toolchain {
@@ -89,10 +91,17 @@ impl Toolchain {
         }
         let fingerprint = h.finalize().to_hex()[..16].to_string();
         let root = cache_dir.join("toolchain").join(&fingerprint);
+        let mut resource_dirs = vec![];
+        if let Ok(out) = Command::new(&clang).arg("-print-resource-dir").output() {
+            let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+            resource_dirs.extend(std::fs::canonicalize(&dir).ok());
+            resource_dirs.push(dir);
+        }
         let toolchain = Toolchain {
             clang,
             root,
             fingerprint,
+            resource_dirs,
         };
         toolchain.prepare()?;
         Ok(toolchain)
@@ -112,15 +121,28 @@ impl Toolchain {
     pub fn allowed_roots(&self) -> Vec<PathBuf> {
         let mut roots = vec![self.root.clone(), PathBuf::from(WASI_INCLUDE)];
         roots.extend(std::fs::canonicalize(WASI_INCLUDE).ok());
-        if let Ok(out) = Command::new(&self.clang)
-            .arg("-print-resource-dir")
-            .output()
-        {
-            let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-            roots.extend(std::fs::canonicalize(&dir).ok());
-            roots.push(dir);
-        }
+        roots.extend(self.resource_dirs.iter().cloned());
         roots
+    }
+
+    /// What the compiler may read in its jail: the system's shared libraries, clang's own
+    /// installation (its resource directory, the linker beside it), the wasm32 headers and
+    /// libraries, and this toolchain's sysroot, shim and runtime. Nothing else on the host.
+    pub(crate) fn jail_policy(&self) -> crate::jail::Policy {
+        let mut policy = crate::jail::Policy::system();
+        // The installation: `/usr/lib/llvm-14` for `/usr/lib/llvm-14/bin/clang`.
+        if let Some(install) = std::fs::canonicalize(&self.clang)
+            .ok()
+            .and_then(|c| Some(c.parent()?.parent()?.to_path_buf()))
+        {
+            policy.read.push(install);
+        }
+        for dir in [WASI_INCLUDE, WASI_LIB] {
+            policy.read.push(PathBuf::from(dir));
+            policy.read.extend(std::fs::canonicalize(dir).ok());
+        }
+        policy.read.extend(self.allowed_roots());
+        policy
     }
 
     fn link_flags() -> Vec<String> {
