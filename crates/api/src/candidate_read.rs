@@ -37,6 +37,17 @@ pub(crate) struct TestResultOut {
     memory_kib: i32,
 }
 
+/// One subtask's outcome on one kind of test, as a contest shows it: no per-test figures.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct SubtaskOut {
+    /// The subtask's name.
+    subtask: String,
+    /// AC, or the verdict of its first test (in test order) that was not accepted.
+    verdict: Verdict,
+    /// Its points times the minimum of its tests' scores.
+    points: f64,
+}
+
 /// A candidate with its build and results.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct CandidateOut {
@@ -48,14 +59,17 @@ pub(crate) struct CandidateOut {
     target_subtask: Option<i16>,
     /// Null until built.
     build: Option<BuildOut>,
-    /// Per kind of test judged so far.
+    /// Per kind of test judged so far, each test's result. Hidden tests' results are shown to
+    /// admins only: their times and memory would tell their inputs.
     results: BTreeMap<String, Vec<TestResultOut>>,
+    /// Per kind of test judged so far, each subtask's outcome (every role).
+    subtasks: BTreeMap<String, Vec<SubtaskOut>>,
     /// Per kind of test judged so far: the IOI points on that kind's tests (each subtask's
     /// points times its minimum test score, over the subtasks with tests of that kind).
     points: BTreeMap<String, f64>,
 }
 
-/// One candidate (viewer).
+/// One candidate (viewer; per-test results on hidden tests: admin).
 #[utoipa::path(get, path = "/v1/candidates/{id}", tag = "candidates",
     params(("id" = Uuid, Path, description = "candidate id")),
     responses((status = 200, body = CandidateOut), (status = 404, description = "no such candidate")))]
@@ -70,6 +84,7 @@ pub(crate) async fn get_candidate(
     };
     let mut build = None;
     let mut results = BTreeMap::new();
+    let mut by_subtask = BTreeMap::new();
     let mut points = BTreeMap::new();
     let mut key = [0u8; 32];
     if let Some(key_hex) = &c.build_key
@@ -105,16 +120,20 @@ pub(crate) async fn get_candidate(
                         memory_kib: t.memory_kib,
                     })
                     .collect();
+                let scores: Vec<(i32, f32)> = r.iter().map(|t| (t.test, t.score)).collect();
                 points.insert(
                     kind.name().to_string(),
-                    kind_points(
-                        &r.iter().map(|t| (t.test, t.score)).collect::<Vec<_>>(),
-                        &names,
-                        &subtasks,
-                        precision,
-                    ),
+                    kind_points(&scores, &names, &subtasks, precision),
                 );
-                results.insert(kind.name().to_string(), tests);
+                let verdicts: Vec<(i32, Verdict, f32)> =
+                    r.iter().map(|t| (t.test, t.verdict, t.score)).collect();
+                by_subtask.insert(
+                    kind.name().to_string(),
+                    subtask_outcomes(&verdicts, &names, &subtasks, precision),
+                );
+                if kind != TestKind::Hidden || caller.role >= Role::Admin {
+                    results.insert(kind.name().to_string(), tests);
+                }
             }
         }
     }
@@ -127,8 +146,45 @@ pub(crate) async fn get_candidate(
         target_subtask: c.target_subtask,
         build,
         results,
+        subtasks: by_subtask,
         points,
     }))
+}
+
+/// Each subtask with tests among `results` (test, verdict, score): its first failing verdict
+/// in test order (AC when none failed) and its points.
+fn subtask_outcomes(
+    results: &[(i32, Verdict, f32)],
+    tests: &[sieve_store::problem_info::TestInfo],
+    subtasks: &[sieve_store::problem_info::SubtaskInfo],
+    precision: i16,
+) -> Vec<SubtaskOut> {
+    subtasks
+        .iter()
+        .enumerate()
+        .filter_map(|(s, sub)| {
+            let mut mine: Vec<&(i32, Verdict, f32)> = results
+                .iter()
+                .filter(|r| {
+                    tests
+                        .iter()
+                        .any(|t| t.idx == r.0 && t.subtasks.contains(&(s as i16)))
+                })
+                .collect();
+            mine.sort_by_key(|r| r.0);
+            let min = mine.iter().map(|r| r.2 as f64).reduce(f64::min)?;
+            let verdict = mine
+                .iter()
+                .map(|r| r.1)
+                .find(|v| *v != Verdict::AC)
+                .unwrap_or(Verdict::AC);
+            Some(SubtaskOut {
+                subtask: sub.name.clone(),
+                verdict,
+                points: sieve_domain::round_points(min * sub.points, precision.max(0) as u32),
+            })
+        })
+        .collect()
 }
 
 /// IOI points of one kind's results: each subtask with tests among them scores its points times
@@ -184,7 +240,8 @@ pub(crate) struct ListQuery {
     limit: Option<i64>,
 }
 
-/// A problem's candidates, filtered and paged in posting order (viewer).
+/// A problem's candidates, filtered and paged in posting order (viewer; counts on hidden tests:
+/// admin).
 #[utoipa::path(get, path = "/v1/problems/{id}/candidates", tag = "candidates",
     params(("id" = Uuid, Path, description = "problem id"), ListQuery),
     responses((status = 200, body = CandidatePage), (status = 404, description = "no such problem"),
@@ -231,7 +288,16 @@ pub(crate) async fn list_candidates(
         after: q.after,
         limit: Some(limit),
     };
-    let candidates = state.store.list_candidates(ProblemId(id), &filter).await?;
+    let mut candidates = state.store.list_candidates(ProblemId(id), &filter).await?;
+    if caller.role < Role::Admin {
+        // Counts of accepted hidden tests tell more than a contest shows: the candidate's
+        // subtask outcomes (`GET /v1/candidates/{id}`) are what non-admins get.
+        for c in &mut candidates {
+            if let Some(kinds) = c.results.as_object_mut() {
+                kinds.remove("hidden");
+            }
+        }
+    }
     let next = (candidates.len() as i64 == limit)
         .then(|| candidates.last().map(|c| c.id))
         .flatten();

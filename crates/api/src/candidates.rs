@@ -1,7 +1,7 @@
 //! Candidates: posted in batches (idempotent by key), judged by the workers, read back with
 //! their build and per-test results.
 
-use crate::{ApiError, AppState, Caller, Role};
+use crate::{ApiError, AppState, auth::Submitter};
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -10,8 +10,10 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sieve_domain::{CandidateId, Language, ProblemId, TestKind};
+use sieve_store::StoreError;
 use sieve_store::candidates::{Batch, NewCandidate};
 use sieve_worker::ingest::{JudgePlan, store_candidates};
+use tokio::io::AsyncBufReadExt;
 use uuid::Uuid;
 
 /// Most candidates in one request.
@@ -64,7 +66,7 @@ pub(crate) struct PostedList {
 
 /// A JSON body is read whole up to this size; larger batches should be NDJSON.
 pub const MAX_JSON_BODY: usize = 64 << 20;
-/// Candidates written per transaction while streaming NDJSON.
+/// Candidates written per statement batch while storing NDJSON.
 const CHUNK: usize = 500;
 
 /// Posts candidates (submitter): a JSON body `{candidates: [...]}`, or NDJSON streamed with
@@ -79,14 +81,13 @@ const CHUNK: usize = 500;
               (status = 413, description = "too many candidates, or a source too large"),
               (status = 422, description = "a candidate is invalid (the field names the line)")))]
 pub(crate) async fn post_candidates(
-    caller: Caller,
+    _: Submitter,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     Query(query): Query<PostQuery>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<PostedList>), ApiError> {
-    caller.require(Role::Submitter)?;
     let problem = ProblemId(id);
     if !state.store.problem_exists(problem).await? {
         return Err(ApiError::not_found(format!("no problem {id}")));
@@ -99,35 +100,35 @@ pub(crate) async fn post_candidates(
         });
     let query_kinds = query.judge.as_deref().map(parse_kinds).transpose()?;
     let mut out = Vec::new();
-    // One transaction for the whole request: a bad line anywhere leaves nothing stored.
-    let mut batch = state.store.begin_batch().await?;
+    // The whole body is received and checked before a database connection is taken, so a slow
+    // client holds a socket and a temporary file, never a connection of the pool. Then one
+    // transaction: a bad line anywhere leaves nothing stored.
     if ndjson {
         let plan = JudgePlan {
             kinds: query_kinds.unwrap_or_else(default_kinds),
             keep_going: query.keep_going,
         };
-        let mut stream = body.into_data_stream();
-        let (mut pending, mut buf, mut line_no) = (Vec::new(), Vec::<u8>::new(), 0usize);
-        while let Some(chunk) = futures_next(&mut stream).await {
-            let chunk =
-                chunk.map_err(|e| ApiError::bad_request(format!("reading the body: {e}")))?;
-            buf.extend_from_slice(&chunk);
-            while let Some(pos) = buf.iter().position(|b| *b == b'\n') {
-                let line: Vec<u8> = buf.drain(..=pos).collect();
-                accept_line(&line, &mut line_no, &mut pending)?;
-                if pending.len() >= CHUNK {
-                    store_chunk(&mut batch, &plan, problem, &mut pending, &mut out).await?;
-                }
-            }
-            if buf.len() > MAX_SOURCE * 2 {
-                return Err(ApiError::too_large(
-                    format!("/{line_no}"),
-                    "a line is longer than a candidate may be",
-                ));
+        let spool = spool_ndjson(body).await?;
+        let mut batch = state.store.begin_batch().await?;
+        let mut lines = tokio::io::BufReader::new(tokio::fs::File::from_std(
+            spool
+                .reopen()
+                .map_err(|e| ApiError::unavailable(format!("spool: {e}")))?,
+        ))
+        .lines();
+        let (mut pending, mut line_no) = (Vec::new(), 0usize);
+        while let Some(line) = lines
+            .next_line()
+            .await
+            .map_err(|e| ApiError::unavailable(format!("spool: {e}")))?
+        {
+            accept_line(line.as_bytes(), &mut line_no, &mut pending)?;
+            if pending.len() >= CHUNK {
+                store_chunk(&mut batch, &plan, problem, &mut pending, &mut out).await?;
             }
         }
-        accept_line(&buf, &mut line_no, &mut pending)?;
         store_chunk(&mut batch, &plan, problem, &mut pending, &mut out).await?;
+        batch.commit().await?;
     } else {
         let bytes = axum::body::to_bytes(body, MAX_JSON_BODY)
             .await
@@ -155,14 +156,48 @@ pub(crate) async fn post_candidates(
             keep_going: body.keep_going || query.keep_going,
         };
         let mut pending = body.candidates;
+        let mut batch = state.store.begin_batch().await?;
         store_chunk(&mut batch, &plan, problem, &mut pending, &mut out).await?;
+        batch.commit().await?;
     }
-    batch.commit().await?;
     let out: Vec<Posted> = out
         .into_iter()
         .map(|(id, created)| Posted { id, created })
         .collect();
     Ok((StatusCode::CREATED, Json(PostedList { candidates: out })))
+}
+
+/// Receives an NDJSON body into a temporary file, checking every line as it arrives (so a bad
+/// line fails the request before the rest is sent) and the number of lines and their length.
+async fn spool_ndjson(body: Body) -> Result<tempfile::NamedTempFile, ApiError> {
+    use tokio::io::AsyncWriteExt;
+    let spool =
+        tempfile::NamedTempFile::new().map_err(|e| ApiError::unavailable(format!("spool: {e}")))?;
+    let failed = |e: std::io::Error| ApiError::unavailable(format!("spool: {e}"));
+    let mut file =
+        tokio::io::BufWriter::new(tokio::fs::File::from_std(spool.reopen().map_err(failed)?));
+    let mut stream = body.into_data_stream();
+    let (mut buf, mut line_no, mut checked) = (Vec::<u8>::new(), 0usize, Vec::new());
+    while let Some(chunk) = futures_next(&mut stream).await {
+        let chunk = chunk.map_err(|e| ApiError::bad_request(format!("reading the body: {e}")))?;
+        buf.extend_from_slice(&chunk);
+        while let Some(pos) = buf.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = buf.drain(..=pos).collect();
+            accept_line(&line, &mut line_no, &mut checked)?;
+            checked.clear();
+            file.write_all(&line).await.map_err(failed)?;
+        }
+        if buf.len() > MAX_SOURCE * 2 {
+            return Err(ApiError::too_large(
+                format!("/{line_no}"),
+                "a line is longer than a candidate may be",
+            ));
+        }
+    }
+    accept_line(&buf, &mut line_no, &mut checked)?;
+    file.write_all(&buf).await.map_err(failed)?;
+    file.flush().await.map_err(failed)?;
+    Ok(spool)
 }
 
 async fn futures_next(
@@ -241,7 +276,16 @@ async fn store_chunk(
     if pending.is_empty() {
         return Ok(());
     }
-    let ids = store_candidates(batch, plan, problem, pending).await?;
+    let ids = store_candidates(batch, plan, problem, pending)
+        .await
+        .map_err(|e| match e {
+            // The store counts within this chunk; the client counts within its request.
+            StoreError::IdempotencyConflict { index, key } => StoreError::IdempotencyConflict {
+                index: out.len() + index,
+                key,
+            },
+            other => other,
+        })?;
     pending.clear();
     out.extend(ids);
     Ok(())

@@ -1,6 +1,6 @@
 //! Contests: rules (ioi, codeforces, icpc) and the submission limit K per problem.
 
-use crate::{ApiError, AppState, Caller, Role};
+use crate::{ApiError, AppState, Caller, Role, auth::Admin};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
@@ -42,11 +42,10 @@ pub(crate) struct ContestList {
     responses((status = 201, body = ContestRow), (status = 409, description = "the name is taken"),
               (status = 422, description = "a field is invalid")))]
 pub(crate) async fn create_contest(
-    caller: Caller,
+    _: Admin,
     State(state): State<AppState>,
     Json(body): Json<ContestBody>,
 ) -> Result<(StatusCode, Json<ContestRow>), ApiError> {
-    caller.require(Role::Admin)?;
     if body.name.trim().is_empty() {
         return Err(ApiError::invalid("/name", "a contest needs a name"));
     }

@@ -143,7 +143,8 @@ fn histogram(values: impl Iterator<Item = f64>, limit: f64) -> Vec<Bucket> {
     out
 }
 
-/// Histograms of each candidate's largest run time and memory over its tests (viewer).
+/// Histograms of each candidate's largest run time and memory over its tests (viewer; over
+/// hidden tests too: admin).
 #[utoipa::path(get, path = "/v1/problems/{id}/resources", tag = "dashboard",
     params(("id" = Uuid, Path, description = "problem id")),
     responses((status = 200, body = Resources), (status = 404, description = "no such problem")))]
@@ -153,7 +154,11 @@ pub(crate) async fn resources(
     Path(id): Path<Uuid>,
 ) -> Result<Json<Resources>, ApiError> {
     let p = summary(&state, &caller, id).await?;
-    let usage = state.store.usage(ProblemId(id)).await?;
+    // Peaks over hidden tests would tell their inputs: admins only.
+    let usage = state
+        .store
+        .usage(ProblemId(id), caller.role >= Role::Admin)
+        .await?;
     let time_limit_ms = p.limits.time_ms as f64;
     let memory_limit_kib = p.limits.memory_bytes as f64 / 1024.0;
     Ok(Json(Resources {

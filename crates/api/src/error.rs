@@ -65,6 +65,15 @@ impl ApiError {
         e
     }
 
+    /// 415: the request's content type is not one this route takes.
+    pub fn unsupported_media_type(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Unsupported media type",
+            detail,
+        )
+    }
+
     fn new(status: StatusCode, title: &str, detail: impl Into<String>) -> Self {
         ApiError {
             status,
@@ -73,6 +82,75 @@ impl ApiError {
             field: None,
         }
     }
+}
+
+/// Renders every error response that is not problem+json yet as one: axum's own rejections
+/// (bad JSON, a missing field, a bad UUID in the path, a wrong content type, an unknown route, a
+/// wrong method, a body over its limit or too slow to arrive) answer in plain text or with an
+/// empty body. Their text becomes the detail, and a JSON rejection's path the field. Headers
+/// such as `Allow` are kept.
+pub(crate) async fn problem_json(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let already = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if already || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 64 << 10)
+        .await
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&text).trim().to_string();
+    let title = status.canonical_reason().unwrap_or("Error");
+    let detail = match (status, text.is_empty()) {
+        (StatusCode::NOT_FOUND, true) => "no such route".to_string(),
+        (StatusCode::METHOD_NOT_ALLOWED, true) => "this route does not take this method".into(),
+        (_, true) => title.to_string(),
+        (_, false) => text,
+    };
+    let mut error = ApiError::new(status, title, detail);
+    error.field = rejected_field(&error.detail);
+    let mut out = error.into_response();
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            out.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    out
+}
+
+/// The JSON pointer of the field a deserialisation error names: `candidates[0].language: …` or
+/// `missing field `k``.
+fn rejected_field(detail: &str) -> Option<String> {
+    let rest = [
+        "Failed to deserialize the JSON body into the target type: ",
+        "Failed to deserialize query string: ",
+    ]
+    .iter()
+    .find_map(|p| detail.strip_prefix(p))?;
+    let (path, message) = match rest.split_once(": ") {
+        Some((path, message)) if !path.contains(' ') => (path, message),
+        _ => ("", rest),
+    };
+    let mut pointer: String = path
+        .split(['.', '['])
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("/{}", s.trim_end_matches(']')))
+        .collect();
+    if let Some(name) = message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.split('`').next())
+    {
+        pointer.push('/');
+        pointer.push_str(name);
+    }
+    (!pointer.is_empty()).then_some(pointer)
 }
 
 impl IntoResponse for ApiError {
@@ -93,6 +171,12 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if self.status == StatusCode::UNAUTHORIZED {
+            resp.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"sieve\""),
+            );
+        }
         resp
     }
 }
@@ -102,6 +186,10 @@ impl From<sieve_store::StoreError> for ApiError {
         // Constraint names map to client errors in one place; anything else is ours.
         if let sieve_store::StoreError::Invalid { field, message } = &e {
             return ApiError::invalid(field.clone(), message.clone());
+        }
+        if let sieve_store::StoreError::IdempotencyConflict { index, .. } = &e {
+            return ApiError::conflict(e.to_string())
+                .with_field(&format!("/candidates/{index}/idempotency_key"));
         }
         let conflict = |detail: &str, field: &str| {
             ApiError::new(StatusCode::CONFLICT, "Conflict", detail).with_field(field)
@@ -153,6 +241,33 @@ impl From<sieve_worker::WorkerError> for ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rejections_name_the_field_at_fault() {
+        let body = "Failed to deserialize the JSON body into the target type: ";
+        assert_eq!(
+            rejected_field(&format!("{body}candidates[0].language: invalid type: integer `3`, expected a string at line 1 column 30")).as_deref(),
+            Some("/candidates/0/language")
+        );
+        assert_eq!(
+            rejected_field(&format!(
+                "{body}missing field `strategy` at line 1 column 2"
+            ))
+            .as_deref(),
+            Some("/strategy")
+        );
+        assert_eq!(
+            rejected_field(&format!(
+                "{body}candidates[2]: missing field `source` at line 1 column 9"
+            ))
+            .as_deref(),
+            Some("/candidates/2/source")
+        );
+        assert_eq!(
+            rejected_field("Failed to parse the request body as JSON: EOF"),
+            None
+        );
+    }
     use sieve_worker::WorkerError;
 
     #[test]

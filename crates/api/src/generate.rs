@@ -2,7 +2,7 @@
 //! this server (bounded: at most 10 programs of each kind and 1,000 seeds), kept when enough
 //! validators accept them, and stored as generated tests of the target subtask.
 
-use crate::{ApiError, AppState, Caller, Role};
+use crate::{ApiError, AppState, auth::Submitter};
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::routing::post;
@@ -137,12 +137,11 @@ fn programs(list: Vec<ProgramBody>, field: &str) -> Result<Vec<GenProgram>, ApiE
     responses((status = 201, body = Generated), (status = 404, description = "no such problem"),
               (status = 422, description = "a field is invalid, or a program does not compile")))]
 pub(crate) async fn generate_tests(
-    caller: Caller,
+    _: Submitter,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     Json(body): Json<GenerateBody>,
 ) -> Result<(StatusCode, Json<Generated>), ApiError> {
-    caller.require(Role::Submitter)?;
     if body.count == 0 || body.count > MAX_SEEDS {
         return Err(ApiError::invalid(
             "count",

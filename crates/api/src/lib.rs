@@ -95,6 +95,9 @@ impl AppState {
     }
 }
 
+/// How long a request's body may take to arrive.
+pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// The whole application's routes.
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -115,7 +118,16 @@ pub fn router(state: AppState) -> Router {
         .merge(dashboard_data::routes())
         .merge(dashboard_lists::routes())
         .merge(dashboard::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::local_guard,
+        ))
+        // A client that sends its body slower than this loses the request, not a worker.
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            BODY_TIMEOUT,
+        ))
         .with_state(state)
+        .layer(axum::middleware::from_fn(error::problem_json))
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }
 

@@ -2,7 +2,7 @@
 //! tests of kind public / generated / hidden), listed, read without their test data.
 
 use crate::tests_data::{TestBody, decode_tests};
-use crate::{ApiError, AppState, Caller, Role};
+use crate::{ApiError, AppState, Caller, Role, auth::Admin};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
@@ -191,11 +191,10 @@ fn to_problem(body: ProblemBody) -> Result<NewProblem, ApiError> {
     responses((status = 201, body = ProblemSummary), (status = 409, description = "the slug is taken"),
               (status = 422, description = "a field is invalid")))]
 pub(crate) async fn create_problem(
-    caller: Caller,
+    _: Admin,
     State(state): State<AppState>,
     Json(body): Json<ProblemBody>,
 ) -> Result<(StatusCode, Json<ProblemSummary>), ApiError> {
-    caller.require(Role::Admin)?;
     let problem = to_problem(body)?;
     let id = state.store.insert_problem(&problem).await?;
     Ok((StatusCode::CREATED, Json(summary(&state, id).await?)))

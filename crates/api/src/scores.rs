@@ -1,7 +1,7 @@
 //! Scorers and scores: the registered scorers (built-in, trained, remote), scoring a problem's
 //! pool with one of them, and the stored scores read back.
 
-use crate::{ApiError, AppState, Caller, Role};
+use crate::{ApiError, AppState, Caller, Role, auth::Admin, auth::Submitter};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
@@ -68,11 +68,10 @@ pub(crate) struct ScorerBody {
 #[utoipa::path(post, path = "/v1/scorers", tag = "scoring", request_body = ScorerBody,
     responses((status = 201, body = ScorerRow), (status = 422, description = "a field is invalid")))]
 pub(crate) async fn register_scorer(
-    caller: Caller,
+    _: Admin,
     State(state): State<AppState>,
     Json(b): Json<ScorerBody>,
 ) -> Result<(StatusCode, Json<ScorerRow>), ApiError> {
-    caller.require(Role::Admin)?;
     crate::problems::valid_slug(&b.name, "/name")?;
     if b.name == HEURISTIC {
         return Err(ApiError::invalid("/name", "heuristic is built in"));
@@ -181,12 +180,11 @@ pub(crate) struct Scores {
     responses((status = 200, body = Scores), (status = 404, description = "no such problem"),
               (status = 422, description = "no such scorer")))]
 pub(crate) async fn post_scores(
-    caller: Caller,
+    _: Submitter,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     Json(choice): Json<ScorerChoice>,
 ) -> Result<Json<Scores>, ApiError> {
-    caller.require(Role::Submitter)?;
     if !state.store.problem_exists(ProblemId(id)).await? {
         return Err(ApiError::not_found(format!("no problem {id}")));
     }

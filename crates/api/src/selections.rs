@@ -1,7 +1,7 @@
 //! Selections (which candidates to submit, in order, with the reason for each) and simulated
 //! contests (every strategy replayed against the hidden tests, next to random and the oracle).
 
-use crate::{ApiError, AppState, Caller, Role};
+use crate::{ApiError, AppState, Caller, Role, auth::Submitter};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -42,12 +42,11 @@ pub(crate) struct SelectionBody {
     responses((status = 201, body = SelectionRow), (status = 404, description = "no such problem"),
               (status = 422, description = "unknown strategy or scorer, or k out of range")))]
 pub(crate) async fn post_selection(
-    caller: Caller,
+    _: Submitter,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     Json(b): Json<SelectionBody>,
 ) -> Result<(StatusCode, Json<SelectionRow>), ApiError> {
-    caller.require(Role::Submitter)?;
     let (k, _) = plan(&state, ProblemId(id), &b.strategy, b.k).await?;
     let scorer = b.scorer.unwrap_or_else(|| HEURISTIC.into());
     let scorer = load_scorer(&state.store, &scorer, None).await?;
@@ -79,8 +78,8 @@ pub(crate) async fn plan(
     let k = k
         .or(contest.as_ref().map(|c| c.submission_limit as usize))
         .unwrap_or(50);
-    if !(1..=10_000).contains(&k) {
-        return Err(ApiError::invalid("/k", "between 1 and 10000"));
+    if !(1..=MAX_K).contains(&k) {
+        return Err(ApiError::invalid("/k", format!("between 1 and {MAX_K}")));
     }
     Ok((k, contest))
 }
@@ -102,6 +101,9 @@ pub(crate) async fn get_selection(
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("no selection {id}")))
 }
+
+/// The most submissions a selection, session or replay may make per problem.
+pub(crate) const MAX_K: usize = 10_000;
 
 /// A simulation to run.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -128,12 +130,11 @@ pub(crate) struct SimulationBody {
     responses((status = 201, description = "`{id, report}`: per problem, each strategy's mean with a 95% interval, random's exact expectation, the oracle"),
               (status = 404, description = "no such contest"), (status = 422, description = "a field is invalid")))]
 pub(crate) async fn post_simulation(
-    caller: Caller,
+    _: Submitter,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     Json(b): Json<SimulationBody>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
-    caller.require(Role::Submitter)?;
     if state.store.contest(ContestId(id)).await?.is_none() {
         return Err(ApiError::not_found(format!("no contest {id}")));
     }
@@ -148,6 +149,12 @@ pub(crate) async fn post_simulation(
         return Err(ApiError::invalid(
             format!("/strategies/{i}"),
             format!("unknown strategy {bad:?}"),
+        ));
+    }
+    if let Some(k) = b.k.filter(|k| !(1..=MAX_K).contains(k)) {
+        return Err(ApiError::invalid(
+            "/k",
+            format!("{k}: between 1 and {MAX_K}"),
         ));
     }
     let seeds = b.seeds.unwrap_or(20);

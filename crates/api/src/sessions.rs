@@ -1,7 +1,7 @@
 //! Live selection sessions over HTTP: start one on a problem and get the first pick; after each
 //! submission to the real contest, report what it said and get the next pick.
 
-use crate::{ApiError, AppState, Caller, Role};
+use crate::{ApiError, AppState, Caller, Role, auth::Submitter};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -39,12 +39,11 @@ pub(crate) struct SessionBody {
     responses((status = 201, body = SessionView), (status = 404, description = "no such problem"),
               (status = 422, description = "unknown strategy, rules or scorer, or k out of range")))]
 pub(crate) async fn start_session(
-    caller: Caller,
+    _: Submitter,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     Json(b): Json<SessionBody>,
 ) -> Result<(StatusCode, Json<SessionView>), ApiError> {
-    caller.require(Role::Submitter)?;
     let (k, contest) = crate::selections::plan(&state, ProblemId(id), &b.strategy, b.k).await?;
     let rules = match &b.rules {
         Some(r) => r
@@ -100,12 +99,11 @@ pub(crate) struct FeedbackBody {
               (status = 409, description = "that submission does not await feedback"),
               (status = 422, description = "the feedback does not fit the contest's rules or the problem")))]
 pub(crate) async fn post_feedback(
-    caller: Caller,
+    _: Submitter,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     Json(b): Json<FeedbackBody>,
 ) -> Result<Json<SessionView>, ApiError> {
-    caller.require(Role::Submitter)?;
     let Some(session) = state.store.session(id).await? else {
         return Err(ApiError::not_found(format!("no session {id}")));
     };

@@ -2,7 +2,7 @@
 //! (generated inputs may come without answers), and one test's data read back. The content of
 //! hidden tests goes to admins only, and never into a log line.
 
-use crate::{ApiError, AppState, Caller, Role};
+use crate::{ApiError, AppState, Caller, Role, auth::Admin};
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -131,12 +131,11 @@ pub(crate) struct AddedTests {
     responses((status = 201, body = AddedTests), (status = 409, description = "a name is taken"),
               (status = 422, description = "a field is invalid")))]
 pub(crate) async fn add_tests(
-    caller: Caller,
+    _: Admin,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     Json(body): Json<AddTestsBody>,
 ) -> Result<(StatusCode, Json<AddedTests>), ApiError> {
-    caller.require(Role::Admin)?;
     let summary = crate::problems::summary(&state, ProblemId(id)).await?;
     let tests: Vec<AddedTest> = decode_tests(body.tests, summary.subtasks.len())?
         .into_iter()

@@ -3,7 +3,7 @@
 //! `sieve import`, custom checkers compiled, and stored in one transaction.
 
 use crate::problems::{summary, valid_slug};
-use crate::{ApiError, AppState, Caller, Role};
+use crate::{ApiError, AppState, auth::Admin};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::StatusCode;
@@ -56,12 +56,11 @@ pub(crate) struct Uploaded {
               (status = 413, description = "the archive is too large"),
               (status = 422, description = "the package cannot be read")))]
 pub(crate) async fn upload_package(
-    caller: Caller,
+    _: Admin,
     State(state): State<AppState>,
     Query(q): Query<PackageQuery>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Uploaded>), ApiError> {
-    caller.require(Role::Admin)?;
     let load = match q.format.as_str() {
         "kattis" => load_kattis,
         "folder" => load_folder,

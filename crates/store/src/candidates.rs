@@ -286,14 +286,23 @@ impl Batch {
             match inserted {
                 Some(id) => out.push((CandidateId(id), true)),
                 None => {
-                    let existing = sqlx::query_scalar!(
-                        "SELECT id FROM candidates WHERE problem_id = $1 AND idempotency_key = $2",
+                    let existing = sqlx::query!(
+                        "SELECT id, source_hash, language FROM candidates
+                         WHERE problem_id = $1 AND idempotency_key = $2",
                         problem.0,
                         c.idempotency_key
                     )
                     .fetch_one(&mut **tx)
                     .await?;
-                    out.push((CandidateId(existing), false));
+                    // A retry repeats the request; another program under the same key is a
+                    // client's mistake that silence would hide.
+                    if existing.source_hash != hash[..] || existing.language != c.language {
+                        return Err(StoreError::IdempotencyConflict {
+                            index: out.len(),
+                            key: c.idempotency_key.clone().unwrap_or_default(),
+                        });
+                    }
+                    out.push((CandidateId(existing.id), false));
                 }
             }
         }

@@ -128,15 +128,22 @@ impl Store {
         Ok(out)
     }
 
-    /// Each judged candidate's largest run time and memory over every test it ran.
-    pub async fn usage(&self, problem: ProblemId) -> Result<Vec<Usage>, StoreError> {
+    /// Each judged candidate's largest run time and memory over the tests it ran (hidden ones
+    /// only `with_hidden`).
+    pub async fn usage(
+        &self,
+        problem: ProblemId,
+        with_hidden: bool,
+    ) -> Result<Vec<Usage>, StoreError> {
         let rows = sqlx::query!(
             r#"SELECT max(r.max_time_us) AS "time_us!", max(r.max_memory_kib) AS "memory_kib!"
                FROM candidates c JOIN results r ON r.problem_id = c.problem_id
                     AND r.build_key = c.build_key
                WHERE c.problem_id = $1 AND cardinality(r.verdicts) > 0
+                     AND ($2 OR r.kind <> 'hidden')
                GROUP BY c.id"#,
-            problem.0
+            problem.0,
+            with_hidden
         )
         .fetch_all(self.pool())
         .await?;

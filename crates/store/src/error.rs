@@ -26,6 +26,14 @@ pub enum StoreError {
         /// What is wrong.
         message: String,
     },
+    /// The `index`-th candidate of a batch reuses an idempotency key of another program.
+    #[error("idempotency key {key:?} was used for another program")]
+    IdempotencyConflict {
+        /// Its position in the batch.
+        index: usize,
+        /// The key.
+        key: String,
+    },
     /// The private cluster could not be started.
     #[error(transparent)]
     Cluster(#[from] crate::ClusterError),
