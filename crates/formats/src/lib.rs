@@ -17,7 +17,9 @@ mod jsonl;
 mod kattis;
 mod polygon;
 
-pub use archive::unpack;
+pub use archive::{
+    ArchiveError, ArchiveLimits, MAX_COMPONENT_BYTES, MAX_PATH_BYTES, NameProblem, unpack,
+};
 pub use cms::load_cms;
 pub use folder::load_folder;
 pub use jsonl::{JsonlProblem, PackageCandidate, load_jsonl, parse_jsonl_line, slug_of, to_jsonl};
@@ -122,6 +124,9 @@ pub enum FormatError {
         /// What is wrong.
         message: String,
     },
+    /// An uploaded archive was refused.
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
 }
 
 pub(crate) fn read(path: &std::path::Path) -> Result<Vec<u8>, FormatError> {
