@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use sieve_domain::{Checker, ContestId, Limits, ProblemId, Subtask};
+use sieve_domain::{Checker, ContestId, Limits, NameKind, ProblemId, Subtask, check_name};
 use sieve_store::problem_info::ProblemSummary;
 use sieve_store::problems::{NewProblem, NewTest};
 use utoipa::{IntoParams, ToSchema};
@@ -97,6 +97,10 @@ pub(crate) fn valid_slug(slug: &str, field: &str) -> Result<(), ApiError> {
 
 fn to_problem(body: ProblemBody) -> Result<NewProblem, ApiError> {
     valid_slug(&body.slug, "/slug")?;
+    if let Some(name) = &body.name {
+        check_name(NameKind::Problem, name)
+            .map_err(|e| ApiError::invalid("/name", e.to_string()))?;
+    }
     if body.time_limit_ms == 0 || body.time_limit_ms > 60_000 {
         return Err(ApiError::invalid(
             "/time_limit_ms",
@@ -123,6 +127,8 @@ fn to_problem(body: ProblemBody) -> Result<NewProblem, ApiError> {
     let tests = decode_tests(body.tests, n)?;
     let mut subtasks: Vec<Subtask> = Vec::with_capacity(n);
     for (i, s) in body.subtasks.into_iter().enumerate() {
+        check_name(NameKind::Subtask, &s.name)
+            .map_err(|e| ApiError::invalid(format!("/subtasks/{i}/name"), e.to_string()))?;
         if !(s.points.is_finite() && s.points >= 0.0) {
             return Err(ApiError::invalid(
                 format!("/subtasks/{i}/points"),

@@ -75,6 +75,8 @@ pub(crate) fn decode_tests(
     let mut out = Vec::with_capacity(tests.len());
     for (i, t) in tests.into_iter().enumerate() {
         let at = |f: &str| format!("/tests/{i}/{f}");
+        sieve_domain::check_name(sieve_domain::NameKind::Test, &t.name)
+            .map_err(|e| ApiError::invalid(at("name"), e.to_string()))?;
         if t.name.is_empty() || !names.insert(t.name.clone()) {
             return Err(ApiError::invalid(
                 at("name"),

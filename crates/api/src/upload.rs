@@ -11,12 +11,12 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use sieve_domain::ContestId;
-use sieve_formats::{Overrides, load_folder, load_kattis, unpack};
+use sieve_formats::{ArchiveLimits, FormatError, Overrides, load_folder, load_kattis, unpack};
 use sieve_store::problem_info::ProblemSummary;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-/// Largest package upload, packed; it may unpack to at most four times as much.
+/// Largest package upload, packed; what it may unpack to is [`ArchiveLimits::default`].
 pub const MAX_PACKAGE: usize = 512 << 20;
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -87,9 +87,14 @@ pub(crate) async fn upload_package(
     let (slug, contest) = (q.slug.clone(), q.contest_id.map(ContestId));
     let prepared = tokio::task::spawn_blocking(move || {
         let dir = tempfile::tempdir().map_err(|e| ApiError::unavailable(e.to_string()))?;
-        let unreadable = |e: sieve_formats::FormatError| ApiError::invalid("body", e.to_string());
+        let unreadable = |e: FormatError| match e {
+            FormatError::Archive(a) if a.is_too_large() => {
+                ApiError::too_large("body", a.to_string())
+            }
+            e => ApiError::invalid("body", e.to_string()),
+        };
         let (root, mut warnings) =
-            unpack(&body, dir.path(), 4 * MAX_PACKAGE as u64).map_err(unreadable)?;
+            unpack(&body, dir.path(), ArchiveLimits::default()).map_err(unreadable)?;
         let package = load(&root, &overrides).map_err(unreadable)?;
         let named = root != dir.path();
         let slug = match slug {

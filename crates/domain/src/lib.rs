@@ -7,6 +7,7 @@
 mod contest;
 mod ids;
 mod language;
+mod name;
 mod problem;
 mod score;
 mod verdict;
@@ -14,6 +15,7 @@ mod verdict;
 pub use contest::{Rules, UnknownRules};
 pub use ids::{CandidateId, ContestId, JobId, ProblemId, TestId};
 pub use language::{Language, UnknownLanguage};
+pub use name::{MAX_NAME_CHARS, MAX_TEST_NAME_BYTES, NameError, NameKind, check_name};
 pub use problem::{Checker, CheckerProtocol, Limits, Subtask, TestCase, TestKind};
 pub use score::{ScoreError, SubtaskResult, round_points, score_subtasks};
 pub use verdict::Verdict;

@@ -70,22 +70,25 @@ pub fn load_folder(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
             limits.memory_bytes >> 20
         )),
     }
-    Ok(Package {
-        name: dir
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("problem")
-            .to_string(),
-        limits,
-        checker: PackageChecker::Builtin(Checker::Tokens),
-        subtasks: vec![Subtask {
-            name: "all".into(),
-            points: 100.0,
-            tests: (0..tests.len()).collect(),
-            contains: vec![],
-        }],
-        tests,
-        grader: vec![],
-        warnings,
-    })
+    crate::checked(
+        Package {
+            name: dir
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("problem")
+                .to_string(),
+            limits,
+            checker: PackageChecker::Builtin(Checker::Tokens),
+            subtasks: vec![Subtask {
+                name: "all".into(),
+                points: 100.0,
+                tests: (0..tests.len()).collect(),
+                contains: vec![],
+            }],
+            tests,
+            grader: vec![],
+            warnings,
+        },
+        dir,
+    )
 }

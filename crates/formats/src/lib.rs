@@ -17,7 +17,9 @@ mod jsonl;
 mod kattis;
 mod polygon;
 
-pub use archive::unpack;
+pub use archive::{
+    ArchiveError, ArchiveLimits, MAX_COMPONENT_BYTES, MAX_PATH_BYTES, NameProblem, unpack,
+};
 pub use cms::load_cms;
 pub use folder::load_folder;
 pub use jsonl::{JsonlProblem, PackageCandidate, load_jsonl, parse_jsonl_line, slug_of, to_jsonl};
@@ -122,6 +124,49 @@ pub enum FormatError {
         /// What is wrong.
         message: String,
     },
+    /// A package without a single test.
+    #[error("{path}: the package holds no test")]
+    NoTests {
+        /// The package.
+        path: PathBuf,
+    },
+    /// A name in a package breaks the rules of names.
+    #[error("{path}: {source}")]
+    BadName {
+        /// The package.
+        path: PathBuf,
+        /// The rule broken.
+        source: sieve_domain::NameError,
+    },
+    /// An uploaded archive was refused.
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
+}
+
+/// Refuses a package without tests, or whose name, subtask names or test names break
+/// [`sieve_domain::check_name`]: every reader's last step.
+pub(crate) fn checked(package: Package, dir: &std::path::Path) -> Result<Package, FormatError> {
+    use sieve_domain::{NameKind, check_name};
+    if package.tests.is_empty() {
+        return Err(FormatError::NoTests {
+            path: dir.to_path_buf(),
+        });
+    }
+    let names = std::iter::once((NameKind::Problem, &package.name))
+        .chain(
+            package
+                .subtasks
+                .iter()
+                .map(|s| (NameKind::Subtask, &s.name)),
+        )
+        .chain(package.tests.iter().map(|t| (NameKind::Test, &t.name)));
+    for (kind, name) in names {
+        check_name(kind, name).map_err(|source| FormatError::BadName {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    }
+    Ok(package)
 }
 
 pub(crate) fn read(path: &std::path::Path) -> Result<Vec<u8>, FormatError> {

@@ -283,3 +283,42 @@ fn reads_a_tps_export() {
     assert!(has(w, "subtask full: no tests/ files for 2-02"), "{w:?}");
     assert!(has(w, "grader.java"), "{w:?}");
 }
+
+#[test]
+fn names_with_nul_or_too_long_are_refused() {
+    use sieve_domain::{NameError, NameKind};
+    use sieve_formats::FormatError;
+    let nul = edited(|y| y.replace("name: cmssum", "name: \"cms\\0sum\""));
+    let err = load_cms(nul.path(), &Overrides::default()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            FormatError::BadName {
+                source: NameError::Control {
+                    kind: NameKind::Problem,
+                    code: 0,
+                    ..
+                },
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let long = edited(|y| y.replace("name: cmssum", &format!("name: {}", "n".repeat(1 << 20))));
+    let err = load_cms(long.path(), &Overrides::default()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            FormatError::BadName {
+                source: NameError::TooLong {
+                    kind: NameKind::Problem,
+                    ..
+                },
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // The fixture itself reads.
+    load_cms(&fixture(), &Overrides::default()).unwrap();
+}

@@ -251,20 +251,23 @@ pub(super) fn load(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
     let tests = Tests::load(&files, &public, &mut warnings)?;
     let subtasks = tests.subtasks(groups);
     let grader = graders(dir, "sol", &mut warnings)?;
-    Ok(Package {
-        name: conf
-            .get("name")
-            .or_else(|| conf.get("nome_breve"))
-            .and_then(Value::as_str)
-            .map(String::from)
-            .unwrap_or_else(|| dir_name(dir)),
-        limits,
-        checker,
-        tests: tests.tests,
-        subtasks,
-        grader,
-        warnings,
-    })
+    crate::checked(
+        Package {
+            name: conf
+                .get("name")
+                .or_else(|| conf.get("nome_breve"))
+                .and_then(Value::as_str)
+                .map(String::from)
+                .unwrap_or_else(|| dir_name(dir)),
+            limits,
+            checker,
+            tests: tests.tests,
+            subtasks,
+            grader,
+            warnings,
+        },
+        dir,
+    )
 }
 
 fn public_list<'a>(

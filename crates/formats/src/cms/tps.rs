@@ -142,19 +142,22 @@ pub(super) fn load(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
         .collect();
     let tests = Tests::load(&files, &public, &mut warnings)?;
     let subtasks = tests.subtasks(groups);
-    Ok(Package {
-        name: ["code", "name"]
-            .iter()
-            .find_map(|k| map.get(*k)?.as_str())
-            .map(String::from)
-            .unwrap_or_else(|| dir_name(dir)),
-        limits,
-        checker,
-        tests: tests.tests,
-        subtasks,
-        grader,
-        warnings,
-    })
+    crate::checked(
+        Package {
+            name: ["code", "name"]
+                .iter()
+                .find_map(|k| map.get(*k)?.as_str())
+                .map(String::from)
+                .unwrap_or_else(|| dir_name(dir)),
+            limits,
+            checker,
+            tests: tests.tests,
+            subtasks,
+            grader,
+            warnings,
+        },
+        dir,
+    )
 }
 
 fn subtasks(

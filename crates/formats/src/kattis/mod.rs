@@ -173,19 +173,22 @@ pub fn load_kattis(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
             warnings.push(format!("{ignored}/ is not used when judging"));
         }
     }
-    Ok(Package {
-        name: dir
-            .canonicalize()
-            .ok()
-            .and_then(|p| p.file_name()?.to_str().map(String::from))
-            .unwrap_or_else(|| "problem".into()),
-        limits,
-        checker,
-        tests: builder.tests,
-        subtasks,
-        grader,
-        warnings,
-    })
+    crate::checked(
+        Package {
+            name: dir
+                .canonicalize()
+                .ok()
+                .and_then(|p| p.file_name()?.to_str().map(String::from))
+                .unwrap_or_else(|| "problem".into()),
+            limits,
+            checker,
+            tests: builder.tests,
+            subtasks,
+            grader,
+            warnings,
+        },
+        dir,
+    )
 }
 
 fn range_max(td: &Value) -> Option<f64> {

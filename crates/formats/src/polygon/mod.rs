@@ -136,19 +136,22 @@ pub fn load_polygon(dir: &Path, overrides: &Overrides) -> Result<Package, Format
     let checker = programs::checker(dir, root, &mut warnings)?;
     let checker = programs::interactor(dir, root, checker, &mut warnings)?;
     let grader = programs::graders(dir, root, &mut warnings)?;
-    Ok(Package {
-        name: root
-            .attribute("short-name")
-            .map(String::from)
-            .or_else(|| Some(dir.canonicalize().ok()?.file_name()?.to_str()?.to_string()))
-            .unwrap_or_else(|| "problem".into()),
-        limits,
-        checker,
-        tests,
-        subtasks,
-        grader,
-        warnings,
-    })
+    crate::checked(
+        Package {
+            name: root
+                .attribute("short-name")
+                .map(String::from)
+                .or_else(|| Some(dir.canonicalize().ok()?.file_name()?.to_str()?.to_string()))
+                .unwrap_or_else(|| "problem".into()),
+            limits,
+            checker,
+            tests,
+            subtasks,
+            grader,
+            warnings,
+        },
+        dir,
+    )
 }
 
 fn limits(testset: Node, overrides: &Overrides, warnings: &mut Vec<String>) -> Limits {
