@@ -3,7 +3,9 @@
 //! The cluster lives in a data directory that sieve owns, listens on 127.0.0.1 only, on a port
 //! chosen at `initdb` time, with a random password kept next to the data directory (mode 0600).
 //! PostgreSQL refuses to run as root, so when sieve runs as root the server runs as the system's
-//! `postgres` user, which then owns the data directory.
+//! `postgres` user, which then owns the data directory. When `postgres` cannot reach the data
+//! directory (a clone under root's mode-0700 home), the server's files live under
+//! `/var/lib/sieve` and the data directory is a link to them.
 
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File};
@@ -88,7 +90,13 @@ impl LocalCluster {
         } else {
             None
         };
+        // The settings (with the password) stay beside the path asked for, readable by the
+        // caller alone; the server's files may live elsewhere (see `relocate`).
         let settings_path = data_dir.with_extension("json");
+        let data_dir = match run_as {
+            Some((uid, gid)) if !reachable(&data_dir, uid, gid) => relocate(&data_dir, uid, gid)?,
+            _ => data_dir,
+        };
         let settings = if data_dir.join("PG_VERSION").exists() && settings_path.exists() {
             let text = fs::read_to_string(&settings_path).map_err(io_err(&settings_path))?;
             serde_json::from_str(&text).map_err(|e| ClusterError::Tool {
@@ -263,6 +271,52 @@ pub fn find_bin_dir() -> Option<PathBuf> {
     versions.sort();
     versions.pop().map(|(_, b)| b)
 }
+
+/// Whether the user `uid`:`gid` can traverse every directory above `path`.
+fn reachable(path: &Path, uid: u32, gid: u32) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    path.ancestors().skip(1).all(|dir| {
+        let Ok(m) = fs::metadata(dir) else {
+            return false;
+        };
+        let bit = if m.uid() == uid {
+            0o100
+        } else if m.gid() == gid {
+            0o010
+        } else {
+            0o001
+        };
+        m.mode() & bit != 0
+    })
+}
+
+/// Where the server's files go when `postgres` cannot reach `data_dir` (root's home is mode
+/// 0700): `/var/lib/sieve/pg-<hash of data_dir>`, owned by `postgres`, with `data_dir` a link
+/// to it. Returns the real directory, which is what the server is given.
+fn relocate(data_dir: &Path, uid: u32, gid: u32) -> Result<PathBuf, ClusterError> {
+    let hash = blake3::hash(data_dir.as_os_str().as_encoded_bytes()).to_hex();
+    let home = Path::new(RELOCATED_ROOT);
+    fs::create_dir_all(home).map_err(io_err(home))?;
+    // Others may pass through to their cluster, but not list the clusters.
+    fs::set_permissions(home, fs::Permissions::from_mode(0o711)).map_err(io_err(home))?;
+    let real = home.join(format!("pg-{}", &hash[..16]));
+    if !real.exists() {
+        fs::create_dir(&real).map_err(io_err(&real))?;
+        chown(&real, Some(uid), Some(gid)).map_err(io_err(&real))?;
+    }
+    if fs::read_link(data_dir).ok().as_deref() != Some(real.as_path()) {
+        if data_dir.is_dir() && !data_dir.is_symlink() {
+            fs::remove_dir_all(data_dir).map_err(io_err(data_dir))?;
+        } else {
+            let _ = fs::remove_file(data_dir);
+        }
+        std::os::unix::fs::symlink(&real, data_dir).map_err(io_err(data_dir))?;
+    }
+    Ok(real)
+}
+
+/// Where clusters go that `postgres` could not reach where they were asked for.
+const RELOCATED_ROOT: &str = "/var/lib/sieve";
 
 fn free_port() -> std::io::Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?
