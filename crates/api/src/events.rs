@@ -92,6 +92,7 @@ fn progress_stream(
             }
             let mut events = Vec::new();
             for (i, p) in problems.iter().enumerate() {
+                metrics::counter!("sieve_progress_queries_total").increment(1);
                 let now = match store.progress(*p).await {
                     Ok(now) => now,
                     Err(e) => {
