@@ -10,7 +10,6 @@ use sieve_domain::ProblemId;
 use sieve_store::Store;
 use sieve_store::candidate_list::Progress;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Once};
 use std::time::Duration;
 use tokio::sync::{Notify, watch};
@@ -47,7 +46,6 @@ pub struct EventHub {
     streams: Mutex<HashMap<Option<Uuid>, usize>>,
     closed: watch::Sender<bool>,
     listening: Once,
-    reads: AtomicU64,
 }
 
 /// One watched problem: its latest progress, and whether it changed since it was read.
@@ -91,18 +89,12 @@ impl EventHub {
             streams: Mutex::default(),
             closed: watch::channel(false).0,
             listening: Once::new(),
-            reads: AtomicU64::new(0),
         })
     }
 
     /// Ends every open stream, now and for good (the server is shutting down).
     pub fn close(&self) {
         self.closed.send_replace(true);
-    }
-
-    /// How many times the hub has read a problem's progress.
-    pub fn progress_reads(&self) -> u64 {
-        self.reads.load(Ordering::Relaxed)
     }
 
     /// The cap on open streams per key.
@@ -205,7 +197,6 @@ impl EventHub {
     async fn follow(self: Arc<Self>, problem: ProblemId, feed: Arc<Feed>) {
         let mut closed = self.closed();
         loop {
-            self.reads.fetch_add(1, Ordering::Relaxed);
             metrics::counter!("sieve_progress_queries_total").increment(1);
             match self.store.progress(problem).await {
                 Ok(now) => {
