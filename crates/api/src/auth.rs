@@ -23,6 +23,8 @@ pub enum AuthMode {
 pub struct Caller {
     /// What the caller may do.
     pub role: Role,
+    /// The API key's id; `None` for the local user.
+    pub key: Option<uuid::Uuid>,
 }
 
 impl Caller {
@@ -48,7 +50,10 @@ impl FromRequestParts<AppState> for Caller {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         if state.auth == AuthMode::Local {
-            return Ok(Caller { role: Role::Admin });
+            return Ok(Caller {
+                role: Role::Admin,
+                key: None,
+            });
         }
         let bearer = parts
             .headers
@@ -64,8 +69,11 @@ impl FromRequestParts<AppState> for Caller {
             .ok_or_else(|| {
                 ApiError::unauthorized("send an API key: Authorization: Bearer <key>")
             })?;
-        match state.store.role_of_key(key.trim()).await? {
-            Some(role) => Ok(Caller { role }),
+        match state.store.api_key(key.trim()).await? {
+            Some((id, role)) => Ok(Caller {
+                role,
+                key: Some(id),
+            }),
             None => Err(ApiError::unauthorized("unknown or revoked API key")),
         }
     }

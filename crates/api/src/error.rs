@@ -74,6 +74,11 @@ impl ApiError {
         )
     }
 
+    /// 429: the caller holds as much of a limited resource as allowed.
+    pub fn too_many_requests(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests", detail)
+    }
+
     fn new(status: StatusCode, title: &str, detail: impl Into<String>) -> Self {
         ApiError {
             status,

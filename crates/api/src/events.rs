@@ -2,7 +2,14 @@
 //! changes. Each event is
 //! `progress` with a [`Progress`] body plus `done` (no judging job queued or running); the
 //! stream stays open for candidates posted later, with keep-alive comments meanwhile.
+//!
+//! Streams do not query the database themselves: the [`EventHub`] reads each watched problem's
+//! progress once for all its streams. One key may hold [`EventsConfig::max_streams_per_key`]
+//! streams open (429 beyond), and every stream ends when the server shuts down.
+//!
+//! [`EventsConfig::max_streams_per_key`]: crate::EventsConfig::max_streams_per_key
 
+use crate::hub::{EventHub, StreamPermit};
 use crate::{ApiError, AppState, Caller, Role};
 use axum::Router;
 use axum::extract::{Path, State};
@@ -13,12 +20,10 @@ use serde::Serialize;
 use sieve_domain::{ContestId, ProblemId};
 use sieve_store::candidate_list::Progress;
 use std::convert::Infallible;
-use std::time::Duration;
+use std::sync::Arc;
+use tokio::sync::watch;
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-/// How often the database is asked for progress while a client listens.
-const POLL: Duration = Duration::from_millis(250);
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -43,18 +48,25 @@ pub(crate) struct ProgressEvent {
     params(("id" = Uuid, Path, description = "problem id")),
     responses((status = 200, content_type = "text/event-stream", body = ProgressEvent,
                description = "`progress` events, one per change"),
-              (status = 404, description = "no such problem")))]
+              (status = 404, description = "no such problem"),
+              (status = 429, description = "the key holds as many open streams as allowed")))]
 pub(crate) async fn progress_events(
     caller: Caller,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     caller.require(Role::Viewer)?;
+    let permit = admit(&state.events, &caller)?;
     let problem = ProblemId(id);
     if !state.store.problem_exists(problem).await? {
         return Err(ApiError::not_found(format!("no problem {id}")));
     }
-    Ok(progress_stream(state.store.clone(), vec![problem], false))
+    Ok(progress_stream(
+        state.events.clone(),
+        permit,
+        vec![problem],
+        false,
+    ))
 }
 
 /// Judging progress of every problem of a contest as one `text/event-stream`: a `progress`
@@ -63,61 +75,106 @@ pub(crate) async fn progress_events(
     params(("id" = Uuid, Path, description = "contest id")),
     responses((status = 200, content_type = "text/event-stream", body = ProgressEvent,
                description = "`progress` events, one per problem and change"),
-              (status = 404, description = "no such contest")))]
+              (status = 404, description = "no such contest"),
+              (status = 429, description = "the key holds as many open streams as allowed")))]
 pub(crate) async fn contest_events(
     caller: Caller,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     caller.require(Role::Viewer)?;
+    let permit = admit(&state.events, &caller)?;
     let Some(contest) = state.store.contest(ContestId(id)).await? else {
         return Err(ApiError::not_found(format!("no contest {id}")));
     };
-    Ok(progress_stream(state.store.clone(), contest.problems, true))
+    Ok(progress_stream(
+        state.events.clone(),
+        permit,
+        contest.problems,
+        true,
+    ))
 }
 
-/// `progress` events for `problems`: each poll asks for every problem's progress and sends an
-/// event per problem that changed (all of them at first), naming the problem when `named`.
+fn admit(hub: &Arc<EventHub>, caller: &Caller) -> Result<StreamPermit, ApiError> {
+    hub.admit(caller.key).ok_or_else(|| {
+        ApiError::too_many_requests(format!(
+            "this key has {} event streams open, as many as allowed; close one first",
+            hub.max_streams_per_key()
+        ))
+    })
+}
+
+/// What one open stream holds: its feeds, what it last sent of each, and its place in the cap.
+struct Listening {
+    problems: Vec<ProblemId>,
+    feeds: Vec<watch::Receiver<Option<Progress>>>,
+    last: Vec<Option<Progress>>,
+    closed: watch::Receiver<bool>,
+    named: bool,
+    first: bool,
+    _permit: StreamPermit,
+}
+
+/// `progress` events for `problems`: whenever the hub has read new progress of some of them, an
+/// event per problem that changed (all of them at first), naming the problem when `named`. Ends
+/// when the hub closes.
 fn progress_stream(
-    store: sieve_store::Store,
+    hub: Arc<EventHub>,
+    permit: StreamPermit,
     problems: Vec<ProblemId>,
     named: bool,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let last: Vec<Option<Progress>> = vec![None; problems.len()];
-    let batches = futures_util::stream::unfold(
-        (store, problems, last, true),
-        move |(store, problems, mut last, first)| async move {
-            if !first {
-                tokio::time::sleep(POLL).await;
-            }
-            let mut events = Vec::new();
-            for (i, p) in problems.iter().enumerate() {
-                let now = match store.progress(*p).await {
-                    Ok(now) => now,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "progress query failed");
-                        continue;
-                    }
-                };
-                if last[i].as_ref() != Some(&now) {
-                    let done = now.queued == 0 && now.running == 0;
-                    let data = ProgressEvent {
-                        problem_id: named.then_some(*p),
-                        progress: now.clone(),
-                        done,
-                    };
-                    events.push(Ok(Event::default()
-                        .event("progress")
-                        .json_data(data)
-                        .unwrap_or_default()));
-                    last[i] = Some(now);
+    let state = Listening {
+        feeds: problems.iter().map(|p| hub.subscribe(*p)).collect(),
+        last: vec![None; problems.len()],
+        problems,
+        closed: hub.closed(),
+        named,
+        first: true,
+        _permit: permit,
+    };
+    let batches = futures_util::stream::unfold(state, |mut s| async move {
+        if *s.closed.borrow() {
+            return None;
+        }
+        if !s.first {
+            let (feeds, closed) = (&mut s.feeds, &mut s.closed);
+            let any_changed = async move {
+                if feeds.is_empty() {
+                    std::future::pending::<()>().await;
                 }
+                let changed = feeds.iter_mut().map(|f| Box::pin(f.changed()));
+                futures_util::future::select_all(changed).await.0.is_ok()
+            };
+            let open = tokio::select! {
+                _ = closed.wait_for(|c| *c) => false,
+                open = any_changed => open,
+            };
+            if !open {
+                return None;
             }
-            Some((
-                futures_util::stream::iter(events),
-                (store, problems, last, false),
-            ))
-        },
-    );
+        }
+        s.first = false;
+        let mut events = Vec::new();
+        for (i, p) in s.problems.iter().enumerate() {
+            let Some(now) = s.feeds[i].borrow_and_update().clone() else {
+                continue;
+            };
+            if s.last[i].as_ref() != Some(&now) {
+                let done = now.queued == 0 && now.running == 0;
+                let data = ProgressEvent {
+                    problem_id: s.named.then_some(*p),
+                    progress: now.clone(),
+                    done,
+                };
+                events.push(Ok(Event::default()
+                    .event("progress")
+                    .json_data(data)
+                    .unwrap_or_default()));
+                s.last[i] = Some(now);
+            }
+        }
+        Some((futures_util::stream::iter(events), s))
+    });
     Sse::new(batches.flatten()).keep_alive(KeepAlive::default())
 }

@@ -18,6 +18,7 @@ mod error;
 mod events;
 mod generate;
 mod health;
+mod hub;
 mod metrics;
 mod openapi;
 mod problems;
@@ -29,6 +30,7 @@ mod upload;
 
 pub use auth::{AuthMode, Caller, Role};
 pub use error::ApiError;
+pub use hub::{EventHub, EventsConfig};
 pub use metrics::install_recorder;
 pub use openapi::document as openapi_document;
 
@@ -52,6 +54,8 @@ pub struct AppState {
     pub packages: Arc<PackageEnv>,
     /// Pools the dashboard's cluster views were computed from, while unchanged.
     pub pools: Arc<sieve_worker::clusters::PoolCache>,
+    /// Reads judging progress once for all the event streams, caps and ends them.
+    pub events: Arc<EventHub>,
 }
 
 /// The toolchain for compiling uploaded packages' checkers, found on first use.
@@ -83,9 +87,11 @@ impl PackageEnv {
 }
 
 impl AppState {
-    /// State with keys required, no metrics recorder, and packages compiled under `cache_dir`.
+    /// State with keys required, no metrics recorder, packages compiled under `cache_dir`, and
+    /// the event streams' defaults.
     pub fn new(store: Store, auth: AuthMode, cache_dir: PathBuf) -> AppState {
         AppState {
+            events: EventHub::new(store.clone(), EventsConfig::default()),
             store,
             auth,
             metrics: None,
@@ -131,12 +137,19 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }
 
-/// Serves the application on `listener` until `shutdown` completes, then drains open requests.
+/// Serves the application on `listener` until `shutdown` completes, then ends the event streams
+/// and drains open requests.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let events = state.events.clone();
+    let shutdown = async move {
+        shutdown.await;
+        // An event stream never ends by itself: left open, it would hold the drain forever.
+        events.close();
+    };
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await

@@ -1,7 +1,7 @@
 use crate::DbArgs;
 use crate::database::Database;
 use anyhow::Context;
-use sieve_api::{AppState, AuthMode};
+use sieve_api::{AppState, AuthMode, EventHub, EventsConfig};
 use sieve_sandbox::Toolchain;
 use sieve_store::Store;
 use sieve_worker::Worker;
@@ -21,6 +21,13 @@ pub struct ServeArgs {
     /// Local mode: no API keys, every request acts as admin. Only on a loopback address.
     #[arg(long)]
     local: bool,
+    /// Seconds between reads of a watched problem's progress when no change was notified (a
+    /// safety net: changes are notified by the database).
+    #[arg(long, default_value_t = 5.0)]
+    events_poll_secs: f64,
+    /// Progress event streams one API key (or the local user) may hold open.
+    #[arg(long, default_value_t = 16)]
+    max_streams_per_key: usize,
 }
 
 /// How many judging workers to run, and where they cache builds.
@@ -52,7 +59,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     };
     let db = Database::open(&args.db)?;
     let rt = tokio::runtime::Runtime::new()?;
-    let result = rt.block_on(serve(&db.url, args.addr, &args.workers, auth));
+    let events = EventsConfig {
+        fallback: std::time::Duration::from_secs_f64(args.events_poll_secs.max(0.5)),
+        max_streams_per_key: args.max_streams_per_key,
+        ..EventsConfig::default()
+    };
+    let result = rt.block_on(serve(&db.url, args.addr, &args.workers, auth, events));
     drop(rt);
     db.close();
     result
@@ -171,6 +183,7 @@ async fn serve(
     addr: SocketAddr,
     workers: &WorkerArgs,
     auth: AuthMode,
+    events: EventsConfig,
 ) -> anyhow::Result<()> {
     let store = Store::connect(url, 16)
         .await
@@ -194,6 +207,7 @@ async fn serve(
     };
     let state = AppState {
         metrics,
+        events: EventHub::new(store.clone(), events),
         ..AppState::new(store, auth, workers.cache_dir.clone())
     };
     sieve_api::serve(listener, state, shutdown_signal()).await?;

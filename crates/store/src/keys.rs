@@ -61,12 +61,17 @@ impl Store {
 
     /// The role of an unrevoked key.
     pub async fn role_of_key(&self, key: &str) -> Result<Option<Role>, StoreError> {
-        let role = sqlx::query_scalar!(
-            "SELECT role FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
+        Ok(self.api_key(key).await?.map(|(_, role)| role))
+    }
+
+    /// The id and role of an unrevoked key.
+    pub async fn api_key(&self, key: &str) -> Result<Option<(Uuid, Role)>, StoreError> {
+        let row = sqlx::query!(
+            "SELECT id, role FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
             &digest(key)[..]
         )
         .fetch_optional(self.pool())
         .await?;
-        Ok(role.as_deref().and_then(Role::parse))
+        Ok(row.and_then(|r| Some((r.id, Role::parse(&r.role)?))))
     }
 }

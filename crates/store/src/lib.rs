@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod dashboard_lists;
 mod error;
 pub mod keys;
+pub mod notify;
 pub mod problem_info;
 pub mod problems;
 pub mod queue;
