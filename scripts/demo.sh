@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo build --release --locked -p sieve-cli
-sieve=target/release/sieve
+# Where cargo puts its output (CARGO_TARGET_DIR, relative to here, or ./target).
+sieve="${CARGO_TARGET_DIR:-target}/release/sieve"
 addr="${SIEVE_ADDR:-127.0.0.1:8080}"
 
 log=.sieve/serve.log
