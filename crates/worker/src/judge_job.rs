@@ -245,6 +245,7 @@ impl Worker {
             let mut supervisor =
                 taken.ok_or_else(|| WorkerError::Invalid("no judging process".into()))?;
             let (wasm_c, checker_c) = (wasm.clone(), checker_wasm.clone());
+            let crashes_before = supervisor.crashes();
             let (supervisor, report) = tokio::task::spawn_blocking(move || {
                 let checkers: Vec<&[u8]> = checker_c.iter().map(Vec::as_slice).collect();
                 let report = supervisor.judge(&wasm_c, &checkers, &tests, &subtasks, &opts);
@@ -252,10 +253,22 @@ impl Worker {
             })
             .await
             .map_err(|e| WorkerError::Invalid(format!("judging thread: {e}")))?;
+            let crashes = supervisor.crashes() - crashes_before;
             if let Ok(mut slot) = self.supervisor.lock() {
                 *slot = Some(supervisor);
             }
+            if crashes > 0 {
+                tracing::warn!(candidate = %task.candidate, kind = kind.name(), crashes,
+                    "judging processes died while judging; their tests were judged again");
+                crate::metrics::crashes(crashes);
+            }
             let report = report?;
+            for t in &report.tests {
+                if t.verdict == sieve_domain::Verdict::JudgeError {
+                    tracing::error!(candidate = %task.candidate, test = %t.name,
+                        message = %t.message, "judge error (sieve's failure, not the candidate's)");
+                }
+            }
             let results: Vec<TestResult> = report
                 .tests
                 .iter()
