@@ -131,9 +131,16 @@ impl Worker {
         Ok(true)
     }
 
-    /// Works until `stop` turns true, polling the queue when it is empty.
+    /// Works until `stop` turns true, polling the queue when it is empty. Every lease period it
+    /// also marks failed the jobs abandoned on their last attempt
+    /// ([`Store::fail_abandoned_jobs`]), whichever worker held them.
     pub async fn run(mut self, mut stop: tokio::sync::watch::Receiver<bool>) {
+        let mut swept: Option<std::time::Instant> = None;
         while !*stop.borrow() {
+            if swept.is_none_or(|at| at.elapsed() >= self.lease) {
+                self.sweep().await;
+                swept = Some(std::time::Instant::now());
+            }
             match self.run_once().await {
                 Ok(true) => continue,
                 Ok(false) => {}
@@ -143,6 +150,21 @@ impl Worker {
                 _ = tokio::time::sleep(Duration::from_millis(200)) => {}
                 _ = stop.changed() => {}
             }
+        }
+    }
+
+    /// Fails the jobs whose worker died on their last attempt: nobody else would end them.
+    async fn sweep(&self) {
+        match self.store.fail_abandoned_jobs().await {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::warn!(worker = %self.name, jobs = n,
+                    "jobs abandoned on their last attempt (their worker stopped) marked failed");
+                for _ in 0..n {
+                    crate::metrics::job("abandoned");
+                }
+            }
+            Err(e) => tracing::error!(worker = %self.name, error = %e, "sweeping abandoned jobs"),
         }
     }
 
