@@ -67,6 +67,9 @@ pub(crate) struct CandidateOut {
     /// Per kind of test judged so far: the IOI points on that kind's tests (each subtask's
     /// points times its minimum test score, over the subtasks with tests of that kind).
     points: BTreeMap<String, f64>,
+    /// Why sieve could not judge it, one line per judging job that failed for good (after its
+    /// last attempt): sieve's failures, not the candidate's. Empty normally.
+    judging_failures: Vec<String>,
 }
 
 /// One candidate (viewer; per-test results on hidden tests: admin).
@@ -137,6 +140,7 @@ pub(crate) async fn get_candidate(
             }
         }
     }
+    let judging_failures = state.store.judging_failures(c.id).await?;
     Ok(Json(CandidateOut {
         id: c.id,
         problem_id: c.problem_id,
@@ -148,6 +152,7 @@ pub(crate) async fn get_candidate(
         results,
         subtasks: by_subtask,
         points,
+        judging_failures,
     }))
 }
 

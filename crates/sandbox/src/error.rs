@@ -11,6 +11,10 @@ pub enum SandboxError {
     /// limits (e.g. it is not a WASI command).
     #[error("invalid module: {0}")]
     InvalidModule(String),
+    /// Judging processes kept dying (sieve's failure: a signal, a crash of the host), outside
+    /// of any one test, so no test can be blamed.
+    #[error("the judge crashed: {0}")]
+    Crashed(String),
     /// A file-system operation on the cache or scratch directory failed.
     #[error("{context}: {source}")]
     Io {

@@ -33,5 +33,5 @@ pub use judge::{JudgeOptions, JudgeReport, SubtaskReport, TestInput, TestReport,
 pub use normalise::output_hash;
 pub use run::{RunOutcome, RunSpec, RunStatus};
 pub use source_scan::fidelity_warnings;
-pub use supervised::Supervisor;
+pub use supervised::{MAX_CRASHES, Supervisor};
 pub use toolchain::Toolchain;

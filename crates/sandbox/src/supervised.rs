@@ -4,6 +4,10 @@
 //! kills the process, records TLE, and resumes the remaining tests in a fresh one. Epoch checks
 //! cost 15-90% on every loop (measured in `sieve bench sandbox`); this costs one status write
 //! per test. A wall clock, far above the CPU limit, stops runs that wait (on an interactor).
+//!
+//! A judging process that dies without being stopped (a signal, a host panic, its pipe closed)
+//! is sieve's failure, not the candidate's: the test it was on is judged again in a fresh
+//! process, and only a test that kills [`MAX_CRASHES`] processes in a row is `JudgeError`.
 
 use crate::SandboxError;
 use crate::child::{PHASE_CHECK, PHASE_RUN, Reply, Request, write_blob};
@@ -19,6 +23,9 @@ use std::time::{Duration, Instant};
 const POLL: Duration = Duration::from_millis(1);
 /// A checker's CPU budget (it is not the candidate's time).
 const CHECKER_NS: u64 = 10_000_000_000;
+/// Unexpected deaths of judging processes on one test (or, outside any test, in one call of
+/// [`Supervisor::judge`]) before sieve gives up on it.
+pub const MAX_CRASHES: u32 = 3;
 
 struct Process {
     child: Child,
@@ -41,6 +48,17 @@ pub struct Supervisor {
     command: Box<dyn Fn(&std::path::Path) -> Command + Send>,
     status: tempfile::NamedTempFile,
     process: Option<Process>,
+    crashes: u64,
+}
+
+/// How watching a judging process ended.
+enum Watched {
+    /// It judged every test.
+    Report(JudgeReport),
+    /// The supervisor stopped it (a limit): resume in a fresh process.
+    Stopped,
+    /// It died on its own, on this test when it was running or checking one.
+    Died(Option<usize>),
 }
 
 impl Supervisor {
@@ -62,7 +80,34 @@ impl Supervisor {
             command: Box::new(command),
             status,
             process: None,
+            crashes: 0,
         })
+    }
+
+    /// How many of its judging processes died without being stopped (crashes, never a
+    /// candidate's limit), since it was made.
+    pub fn crashes(&self) -> u64 {
+        self.crashes
+    }
+
+    /// Forgets the current judging process after it died on its own: reaps it, counts and logs
+    /// the crash, and says how it ended.
+    fn crashed(&mut self) -> String {
+        self.crashes += 1;
+        let how = match self.process.take() {
+            Some(mut p) => {
+                // It is dead or dying; killing it first keeps `wait` from blocking on a process
+                // that only closed its pipe.
+                let _ = p.child.kill();
+                match p.child.wait() {
+                    Ok(status) => describe(status),
+                    Err(e) => format!("could not be waited for: {e}"),
+                }
+            }
+            None => "was gone".to_string(),
+        };
+        tracing::warn!(crashes = self.crashes, "the judging process died: {how}");
+        how
     }
 
     fn process(&mut self) -> Result<&mut Process, SandboxError> {
@@ -135,7 +180,12 @@ impl Supervisor {
         let hash = |b: &[u8]| blake3::hash(b).to_hex().to_string();
         let program_hash = hash(program);
         let checker_hashes: Vec<String> = checkers.iter().map(|c| hash(c)).collect();
-        for _attempt in 0..=tests.len() {
+        // Crashes per test, and outside any test (sending a request, loading modules).
+        let mut crashes = vec![0u32; tests.len()];
+        let mut stray = 0u32;
+        // Each round judges a test (a stop), or counts a crash: this bounds them.
+        let rounds = (tests.len() + 1) * (MAX_CRASHES as usize + 1);
+        for _round in 0..rounds {
             let process = self.process()?;
             let mut blobs: Vec<&[u8]> = Vec::new();
             let mut load = Vec::new();
@@ -178,28 +228,50 @@ impl Supervisor {
                 }
                 process.input.flush()
             })();
-            if sent.is_err() {
-                self.process = None;
-                continue;
-            }
-            process.loaded.extend(load);
-            match self.watch(tests, opts, &mut done)? {
-                Some(report) => return Ok(report),
-                None => self.process = None, // killed or died: resume in a fresh process
+            let at = if sent.is_err() {
+                None
+            } else {
+                process.loaded.extend(load);
+                match self.watch(tests, opts, &mut done)? {
+                    Watched::Report(report) => return Ok(report),
+                    Watched::Stopped => {
+                        self.process = None; // killed at a limit: resume in a fresh process
+                        continue;
+                    }
+                    Watched::Died(at) => at,
+                }
+            };
+            let how = self.crashed();
+            match at {
+                Some(test) => {
+                    crashes[test] += 1;
+                    if crashes[test] >= MAX_CRASHES {
+                        tracing::error!(test = %tests[test].name, "judging processes kept dying on a test: judge error");
+                        done[test] = Some(judge_crashed(&tests[test].name, crashes[test], &how));
+                    }
+                }
+                None => {
+                    stray += 1;
+                    if stray >= MAX_CRASHES {
+                        return Err(SandboxError::Crashed(format!(
+                            "{stray} judging processes died outside any test; the last {how}"
+                        )));
+                    }
+                }
             }
         }
-        Err(SandboxError::Engine(
+        Err(SandboxError::Crashed(
             "judging processes kept failing".into(),
         ))
     }
 
-    /// Collects replies until the report; `None` when the process was stopped or died.
+    /// Collects replies until the report, or until the process was stopped or died.
     fn watch(
         &self,
         tests: &[TestInput],
         opts: &JudgeOptions,
         done: &mut [Option<TestReport>],
-    ) -> Result<Option<JudgeReport>, SandboxError> {
+    ) -> Result<Watched, SandboxError> {
         let process = self.process.as_ref().expect("started");
         let limit_ns = opts.limits.time_ms * 1_000_000;
         // When the current phase was first seen: an interactive run can wait without using CPU
@@ -208,7 +280,7 @@ impl Supervisor {
         loop {
             match process.replies.recv_timeout(POLL) {
                 Ok(Reply::Report { index, report }) => done[index] = Some(report),
-                Ok(Reply::Done { report }) => return Ok(Some(report)),
+                Ok(Reply::Done { report }) => return Ok(Watched::Report(report)),
                 Ok(Reply::Failed { message }) => return Err(SandboxError::InvalidModule(message)),
                 Ok(Reply::Ready { .. }) => {}
                 Err(RecvTimeoutError::Timeout) => {
@@ -241,17 +313,21 @@ impl Supervisor {
                         if done[test].is_none() {
                             done[test] = Some(report);
                         }
-                        return Ok(None);
+                        return Ok(Watched::Stopped);
                     }
                 }
                 Err(RecvTimeoutError::Disconnected) => {
-                    if let Some((test, _, _)) = self.status()
-                        && test < tests.len()
-                        && done[test].is_none()
-                    {
-                        done[test] = Some(stopped(&tests[test].name, 0, 0, false));
+                    // Reports it sent before dying stay valid.
+                    while let Ok(Reply::Report { index, report }) = process.replies.try_recv() {
+                        done[index] = Some(report);
                     }
-                    return Ok(None);
+                    let at = self.status().and_then(|(test, phase, _)| {
+                        (test < tests.len()
+                            && done[test].is_none()
+                            && (phase == PHASE_RUN || phase == PHASE_CHECK))
+                            .then_some(test)
+                    });
+                    return Ok(Watched::Died(at));
                 }
             }
         }
@@ -273,11 +349,10 @@ fn stopped(name: &str, phase: u64, used_ns: u64, walled: bool) -> TestReport {
             "wall-clock limit: the run waited too long (for its interactor?)".to_string(),
         ),
         PHASE_RUN => (Verdict::TLE, String::new()),
-        PHASE_CHECK => (
+        _ => (
             Verdict::JudgeError,
             "checker failed: time limit".to_string(),
         ),
-        _ => (Verdict::JudgeError, "the judging process died".to_string()),
     };
     TestReport {
         name: name.to_string(),
@@ -288,6 +363,33 @@ fn stopped(name: &str, phase: u64, used_ns: u64, walled: bool) -> TestReport {
         peak_memory: 0,
         output_hash: String::new(),
         message,
+    }
+}
+
+/// The report of a test on which `crashes` judging processes in a row died (the last one
+/// `how`): sieve could not judge it, which says nothing of the candidate.
+fn judge_crashed(name: &str, crashes: u32, how: &str) -> TestReport {
+    TestReport {
+        name: name.to_string(),
+        verdict: Verdict::JudgeError,
+        score: 0.0,
+        time_us: 0,
+        fuel: 0,
+        peak_memory: 0,
+        output_hash: String::new(),
+        message: format!(
+            "the judge crashed: {crashes} judging processes died on this test (sieve's failure, not the candidate's); the last {how}"
+        ),
+    }
+}
+
+/// How a judging process ended, for messages: "was killed by signal 9", "exited with 101".
+fn describe(status: std::process::ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("exited with {code}"),
+        (None, Some(signal)) => format!("was killed by signal {signal}"),
+        _ => format!("ended: {status}"),
     }
 }
 

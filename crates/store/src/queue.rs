@@ -4,7 +4,7 @@
 
 use crate::{Store, StoreError};
 use serde_json::Value;
-use sieve_domain::JobId;
+use sieve_domain::{CandidateId, JobId};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -150,9 +150,11 @@ impl Store {
 
     /// Marks as failed the jobs whose lease ran out on their last attempt (their worker died and
     /// no attempt remains), so that they do not look forever in progress. Returns how many.
+    /// Workers call it every lease period.
     pub async fn fail_abandoned_jobs(&self) -> Result<u64, StoreError> {
         let n = sqlx::query!(
-            r#"UPDATE jobs SET state = 'failed', last_error = 'lease expired on the last attempt',
+            r#"UPDATE jobs SET state = 'failed',
+                   last_error = 'sieve failed: the worker stopped holding the job (its lease ran out) on the last attempt',
                    lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
                WHERE state = 'running' AND lease_expires_at < now() AND attempts >= max_attempts"#
         )
@@ -160,6 +162,33 @@ impl Store {
         .await?
         .rows_affected();
         Ok(n)
+    }
+
+    /// Why sieve could not judge `candidate`: one line per `judge` job of it that failed for good
+    /// (after its last attempt), naming the kinds of test and the job's last error. These are
+    /// sieve's failures, never the candidate's.
+    pub async fn judging_failures(
+        &self,
+        candidate: CandidateId,
+    ) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query!(
+            r#"SELECT coalesce((SELECT string_agg(k, ', ') FROM jsonb_array_elements_text(payload->'kinds') k), '') AS "kinds!",
+                   coalesce(last_error, 'no error recorded') AS "error!"
+               FROM jobs WHERE kind = 'judge' AND state = 'failed' AND payload->>'candidate' = $1::uuid::text
+               ORDER BY created_at"#,
+            candidate.0
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                format!(
+                    "sieve failed to judge it on the {} tests: {}",
+                    r.kinds, r.error
+                )
+            })
+            .collect())
     }
 
     /// The state of a job (`queued`, `running`, `done`, `failed`) and its attempts so far.

@@ -131,9 +131,16 @@ impl Worker {
         Ok(true)
     }
 
-    /// Works until `stop` turns true, polling the queue when it is empty.
+    /// Works until `stop` turns true, polling the queue when it is empty. Every lease period it
+    /// also marks failed the jobs abandoned on their last attempt
+    /// ([`Store::fail_abandoned_jobs`]), whichever worker held them.
     pub async fn run(mut self, mut stop: tokio::sync::watch::Receiver<bool>) {
+        let mut swept: Option<std::time::Instant> = None;
         while !*stop.borrow() {
+            if swept.is_none_or(|at| at.elapsed() >= self.lease) {
+                self.sweep().await;
+                swept = Some(std::time::Instant::now());
+            }
             match self.run_once().await {
                 Ok(true) => continue,
                 Ok(false) => {}
@@ -143,6 +150,21 @@ impl Worker {
                 _ = tokio::time::sleep(Duration::from_millis(200)) => {}
                 _ = stop.changed() => {}
             }
+        }
+    }
+
+    /// Fails the jobs whose worker died on their last attempt: nobody else would end them.
+    async fn sweep(&self) {
+        match self.store.fail_abandoned_jobs().await {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::warn!(worker = %self.name, jobs = n,
+                    "jobs abandoned on their last attempt (their worker stopped) marked failed");
+                for _ in 0..n {
+                    crate::metrics::job("abandoned");
+                }
+            }
+            Err(e) => tracing::error!(worker = %self.name, error = %e, "sweeping abandoned jobs"),
         }
     }
 
@@ -245,6 +267,7 @@ impl Worker {
             let mut supervisor =
                 taken.ok_or_else(|| WorkerError::Invalid("no judging process".into()))?;
             let (wasm_c, checker_c) = (wasm.clone(), checker_wasm.clone());
+            let crashes_before = supervisor.crashes();
             let (supervisor, report) = tokio::task::spawn_blocking(move || {
                 let checkers: Vec<&[u8]> = checker_c.iter().map(Vec::as_slice).collect();
                 let report = supervisor.judge(&wasm_c, &checkers, &tests, &subtasks, &opts);
@@ -252,10 +275,22 @@ impl Worker {
             })
             .await
             .map_err(|e| WorkerError::Invalid(format!("judging thread: {e}")))?;
+            let crashes = supervisor.crashes() - crashes_before;
             if let Ok(mut slot) = self.supervisor.lock() {
                 *slot = Some(supervisor);
             }
+            if crashes > 0 {
+                tracing::warn!(candidate = %task.candidate, kind = kind.name(), crashes,
+                    "judging processes died while judging; their tests were judged again");
+                crate::metrics::crashes(crashes);
+            }
             let report = report?;
+            for t in &report.tests {
+                if t.verdict == sieve_domain::Verdict::JudgeError {
+                    tracing::error!(candidate = %task.candidate, test = %t.name,
+                        message = %t.message, "judge error (sieve's failure, not the candidate's)");
+                }
+            }
             let results: Vec<TestResult> = report
                 .tests
                 .iter()

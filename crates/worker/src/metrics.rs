@@ -1,5 +1,6 @@
-//! What the workers count for `/metrics`: tests judged per verdict, and judging latency. Recorded
-//! through the `metrics` facade; whichever process installs an exporter (the API's) serves them.
+//! What the workers count for `/metrics`: tests judged per verdict, judging latency, jobs by
+//! outcome, and judging processes that crashed. Recorded through the `metrics` facade; whichever
+//! process installs an exporter (the API's) serves them.
 
 use sieve_store::candidates::TestResult;
 use std::time::Duration;
@@ -15,4 +16,9 @@ pub(crate) fn judged(results: &[TestResult], took: Duration) {
 /// Counts one finished job by how it ended.
 pub(crate) fn job(outcome: &'static str) {
     metrics::counter!("sieve_jobs_total", "outcome" => outcome).increment(1);
+}
+
+/// Counts judging processes that died on their own (sieve's failures; their tests ran again).
+pub(crate) fn crashes(n: u64) {
+    metrics::counter!("sieve_judge_crashes_total").increment(n);
 }
