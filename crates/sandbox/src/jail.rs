@@ -324,6 +324,31 @@ mod tests {
     }
 
     #[test]
+    fn no_more_jobs_run_at_once_than_there_are_cores() {
+        let slots = concurrency();
+        let scratch = tempfile::tempdir().unwrap();
+        let policy = shell_policy(scratch.path());
+        let started = Instant::now();
+        // Twice as many half-second jobs as slots, all at once: bounded, they need two rounds.
+        std::thread::scope(|s| {
+            for _ in 0..2 * slots {
+                s.spawn(|| {
+                    let mut cmd = Command::new("/bin/sh");
+                    cmd.arg("-c").arg("sleep 0.5").current_dir(scratch.path());
+                    let ended = run(&mut cmd, &policy, limits(10_000)).unwrap();
+                    assert!(ended.status.is_some_and(|s| s.success()));
+                });
+            }
+        });
+        assert!(
+            started.elapsed() >= Duration::from_millis(1000),
+            "{} jobs of 0.5 s on {slots} slots took {:?}",
+            2 * slots,
+            started.elapsed()
+        );
+    }
+
+    #[test]
     fn files_outside_the_policy_cannot_be_read_or_written() {
         let secret_dir = tempfile::tempdir().unwrap();
         let secret = secret_dir.path().join("secret");
