@@ -1,5 +1,5 @@
-// Candidate page: build status, points per test kind, compiler output, source and
-// the per-test results tables.
+// Candidate page: build status, points per test kind, compiler output, source, each test
+// kind's outcome per subtask and the per-test results tables (hidden ones: admins only).
 
 import { enc, fmtInt, fmtMiB, fmtMs, fmtScore, kindOrder, shortId } from './format.js';
 import { $app, badge, crumbs, empty, h, link, num, section, table, verdictBadge } from './dom.js';
@@ -24,6 +24,18 @@ export async function viewCandidate(ctx, id) {
   if (c.build?.message) $app.append(section('compile-section', 'Compiler output', h('pre', { id: 'compile-message', class: 'code' }, c.build.message)));
   $app.append(section('source-section', 'Source', h('pre', { id: 'candidate-source', class: 'code' }, h('code', {}, c.source ?? ''))));
   for (const k of kinds) {
+    const subs = c.subtasks?.[k] ?? [];
+    if (subs.length) {
+      $app.append(section(`subtasks-${k}`, `${k} tests by subtask`, table(
+        [{ label: 'subtask' }, { label: 'verdict' }, { label: 'points', num: true }],
+        subs.map((s) => [s.subtask, { v: verdictBadge(s.verdict), sort: s.verdict }, num(s.points, fmtScore(s.points))]),
+        { cls: 'subtasks', dataset: { kind: k } })));
+    }
+    // Per-test results of hidden tests are the admin's: their times and memory tell the inputs.
+    if (!(k in (c.results ?? {}))) {
+      if (subs.length) $app.append(empty(`per-test results on ${k} tests are shown to admins`));
+      continue;
+    }
     const rows = c.results?.[k] ?? [];
     const acc = rows.filter((r) => r.verdict === 'AC').length;
     $app.append(section(`results-${k}`, `${k} tests — ${fmtInt(acc)}/${fmtInt(rows.length)} accepted`, rows.length ? table(
