@@ -112,7 +112,8 @@ async fn post_candidates_and_read_their_verdicts() -> anyhow::Result<()> {
         .header("content-type", "application/x-ndjson")
         .body(ndjson(vec![
             json!({"source": "int main(){}", "language": "c", "idempotency_key": "n1"}),
-            json!({"source": "ignored", "language": "cpp", "idempotency_key": "a"}),
+            // A retry of what was posted under key a (another program under it would be 409).
+            json!({"source": source("accepted/sqrt_blocks.cpp"), "language": "cpp", "idempotency_key": "a"}),
         ]))
         .send()
         .await?;
