@@ -111,7 +111,8 @@ pub(crate) fn run(
     };
     let mut stderr = child.stderr.take().expect("piped stderr");
     let cap = limits.message_cap;
-    let reader = std::thread::spawn(move || {
+    let (sender, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
         let mut kept = Vec::new();
         let mut buf = [0u8; 8192];
         while let Ok(n) = stderr.read(&mut buf) {
@@ -121,8 +122,11 @@ pub(crate) fn run(
             let room = cap.saturating_sub(kept.len());
             kept.extend_from_slice(&buf[..n.min(room)]);
         }
-        kept
+        let _ = sender.send(kept);
     });
+    // The end of its standard error is the usual sign that it ended: no polling delay then.
+    let left = |started: Instant| limits.wall.saturating_sub(started.elapsed());
+    let mut stderr = received.recv_timeout(left(started)).ok();
     let status = loop {
         if let Some(status) = child
             .try_wait()
@@ -130,16 +134,20 @@ pub(crate) fn run(
         {
             break Some(status);
         }
-        if started.elapsed() > limits.wall {
+        if left(started).is_zero() {
             break None;
         }
-        std::thread::sleep(Duration::from_millis(5));
+        std::thread::sleep(Duration::from_millis(1));
     };
     // Whatever it started dies with it, also after a normal exit: a straggler would hold the
     // pipe (and the reader) open.
     kill_group();
     let _ = child.wait();
-    let stderr = reader.join().unwrap_or_default();
+    if stderr.is_none() {
+        // Killed now, the group no longer holds the pipe.
+        stderr = received.recv_timeout(Duration::from_secs(5)).ok();
+    }
+    let stderr = stderr.unwrap_or_default();
     Ok(Ended {
         status,
         stderr,
