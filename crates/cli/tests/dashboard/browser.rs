@@ -144,7 +144,10 @@ impl Pages {
         assert!(source.contains("printf"), "the source is shown: {source}");
         // A viewer sees each subtask's outcome on the hidden tests, not their per-test figures.
         assert!(self.count(&tab, "table.subtasks[data-kind=\"hidden\"] tr")? > 1);
-        assert_eq!(self.count(&tab, "table.results[data-kind=\"hidden\"] tr")?, 0);
+        assert_eq!(
+            self.count(&tab, "table.results[data-kind=\"hidden\"] tr")?,
+            0
+        );
         assert!(self.count(&tab, "table.results[data-kind=\"public\"] tr")? > 1);
         self.shot(&tab, "dashboard-candidate.png")?;
 
