@@ -1,17 +1,22 @@
-// sieve: fast C++ streams for contest code on wasm32-wasi, linked into every C++ program.
+// sieve: fast C++ streams for contest code on wasm32-wasi, linked into every C++ program that uses
+// iostreams.
 //
-// libc++'s std::cin reads its input one character at a time through C stdio, and its number
-// parsing and formatting go through generic locale machinery: cin/cout of 10^6 numbers took 11x
-// the CPU time of the same program built with g++ (libstdc++), enough to turn accepted solutions
-// into TLE. libstdc++ switches cin/cout to their own buffers when a program calls
-// std::ios::sync_with_stdio(false), promising not to mix stdio and iostreams; libc++ ignores the
-// call. This file gives it libstdc++'s meaning: the call is wrapped at link time
-// (-Wl,--wrap=_ZNSt3__28ios_base15sync_with_stdioEb) and then
-//   - cin reads up to 64 KiB at a time (first what stdio had already buffered, then read(2),
-//     which returns what is available: interactive programs get each reply as it comes),
-//   - cout writes 64 KiB at a time (through fwrite, after flushing what stdio held),
-//   - cin and cout get num_get/num_put facets with fast paths for integers in decimal.
-// Programs that never call sync_with_stdio(false) keep libc++'s behaviour exactly.
+// libc++'s std::cin reads its input one character at a time through C stdio with a codecvt step
+// per character, and its number parsing and formatting go through generic locale machinery:
+// cin/cout of 10^6 numbers took 5-11x the CPU time of the same program built with g++ (libstdc++).
+// Two hooks give libc++ libstdc++'s speed:
+//   - When the standard streams are created (libc++'s ios_base::Init constructor, wrapped at link
+//     time with -Wl,--wrap=_ZNSt3__28ios_base4InitC1Ev), cin and cout get the stream buffers
+//     libstdc++ gives them while they are synchronised with stdio: every character goes straight
+//     to getc/ungetc/putc on stdin/stdout, so C stdio and iostreams can be mixed freely, as with
+//     g++, and endl/flush mean fflush(stdout). They also get num_get/num_put facets with fast
+//     paths for integers in decimal.
+//   - std::ios::sync_with_stdio(false) (wrapped with
+//     -Wl,--wrap=_ZNSt3__28ios_base15sync_with_stdioEb; libc++ ignores the call) switches them,
+//     as libstdc++ does, to their own buffers:
+//       - cin reads up to 64 KiB at a time (first what stdio had already buffered, then read(2),
+//         which returns what is available: interactive programs get each reply as it comes),
+//       - cout writes 64 KiB at a time (through fwrite, after flushing what stdio held).
 // Floating-point values and any non-default formatting go to libc++'s own facets.
 
 #include <cerrno>
@@ -20,11 +25,14 @@
 #include <cstring>
 #include <stdio_ext.h>
 #include <unistd.h>
+#include <algorithm>
 #include <ios>
 #include <iostream>
 #include <limits>
 #include <locale>
 #include <streambuf>
+
+extern "C" void (*__sieve_stdin_commit)(void);
 
 namespace {
 
@@ -50,6 +58,98 @@ protected:
         setg(buf_, buf_, buf_ + n);
         return traits_type::to_int_type(*gptr());
     }
+};
+
+// cin's buffer while synchronised with stdio. Its get area is a window on stdin's own FILE buffer:
+// characters are read in place, and stdio learns how many were used (commit) when the window is
+// exhausted, and before any C function reads or moves stdin (runtime/stdio_sync.cpp wraps them).
+// So cin and scanf/getchar can be mixed in any order, as with g++, at the speed of a buffer.
+class SyncIn : public std::streambuf {
+    int_type last_ = traits_type::eof();
+    char own_ = 0;  // a character already taken from stdio, when stdio offers no window
+
+public:
+    void commit() {
+        if (!eback()) return;
+        size_t used = size_t(gptr() - eback());
+        if (used) {
+            last_ = traits_type::to_int_type(gptr()[-1]);
+            if (eback() != &own_) __freadptrinc(stdin, used);
+        } else if (eback() == &own_) {
+            ungetc(traits_type::to_int_type(own_), stdin);
+        }
+        setg(nullptr, nullptr, nullptr);
+    }
+
+protected:
+    int_type underflow() override {
+        commit();
+        size_t n = 0;
+        const char* p = __freadptr(stdin, &n);
+        if (!p || !n) {
+            // Let stdio fill its buffer (read(2) returns what is there: interactive programs
+            // get each reply as it comes), then put the character back into it.
+            int c = getc_unlocked(stdin);
+            if (c == EOF) return traits_type::eof();
+            ungetc(c, stdin);
+            p = __freadptr(stdin, &n);
+            if (!p || !n) {
+                // Not expected: then take one character at a time from stdio.
+                own_ = char(getc_unlocked(stdin));
+                setg(&own_, &own_, &own_ + 1);
+                return traits_type::to_int_type(own_);
+            }
+        }
+        char* window = const_cast<char*>(p);
+        setg(window, window, window + n);
+        return traits_type::to_int_type(*gptr());
+    }
+    int_type pbackfail(int_type c) override {
+        commit();
+        int_type back = traits_type::eq_int_type(c, traits_type::eof()) ? last_ : c;
+        last_ = traits_type::eof();
+        if (traits_type::eq_int_type(back, traits_type::eof())) return back;
+        return ungetc(back, stdin) == EOF ? traits_type::eof() : back;
+    }
+    std::streamsize xsgetn(char* s, std::streamsize n) override {
+        std::streamsize got = 0;
+        while (got < n) {
+            if (gptr() == egptr() && traits_type::eq_int_type(underflow(), traits_type::eof())) break;
+            std::streamsize k = std::min<std::streamsize>(n - got, egptr() - gptr());
+            std::memcpy(s + got, gptr(), size_t(k));
+            gbump(int(k));
+            got += k;
+        }
+        return got;
+    }
+    pos_type seekoff(off_type off, std::ios_base::seekdir dir, std::ios_base::openmode) override {
+        commit();
+        int whence = dir == std::ios_base::beg ? SEEK_SET : dir == std::ios_base::cur ? SEEK_CUR : SEEK_END;
+        if (std::fseek(stdin, long(off), whence) != 0) return pos_type(off_type(-1));
+        return pos_type(off_type(std::ftell(stdin)));
+    }
+    pos_type seekpos(pos_type pos, std::ios_base::openmode which) override {
+        return seekoff(off_type(pos), std::ios_base::beg, which);
+    }
+    int sync() override {
+        commit();
+        return 0;
+    }
+};
+
+SyncIn* synced_in = nullptr;
+
+// cout's buffer while synchronised with stdio: every character goes to stdout's FILE buffer.
+class SyncOut : public std::streambuf {
+protected:
+    int_type overflow(int_type c) override {
+        if (traits_type::eq_int_type(c, traits_type::eof())) return std::fflush(stdout) == 0 ? traits_type::not_eof(c) : c;
+        return putc_unlocked(traits_type::to_char_type(c), stdout) == EOF ? traits_type::eof() : c;
+    }
+    std::streamsize xsputn(const char* s, std::streamsize n) override {
+        return std::streamsize(std::fwrite(s, 1, size_t(n), stdout));
+    }
+    int sync() override { return std::fflush(stdout); }
 };
 
 class OutBuf : public std::streambuf {
@@ -163,9 +263,8 @@ Out emit(Out out, std::ios_base& io, bool neg, U mag) {
         mag /= 10;
     } while (mag);
     if (neg) *--p = '-';
-    io.width(0);
-    for (; p < tmp + sizeof tmp; ++p) *out++ = *p;
-    return out;
+    // libc++'s own helper: one sputn for the whole number (and resets the width).
+    return std::__pad_and_output(out, p, p, tmp + sizeof tmp, io, ' ');
 }
 
 bool plain(const std::ios_base& io) {
@@ -194,19 +293,41 @@ protected:
     }
 };
 
+std::locale fast_locale() {
+    static std::locale fast(std::locale(std::locale::classic(), new FastGet), new FastPut);
+    return fast;
+}
+
+// Synchronised buffers and fast facets, once the standard streams exist.
+void install_synced() {
+    static bool done = false;
+    if (done) return;
+    done = true;
+    // Never destroyed: libc++ flushes cout after static destructors have run.
+    synced_in = new SyncIn;
+    __sieve_stdin_commit = [] {
+        if (synced_in) synced_in->commit();
+    };
+    std::cin.rdbuf(synced_in);
+    std::cout.rdbuf(new SyncOut);
+    std::cin.imbue(fast_locale());
+    std::cout.imbue(fast_locale());
+}
+
 void install() {
     static bool done = false;
     if (done) return;
     done = true;
     std::cout.flush();
     std::fflush(stdout);
+    if (synced_in) synced_in->commit();
+    synced_in = nullptr;
     // Never destroyed: libc++ flushes cout after static destructors have run.
     std::cin.rdbuf(new InBuf);
     std::cout.rdbuf(new OutBuf);
     std::atexit([] { std::cout.flush(); });
-    std::locale fast(std::locale(std::locale::classic(), new FastGet), new FastPut);
-    std::cin.imbue(fast);
-    std::cout.imbue(fast);
+    std::cin.imbue(fast_locale());
+    std::cout.imbue(fast_locale());
 }
 
 }  // namespace
@@ -217,4 +338,13 @@ extern "C" bool __wrap__ZNSt3__28ios_base15sync_with_stdioEb(bool sync) {
     bool previous = __real__ZNSt3__28ios_base15sync_with_stdioEb(sync);
     if (!sync) install();
     return previous;
+}
+
+// In wasm a constructor returns `this`.
+extern "C" void* __real__ZNSt3__28ios_base4InitC1Ev(void* self);
+
+extern "C" void* __wrap__ZNSt3__28ios_base4InitC1Ev(void* self) {
+    void* r = __real__ZNSt3__28ios_base4InitC1Ev(self);
+    install_synced();
+    return r;
 }

@@ -12,6 +12,7 @@ mod child;
 mod compile;
 mod engine;
 mod error;
+mod gnu;
 mod interact;
 mod jail;
 mod judge;

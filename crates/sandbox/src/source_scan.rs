@@ -136,6 +136,16 @@ pub fn fidelity_warnings(source: &str) -> Vec<String> {
     if plain_long {
         out.push("uses `long`, which is 32-bit on wasm32 (64-bit on x86-64 Linux judges)".into());
     }
+    if words.windows(2).any(|w| w == ["long", "double"]) {
+        out.push(
+            "uses `long double`, which is IEEE binary128 done in software on wasm32 (x87 80-bit \
+             extended on x86-64 Linux judges): last digits may differ, and it is much slower"
+                .into(),
+        );
+    }
+    if words.contains(&"__float128") || words.contains(&"__float80") {
+        out.push("uses an x86 floating-point type (`__float128`/`__float80`)".into());
+    }
     out
 }
 
@@ -145,7 +155,8 @@ mod tests {
 
     #[test]
     fn flags_32_bit_long_but_not_long_long() {
-        assert!(fidelity_warnings("long long a; long double b; unsigned long long c;").is_empty());
+        assert!(fidelity_warnings("long long a; unsigned long long c;").is_empty());
+        assert_eq!(fidelity_warnings("long long a; long double b;").len(), 1);
         assert_eq!(fidelity_warnings("long a = 3000000000;").len(), 1);
         assert_eq!(fidelity_warnings("unsigned long x;").len(), 1);
         assert!(fidelity_warnings("// long comment\nint x;").is_empty());

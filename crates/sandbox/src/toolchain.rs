@@ -7,11 +7,14 @@ use sieve_domain::Language;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const SHIM_HEADER: &str = include_str!("../../../sandbox/include/bits/stdc++.h");
 const EXCEPTIONS_CPP: &str = include_str!("../../../sandbox/runtime/exceptions.cpp");
 const FASTIO_CPP: &str = include_str!("../../../sandbox/runtime/fastio.cpp");
+const STDIO_SYNC_CPP: &str = include_str!("../../../sandbox/runtime/stdio_sync.cpp");
 /// libc++'s `std::ios_base::sync_with_stdio(bool)`, wrapped by `runtime/fastio.cpp`.
 const SYNC_WITH_STDIO: &str = "_ZNSt3__28ios_base15sync_with_stdioEb";
+/// libc++'s `std::ios_base::Init::Init()`, which creates the standard streams: wrapped by
+/// `runtime/fastio.cpp` to give them synchronised buffers with libstdc++'s speed.
+const IOS_INIT: &str = "_ZNSt3__28ios_base4InitC1Ev";
 const WASI_INCLUDE: &str = "/usr/include/wasm32-wasi";
 const WASI_LIB: &str = "/usr/lib/wasm32-wasi";
 
@@ -36,6 +39,8 @@ pub struct Toolchain {
     fingerprint: String,
     /// clang's resource directory, as printed and canonical.
     resource_dirs: Vec<PathBuf>,
+    /// The host's libstdc++ headers, source of the policy-based data structures.
+    libstdcxx: PathBuf,
 }
 
 impl Toolchain {
@@ -65,18 +70,30 @@ impl Toolchain {
                 return Err(missing(&needed));
             }
         }
+        let libstdcxx = crate::gnu::libstdcxx_dir().ok_or_else(|| {
+            SandboxError::Toolchain(
+                "libstdc++'s headers (ext/pb_ds) not found under /usr/include/c++: install \
+                 Debian's g++ (scripts/setup.sh does)"
+                    .into(),
+            )
+        })?;
         let version = Command::new(&clang)
             .arg("--version")
             .output()
             .map_err(SandboxError::io("running clang --version"))?;
         let version = String::from_utf8_lossy(&version.stdout).to_string();
         let mut h = blake3::Hasher::new();
+        for part in crate::gnu::fingerprint_parts(&libstdcxx) {
+            h.update(&part);
+            h.update(&[0]);
+        }
         for part in [
             version.as_bytes(),
-            SHIM_HEADER.as_bytes(),
             EXCEPTIONS_CPP.as_bytes(),
             FASTIO_CPP.as_bytes(),
+            STDIO_SYNC_CPP.as_bytes(),
             SYNC_WITH_STDIO.as_bytes(),
+            IOS_INIT.as_bytes(),
         ] {
             h.update(part);
             h.update(&[0]);
@@ -102,6 +119,7 @@ impl Toolchain {
             root,
             fingerprint,
             resource_dirs,
+            libstdcxx,
         };
         toolchain.prepare()?;
         Ok(toolchain)
@@ -112,7 +130,8 @@ impl Toolchain {
         &self.fingerprint
     }
 
-    /// The directory whose `bits/stdc++.h` shim is on the include path.
+    /// The directory of sieve's headers (`bits/stdc++.h`, `bits/extc++.h`, the GNU extensions and
+    /// the extended `<bitset>`), first on the include path.
     pub fn include_dir(&self) -> PathBuf {
         self.root.join("include")
     }
@@ -219,9 +238,12 @@ impl Toolchain {
         let mut args = vec!["-x".to_string(), "none".to_string()];
         if matches!(language, Language::Cpp17 | Language::Cpp20) {
             args.push(self.root.join("runtime/exceptions.o").display().to_string());
-            // An archive: its fast streams are linked only into programs that call
-            // sync_with_stdio(false), so other programs keep libc++'s streams and startup cost.
+            args.push(self.root.join("runtime/stdio_sync.o").display().to_string());
+            args.extend(stdio_wraps().map(|name| format!("-Wl,--wrap={name}")));
+            // An archive: its fast streams are linked only into programs that use iostreams, so
+            // programs with stdio alone keep their size and startup cost.
             args.push(format!("-Wl,--wrap={SYNC_WITH_STDIO}"));
+            args.push(format!("-Wl,--wrap={IOS_INIT}"));
             args.push(
                 self.root
                     .join("runtime/libsieve_rt.a")
@@ -251,12 +273,20 @@ impl Toolchain {
             .map_err(io("sysroot include link"))?;
         std::os::unix::fs::symlink(WASI_LIB, staging.join("sysroot/lib/wasm32-wasi"))
             .map_err(io("sysroot lib link"))?;
-        std::fs::write(staging.join("include/bits/stdc++.h"), SHIM_HEADER).map_err(io("shim"))?;
+        crate::gnu::install(
+            &staging.join("include"),
+            &self.libstdcxx,
+            &Path::new(WASI_INCLUDE).join("c++/v1"),
+        )?;
         let staged = Toolchain {
             root: staging.clone(),
             ..self.clone()
         };
-        for (name, text) in [("exceptions", EXCEPTIONS_CPP), ("fastio", FASTIO_CPP)] {
+        for (name, text) in [
+            ("exceptions", EXCEPTIONS_CPP),
+            ("fastio", FASTIO_CPP),
+            ("stdio_sync", STDIO_SYNC_CPP),
+        ] {
             let src = staging.join(format!("runtime/{name}.cpp"));
             std::fs::write(&src, text).map_err(io(name))?;
             let out = staged
@@ -317,8 +347,39 @@ impl Toolchain {
     }
 }
 
+/// The C functions `runtime/stdio_sync.cpp` wraps: those of its `SIEVE_WRAP(type, name, ...)`
+/// lines and of its `__wrap_name(` definitions.
+fn stdio_wraps() -> impl Iterator<Item = &'static str> {
+    STDIO_SYNC_CPP.lines().filter_map(|line| {
+        if let Some(rest) = line.strip_prefix("SIEVE_WRAP(") {
+            return rest.split(',').nth(1).map(str::trim);
+        }
+        let rest = line.strip_suffix('{')?.split_once(" __wrap_")?.1;
+        rest.split_once('(').map(|(name, _)| name)
+    })
+}
+
 fn find_on_path(name: &str) -> Option<PathBuf> {
     std::env::split_paths(&std::env::var_os("PATH")?)
         .map(|d| d.join(name))
         .find(|p| p.is_file())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_wrapper_of_stdio_sync_is_wrapped_at_link_time() {
+        let names: Vec<_> = super::stdio_wraps().collect();
+        for name in [
+            "getchar", "scanf", "fscanf", "fread", "vfscanf", "ungetc", "fgetws",
+        ] {
+            assert!(names.contains(&name), "{name} missing from {names:?}");
+        }
+        assert_eq!(names.len(), 42, "{names:?}");
+        assert!(
+            names
+                .iter()
+                .all(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        );
+    }
 }

@@ -9,7 +9,7 @@
 // <semaphore>, <shared_mutex> (single-threaded libc++), <filesystem> (disabled in this libc++ build),
 // <csetjmp> (wasi-libc has no setjmp.h), <cuchar>, <memory_resource>, <source_location>,
 // <stop_token>, <syncstream> (not in libc++ 14). <csignal> only with -D_WASI_EMULATED_SIGNAL.
-// No <ext/pb_ds/...> (policy-based data structures are libstdc++ only), no x86 intrinsics.
+// The policy-based data structures are in <bits/extc++.h> and <ext/pb_ds/...>. No x86 intrinsics.
 //
 // If this header is reached by a non-libc++ compiler (e.g. native g++ with -I sandbox/include), it
 // defers to the real libstdc++ header.
@@ -121,6 +121,9 @@
 #endif
 
 // ---- libstdc++ extensions used by contest code ----
+// libstdc++ declares __gnu_cxx in every header: `using namespace __gnu_cxx;` compiles after any of them.
+namespace __gnu_cxx {}
+
 namespace std {
 
 // std::__lg(x): floor(log2(x)) for x > 0 (undefined for x == 0, as in libstdc++). Returns int.
