@@ -29,6 +29,9 @@ pub struct SandboxBenchArgs {
     /// Only the per-test overhead and two-core parts.
     #[arg(long)]
     overhead_only: bool,
+    /// Only the compute programs whose file name contains this.
+    #[arg(long)]
+    only: Option<String>,
 }
 
 struct Workload {
@@ -85,6 +88,26 @@ const WORKLOADS: &[Workload] = &[
         file: "stdio.cpp",
         what: "scanf/printf of 1e6 numbers",
         input: numbers_input,
+    },
+    Workload {
+        file: "cin_plain.cpp",
+        what: "cin/cout synchronised with stdio, endl, 1e6 numbers",
+        input: numbers_input,
+    },
+    Workload {
+        file: "function_dfs.cpp",
+        what: "std::function DFS, 1e5 nodes ~5e4 deep, 300 times",
+        input: || b"100000\n".to_vec(),
+    },
+    Workload {
+        file: "pbds_tree.cpp",
+        what: "pb_ds order-statistics tree, 3e5",
+        input: || b"300000\n".to_vec(),
+    },
+    Workload {
+        file: "pbds_hash.cpp",
+        what: "pb_ds gp_hash_table + cc_hash_table, 2e6",
+        input: || b"2000000\n".to_vec(),
     },
 ];
 
@@ -177,7 +200,12 @@ pub fn run(args: SandboxBenchArgs) -> anyhow::Result<()> {
     println!("|---|---|---|---|---|---|---|");
     let mut ratios = Vec::new();
     let mut compile_rows = Vec::new();
-    for w in WORKLOADS {
+    let chosen = WORKLOADS.iter().filter(|w| {
+        args.only
+            .as_ref()
+            .is_none_or(|o| w.file.contains(o.as_str()))
+    });
+    for w in chosen {
         let src_path = args.programs.join(w.file);
         let source =
             std::fs::read(&src_path).with_context(|| format!("reading {}", src_path.display()))?;

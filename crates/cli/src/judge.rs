@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use serde_json::json;
-use sieve_domain::{Checker, Language, Verdict};
+use sieve_domain::{Checker, Language, TimeFactor, Verdict};
 use sieve_formats::{Overrides, Package, load_folder, load_kattis};
 use sieve_sandbox::{
     CompileOutcome, JudgeOptions, JudgeReport, Mode, Sandbox, SandboxConfig, SandboxError,
@@ -49,6 +49,14 @@ pub struct JudgeArgs {
     /// (slower code, no child process).
     #[arg(long)]
     in_process: bool,
+    /// Judge against the stated time limit times this factor (1 to 4): how much slower than
+    /// native code a run may be. Default: 1.5, or the measured factor with --calibrate-time.
+    #[arg(long, conflicts_with = "calibrate_time")]
+    time_factor: Option<f64>,
+    /// Measure the time factor first: run the package's submissions/accepted/ references
+    /// natively (g++ -O2) and in sieve on every test; the factor is their worst ratio.
+    #[arg(long)]
+    calibrate_time: bool,
     /// Where compiled modules and builds are cached.
     #[arg(long, env = "SIEVE_CACHE_DIR", default_value = ".sieve/cache")]
     cache_dir: PathBuf,
@@ -159,12 +167,34 @@ pub fn run(args: JudgeArgs) -> anyhow::Result<()> {
         );
     };
     let (checker, checker_wasm) = build_checker(&toolchain, &package, &args.cache_dir)?;
+    let (factor, factor_from) = match (args.time_factor, args.calibrate_time) {
+        (Some(f), _) => (TimeFactor::new(f)?, "given (--time-factor)".to_string()),
+        (None, true) => {
+            let c = crate::time_calibration::calibrate(
+                &toolchain,
+                &package,
+                &args.problem,
+                &checker,
+                &args.cache_dir,
+            )?;
+            (c.factor, c.from)
+        }
+        (None, false) => (TimeFactor::DEFAULT, "default".to_string()),
+    };
+    let judged_ms = factor.judged_ms(package.limits.time_ms);
     let mut opts = JudgeOptions {
         all_tests: args.all_tests,
-        ..JudgeOptions::new(package.limits, checker)
+        ..JudgeOptions::new(
+            sieve_domain::Limits {
+                time_ms: judged_ms,
+                ..package.limits
+            },
+            checker,
+        )
     };
     let tests = test_inputs(&package);
-    let info = json!({"status": "ok", "warnings": c.warnings, "message": c.message, "compile_ms": c.compile_ms, "fidelity": c.fidelity, "fuel_per_ms": fuel_per_ms});
+    let info = json!({"status": "ok", "warnings": c.warnings, "message": c.message, "compile_ms": c.compile_ms, "fidelity": c.fidelity, "fuel_per_ms": fuel_per_ms,
+        "time": {"stated_ms": package.limits.time_ms, "factor": factor.value(), "factor_from": factor_from, "judged_ms": judged_ms}});
     let result = if mode == Mode::Timed && !args.in_process {
         let mut supervisor = supervisor(&args.cache_dir)?;
         let checkers: Vec<&[u8]> = checker_wasm.iter().map(Vec::as_slice).collect();
@@ -209,13 +239,26 @@ fn print(
     compile: serde_json::Value,
     report: Option<JudgeReport>,
 ) -> anyhow::Result<()> {
+    let judged_ms = compile["time"]["judged_ms"]
+        .as_u64()
+        .unwrap_or(package.limits.time_ms);
+    let borderline = |t: &sieve_sandbox::TestReport| {
+        t.verdict != Verdict::Skipped && TimeFactor::borderline(t.time_us, judged_ms)
+    };
     if args.json {
+        let marked: Vec<String> = report
+            .iter()
+            .flat_map(|r| &r.tests)
+            .filter(|t| borderline(t))
+            .map(|t| t.name.clone())
+            .collect();
         let out = json!({
             "problem": package.name,
             "limits": package.limits,
             "warnings": package.warnings,
             "compile": compile,
             "report": report,
+            "borderline": marked,
         });
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
@@ -233,16 +276,29 @@ fn print(
         );
         return Ok(());
     };
+    let time = &compile["time"];
+    println!(
+        "time limit {} ms = {} ms stated x {:.2} ({})",
+        judged_ms,
+        package.limits.time_ms,
+        time["factor"].as_f64().unwrap_or(1.0),
+        time["factor_from"].as_str().unwrap_or("")
+    );
     for t in &report.tests {
         if t.verdict == Verdict::Skipped {
             continue;
         }
         println!(
-            "{:<4} {:>8.3} s {:>7.1} MiB  {}{}",
+            "{:<4} {:>8.3} s {:>7.1} MiB  {}{}{}",
             t.verdict.code(),
             t.time_us as f64 / 1e6,
             t.peak_memory as f64 / (1 << 20) as f64,
             t.name,
+            if borderline(t) {
+                "  [borderline: within 20% of the time limit]"
+            } else {
+                ""
+            },
             if t.message.is_empty() {
                 String::new()
             } else {

@@ -24,6 +24,7 @@ mod scorer;
 mod serve;
 mod simulate;
 mod telemetry;
+mod time_calibration;
 mod tune;
 
 use clap::{Parser, Subcommand, ValueEnum};

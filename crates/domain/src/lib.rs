@@ -10,6 +10,7 @@ mod language;
 mod name;
 mod problem;
 mod score;
+mod time_factor;
 mod verdict;
 
 pub use contest::{Rules, UnknownRules};
@@ -18,4 +19,5 @@ pub use language::{Language, UnknownLanguage};
 pub use name::{MAX_NAME_CHARS, MAX_TEST_NAME_BYTES, NameError, NameKind, check_name};
 pub use problem::{Checker, CheckerProtocol, Limits, Subtask, TestCase, TestKind};
 pub use score::{ScoreError, SubtaskResult, round_points, score_subtasks};
+pub use time_factor::{InvalidTimeFactor, TimeFactor};
 pub use verdict::Verdict;

@@ -10,6 +10,7 @@ use std::process::Command;
 const EXCEPTIONS_CPP: &str = include_str!("../../../sandbox/runtime/exceptions.cpp");
 const FASTIO_CPP: &str = include_str!("../../../sandbox/runtime/fastio.cpp");
 const STDIO_SYNC_CPP: &str = include_str!("../../../sandbox/runtime/stdio_sync.cpp");
+const QSORT_C: &str = include_str!("../../../sandbox/runtime/qsort.c");
 /// libc++'s `std::ios_base::sync_with_stdio(bool)`, wrapped by `runtime/fastio.cpp`.
 const SYNC_WITH_STDIO: &str = "_ZNSt3__28ios_base15sync_with_stdioEb";
 /// libc++'s `std::ios_base::Init::Init()`, which creates the standard streams: wrapped by
@@ -92,6 +93,7 @@ impl Toolchain {
             EXCEPTIONS_CPP.as_bytes(),
             FASTIO_CPP.as_bytes(),
             STDIO_SYNC_CPP.as_bytes(),
+            QSORT_C.as_bytes(),
             SYNC_WITH_STDIO.as_bytes(),
             IOS_INIT.as_bytes(),
         ] {
@@ -236,6 +238,8 @@ impl Toolchain {
     /// Arguments that come after the source file: the runtime object (C++) and the libraries.
     pub(crate) fn link_args(&self, language: Language) -> Vec<String> {
         let mut args = vec!["-x".to_string(), "none".to_string()];
+        // glibc's qsort behaviour (stable, fast) in place of musl's smoothsort, for C and C++.
+        args.push(self.root.join("runtime/qsort.o").display().to_string());
         if matches!(language, Language::Cpp17 | Language::Cpp20) {
             args.push(self.root.join("runtime/exceptions.o").display().to_string());
             args.push(self.root.join("runtime/stdio_sync.o").display().to_string());
@@ -303,6 +307,22 @@ impl Toolchain {
                     String::from_utf8_lossy(&out.stderr)
                 )));
             }
+        }
+        let src = staging.join("runtime/qsort.c");
+        std::fs::write(&src, QSORT_C).map_err(io("qsort"))?;
+        let out = staged
+            .command(Language::C17)
+            .arg("-c")
+            .arg(&src)
+            .arg("-o")
+            .arg(staging.join("runtime/qsort.o"))
+            .output()
+            .map_err(io("compiling the runtime"))?;
+        if !out.status.success() {
+            return Err(SandboxError::Toolchain(format!(
+                "compiling runtime/qsort.c failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )));
         }
         let ar = self.llvm_ar().ok_or_else(|| {
             SandboxError::Toolchain("llvm-ar not found: install Debian's llvm-14".into())

@@ -16,10 +16,12 @@ use std::sync::Arc;
 fn native_output(rel: &str, std: &str, input: &[u8]) -> Vec<u8> {
     let dir = tempfile::tempdir().expect("tempdir");
     let binary = dir.path().join("native");
-    let built = Command::new("g++")
+    let compiler = if rel.ends_with(".c") { "gcc" } else { "g++" };
+    let built = Command::new(compiler)
         .args(["-O2", &format!("-std={std}"), "-o"])
         .arg(&binary)
         .arg(fixture(rel))
+        .arg("-lm")
         .output()
         .expect("g++ runs");
     assert!(
@@ -71,10 +73,10 @@ fn sieve_output(rel: &str, language: Language, input: &[u8]) -> Vec<u8> {
 }
 
 fn same_as_gplusplus(rel: &str, language: Language, input: &[u8]) {
-    let std = if language == Language::Cpp20 {
-        "gnu++20"
-    } else {
-        "gnu++17"
+    let std = match language {
+        Language::Cpp20 => "gnu++20",
+        Language::C17 => "gnu17",
+        _ => "gnu++17",
     };
     let expected = native_output(rel, std, input);
     assert!(!expected.is_empty());
@@ -112,4 +114,9 @@ fn bitset_scans_builtins_int128_and_pragmas_behave_as_with_gplusplus() {
 fn synchronised_streams_mixed_with_stdio_behave_as_with_gplusplus() {
     let input = std::fs::read(fixture("dialect/synced_streams.in")).expect("input");
     same_as_gplusplus("dialect/synced_streams.cpp", Language::Cpp17, &input);
+}
+
+#[test]
+fn qsort_keeps_equal_elements_in_order_as_glibc_does() {
+    same_as_gplusplus("dialect/qsort_equal_keys.c", Language::C17, b"50000\n");
 }
