@@ -8,7 +8,9 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use sieve_domain::{Checker, ContestId, Limits, NameKind, ProblemId, Subtask, check_name};
+use sieve_domain::{
+    Checker, ContestId, Limits, NameKind, ProblemId, Subtask, TimeFactor, check_name,
+};
 use sieve_store::problem_info::ProblemSummary;
 use sieve_store::problems::{NewProblem, NewTest};
 use utoipa::{IntoParams, ToSchema};
@@ -49,8 +51,11 @@ pub(crate) struct ProblemBody {
     name: Option<String>,
     /// The contest it belongs to.
     contest_id: Option<Uuid>,
-    /// Time limit per test.
+    /// Time limit per test, as stated for native code.
     time_limit_ms: u64,
+    /// Runs are judged against the time limit times this, from 1 to 4 (default 1.5; `sieve
+    /// judge --calibrate-time` measures a problem's own from its reference solutions).
+    time_factor: Option<f64>,
     /// Memory limit (default 256 MiB).
     memory_limit_mb: Option<u64>,
     /// Output limit (default 64 MiB).
@@ -116,6 +121,13 @@ fn to_problem(body: ProblemBody) -> Result<NewProblem, ApiError> {
         memory_bytes: mb(body.memory_limit_mb, 256, "/memory_limit_mb")?,
         output_bytes: mb(body.output_limit_mb, 64, "/output_limit_mb")?,
     };
+    let (time_factor, time_factor_from) = match body.time_factor {
+        Some(f) => (
+            TimeFactor::new(f).map_err(|e| ApiError::invalid("/time_factor", e.to_string()))?,
+            "given".to_string(),
+        ),
+        None => (TimeFactor::DEFAULT, "default".to_string()),
+    };
     let checker = body.checker.unwrap_or(Checker::Tokens);
     if checker.custom_program().is_some() {
         return Err(ApiError::invalid(
@@ -174,6 +186,8 @@ fn to_problem(body: ProblemBody) -> Result<NewProblem, ApiError> {
         name: body.name.unwrap_or_else(|| body.slug.clone()),
         slug: body.slug,
         limits,
+        time_factor,
+        time_factor_from,
         checker,
         precision: body.precision.unwrap_or(2).clamp(0, 9),
         subtasks,

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use sieve_domain::ContestId;
+use sieve_domain::{ContestId, TimeFactor};
 use sieve_formats::{ArchiveLimits, FormatError, Overrides, load_folder, load_kattis, unpack};
 use sieve_store::problem_info::ProblemSummary;
 use utoipa::{IntoParams, ToSchema};
@@ -39,6 +39,8 @@ pub(crate) struct PackageQuery {
     time_limit_ms: Option<u64>,
     /// Memory limit in MiB (overrides the package).
     memory_limit_mb: Option<u64>,
+    /// Runs are judged against the time limit times this, from 1 to 4 (default 1.5).
+    time_factor: Option<f64>,
 }
 
 /// The stored problem and what the importer could not use.
@@ -76,6 +78,10 @@ pub(crate) async fn upload_package(
     if let Some(slug) = &q.slug {
         valid_slug(slug, "slug")?;
     }
+    let time_factor = q
+        .time_factor
+        .map(|f| TimeFactor::new(f).map_err(|e| ApiError::invalid("time_factor", e.to_string())))
+        .transpose()?;
     let overrides = Overrides {
         time_ms: q.time_limit_ms,
         memory_bytes: q.memory_limit_mb.map(|m| m << 20),
@@ -113,6 +119,10 @@ pub(crate) async fn upload_package(
                 .map_err(|e| ApiError::invalid("body", e.to_string()))?;
         if !named {
             prepared.problem.name = prepared.problem.slug.clone();
+        }
+        if let Some(f) = time_factor {
+            prepared.problem.time_factor = f;
+            prepared.problem.time_factor_from = "given".into();
         }
         warnings.append(&mut prepared.problem.warnings);
         prepared.problem.warnings = warnings;

@@ -58,6 +58,8 @@ fn problem(args: &DashboardBenchArgs, contest: sieve_domain::ContestId) -> NewPr
         slug: "bench-dashboard".into(),
         name: "Dashboard bench".into(),
         limits: Limits::default(),
+        time_factor: sieve_domain::TimeFactor::DEFAULT,
+        time_factor_from: "default".into(),
         checker: Checker::Tokens,
         precision: 2,
         subtasks: (0..3)

@@ -4,6 +4,7 @@
 //! crates; nothing depends on it.
 
 mod bench_dashboard;
+mod bench_fidelity;
 mod bench_interactive;
 mod bench_overhead;
 mod bench_pools;
@@ -169,6 +170,8 @@ enum BenchWhat {
     /// The judge: compute against native g++, per-test overhead against a spawn, two cores,
     /// deterministic mode, compile times.
     Sandbox(bench_sandbox::SandboxBenchArgs),
+    /// How much of a corpus of real contest C++ compiles and prints g++'s output.
+    Fidelity(bench_fidelity::FidelityBenchArgs),
     /// The service: ingest of 10,000 candidates, and judging end to end against the sandbox
     /// alone.
     Service(bench_service::ServiceBenchArgs),
@@ -209,6 +212,7 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Bench { what } => match what {
             BenchWhat::Sandbox(args) => bench_sandbox::run(args),
+            BenchWhat::Fidelity(args) => bench_fidelity::run(args),
             BenchWhat::Service(args) => bench_service::run(args),
             BenchWhat::Scoring(args) => bench_scoring::run(args),
             BenchWhat::Selection(args) => bench_selection::run(args),

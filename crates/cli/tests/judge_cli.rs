@@ -128,11 +128,73 @@ fn supervisor_stops_an_endless_loop_at_the_limit() {
     );
     let tests = v["report"]["tests"].as_array().expect("tests");
     assert_eq!(tests.len(), 2);
+    // The stated 300 ms times the default time factor.
+    assert_eq!(v["compile"]["time"]["judged_ms"], 450, "{}", v["compile"]);
     for t in tests {
         assert_eq!(t["verdict"], "TLE", "{t}");
         let us = t["time_us"].as_u64().unwrap_or(0);
-        assert!((300_000..600_000).contains(&us), "stopped at {us} us");
+        assert!((450_000..900_000).contains(&us), "stopped at {us} us");
     }
+    assert_eq!(
+        v["borderline"].as_array().map(Vec::len),
+        Some(2),
+        "a TLE is borderline"
+    );
+}
+
+#[test]
+fn time_factor_is_given_or_measured_and_recorded() {
+    let (problem, src) = (
+        "examples/pairsum",
+        "examples/pairsum/submissions/accepted/sort_two_pointers.cpp",
+    );
+    let given = judge(problem, src, &["--time-factor", "2"]);
+    let time = &given["compile"]["time"];
+    assert_eq!(time["stated_ms"], 1000, "{time}");
+    assert_eq!(
+        (time["factor"].as_f64(), time["judged_ms"].as_u64()),
+        (Some(2.0), Some(2000))
+    );
+    assert_eq!(given["report"]["total"], 100.0);
+    assert_eq!(
+        given["borderline"],
+        serde_json::json!([]),
+        "fast runs are not borderline"
+    );
+    // Measured: the references run natively and in sieve; the factor is their worst ratio,
+    // rounded up to 0.05, from 1 to 4.
+    let measured = judge(problem, src, &["--calibrate-time"]);
+    let time = &measured["compile"]["time"];
+    let factor = time["factor"].as_f64().expect("factor");
+    assert!((1.0..=4.0).contains(&factor), "{time}");
+    assert!(
+        (factor * 20.0 - (factor * 20.0).round()).abs() < 1e-6,
+        "{time}"
+    );
+    assert!(
+        time["factor_from"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("measured: 2 reference(s)"),
+        "{time}"
+    );
+    assert_eq!(
+        time["judged_ms"].as_u64(),
+        Some((1000.0 * factor).ceil() as u64)
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_sieve"))
+        .args(["judge", "--time-factor", "9", "--problem"])
+        .arg(repo().join(problem))
+        .arg("--source")
+        .arg(repo().join(src))
+        .arg("--cache-dir")
+        .arg(repo().join("target/sieve-test/cache"))
+        .output()
+        .expect("run sieve judge");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("time factor 9 is not a number from 1 to 4")
+    );
 }
 
 #[test]

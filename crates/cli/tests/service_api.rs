@@ -79,6 +79,16 @@ async fn the_rest_api_end_to_end() -> anyhow::Result<()> {
         .await?;
     assert_eq!(bad.status(), 422);
     assert_eq!(bad.json::<Value>().await?["field"], "/tests/2/answer");
+    let mut too_slow = problem_body(&cid);
+    too_slow["time_factor"] = json!(9);
+    let bad = http
+        .post(url("/v1/problems"))
+        .bearer_auth(&admin)
+        .json(&too_slow)
+        .send()
+        .await?;
+    assert_eq!(bad.status(), 422);
+    assert_eq!(bad.json::<Value>().await?["field"], "/time_factor");
     let as_viewer = http
         .post(url("/v1/problems"))
         .bearer_auth(&viewer)
@@ -97,6 +107,14 @@ async fn the_rest_api_end_to_end() -> anyhow::Result<()> {
     let pid = problem["id"].as_str().expect("id").to_string();
     assert_eq!(problem["subtasks"][1]["contains"], json!([0]));
     assert_eq!(problem["tests"][1]["has_answer"], false);
+    // The stated limit is for native code; runs get it times the default factor.
+    assert_eq!(
+        (
+            problem["time_factor"].as_f64(),
+            problem["time_factor_from"].as_str()
+        ),
+        (Some(1.5), Some("default"))
+    );
 
     let listed: Value = http
         .get(url(&format!("/v1/problems?contest_id={cid}")))
@@ -168,6 +186,11 @@ async fn the_rest_api_end_to_end() -> anyhow::Result<()> {
     assert_eq!(last["passed_public"], 2, "{last}");
     assert_eq!(last["judged_generated"], 2, "{last}");
     assert_eq!(last["judged_hidden"], 2, "{last}");
+    // Every results row records the factor that judged it.
+    let factors: Vec<f32> = sqlx::query_scalar("SELECT DISTINCT time_factor FROM results")
+        .fetch_all(&db.pool)
+        .await?;
+    assert_eq!(factors, vec![1.5]);
 
     let view = |id: String| {
         let http = http.clone();

@@ -10,7 +10,7 @@ use std::process::Command;
 const EXCEPTIONS_CPP: &str = include_str!("../../../sandbox/runtime/exceptions.cpp");
 const FASTIO_CPP: &str = include_str!("../../../sandbox/runtime/fastio.cpp");
 const STDIO_SYNC_CPP: &str = include_str!("../../../sandbox/runtime/stdio_sync.cpp");
-const QSORT_C: &str = include_str!("../../../sandbox/runtime/qsort.c");
+const GLIBC_C: &str = include_str!("../../../sandbox/runtime/glibc.c");
 /// libc++'s `std::ios_base::sync_with_stdio(bool)`, wrapped by `runtime/fastio.cpp`.
 const SYNC_WITH_STDIO: &str = "_ZNSt3__28ios_base15sync_with_stdioEb";
 /// libc++'s `std::ios_base::Init::Init()`, which creates the standard streams: wrapped by
@@ -30,6 +30,10 @@ const COMPILE_FLAGS: &[&str] = &[
     "-DONLINE_JUDGE",
     "-DEVAL",
     "-D_WASI_EMULATED_PROCESS_CLOCKS",
+    // libstdc++ keeps what C++17 removed (random_shuffle, bind1st, auto_ptr), deprecated.
+    "-D_LIBCPP_ENABLE_CXX17_REMOVED_FEATURES",
+    // g++ warns about narrowing in braces from a non-constant; clang refuses to compile it.
+    "-Wno-c++11-narrowing",
 ];
 
 /// A located, prepared toolchain.
@@ -93,7 +97,7 @@ impl Toolchain {
             EXCEPTIONS_CPP.as_bytes(),
             FASTIO_CPP.as_bytes(),
             STDIO_SYNC_CPP.as_bytes(),
-            QSORT_C.as_bytes(),
+            GLIBC_C.as_bytes(),
             SYNC_WITH_STDIO.as_bytes(),
             IOS_INIT.as_bytes(),
         ] {
@@ -238,8 +242,8 @@ impl Toolchain {
     /// Arguments that come after the source file: the runtime object (C++) and the libraries.
     pub(crate) fn link_args(&self, language: Language) -> Vec<String> {
         let mut args = vec!["-x".to_string(), "none".to_string()];
-        // glibc's qsort behaviour (stable, fast) in place of musl's smoothsort, for C and C++.
-        args.push(self.root.join("runtime/qsort.o").display().to_string());
+        // glibc's qsort (stable, fast) and rand in place of musl's, for C and C++.
+        args.push(self.root.join("runtime/glibc.o").display().to_string());
         if matches!(language, Language::Cpp17 | Language::Cpp20) {
             args.push(self.root.join("runtime/exceptions.o").display().to_string());
             args.push(self.root.join("runtime/stdio_sync.o").display().to_string());
@@ -308,19 +312,19 @@ impl Toolchain {
                 )));
             }
         }
-        let src = staging.join("runtime/qsort.c");
-        std::fs::write(&src, QSORT_C).map_err(io("qsort"))?;
+        let src = staging.join("runtime/glibc.c");
+        std::fs::write(&src, GLIBC_C).map_err(io("glibc"))?;
         let out = staged
             .command(Language::C17)
             .arg("-c")
             .arg(&src)
             .arg("-o")
-            .arg(staging.join("runtime/qsort.o"))
+            .arg(staging.join("runtime/glibc.o"))
             .output()
             .map_err(io("compiling the runtime"))?;
         if !out.status.success() {
             return Err(SandboxError::Toolchain(format!(
-                "compiling runtime/qsort.c failed: {}",
+                "compiling runtime/glibc.c failed: {}",
                 String::from_utf8_lossy(&out.stderr)
             )));
         }

@@ -120,3 +120,8 @@ fn synchronised_streams_mixed_with_stdio_behave_as_with_gplusplus() {
 fn qsort_keeps_equal_elements_in_order_as_glibc_does() {
     same_as_gplusplus("dialect/qsort_equal_keys.c", Language::C17, b"50000\n");
 }
+
+#[test]
+fn rand_after_srand_gives_glibcs_sequence() {
+    same_as_gplusplus("dialect/glibc_rand.c", Language::C17, b"");
+}

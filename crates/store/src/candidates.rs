@@ -177,13 +177,15 @@ impl Store {
         Ok(())
     }
 
-    /// Stores the results of a build on one kind of test (a rerun replaces them: idempotent).
+    /// Stores the results of a build on one kind of test, judged with `time_factor` (a rerun
+    /// replaces them: idempotent).
     pub async fn put_results(
         &self,
         problem: ProblemId,
         build_key: &[u8; 32],
         kind: TestKind,
         results: &[TestResult],
+        time_factor: sieve_domain::TimeFactor,
     ) -> Result<(), StoreError> {
         let col = |f: fn(&TestResult) -> i64| results.iter().map(f).collect::<Vec<i64>>();
         let test_idx: Vec<i32> = results.iter().map(|r| r.test).collect();
@@ -193,12 +195,13 @@ impl Store {
         let memory: Vec<i32> = results.iter().map(|r| r.memory_kib).collect();
         let hashes: Vec<u8> = results.iter().flat_map(|r| r.output_hash).collect();
         sqlx::query!(
-            r#"INSERT INTO results (problem_id, build_key, kind, test_idx, verdicts, scores, time_us, fuel, memory_kib, output_hashes)
-               VALUES ($1, $2, $3::text::test_kind, $4, $5, $6, $7, $8, $9, $10)
+            r#"INSERT INTO results (problem_id, build_key, kind, test_idx, verdicts, scores, time_us, fuel, memory_kib, output_hashes, time_factor)
+               VALUES ($1, $2, $3::text::test_kind, $4, $5, $6, $7, $8, $9, $10, $11)
                ON CONFLICT (problem_id, build_key, kind) DO UPDATE SET test_idx = EXCLUDED.test_idx,
                    verdicts = EXCLUDED.verdicts, scores = EXCLUDED.scores, time_us = EXCLUDED.time_us,
                    fuel = EXCLUDED.fuel, memory_kib = EXCLUDED.memory_kib,
-                   output_hashes = EXCLUDED.output_hashes, judged_at = now()"#,
+                   output_hashes = EXCLUDED.output_hashes, time_factor = EXCLUDED.time_factor,
+                   judged_at = now()"#,
             problem.0,
             &build_key[..],
             kind.name(),
@@ -208,7 +211,8 @@ impl Store {
             &time_us,
             &col(|r| r.fuel),
             &memory,
-            &hashes
+            &hashes,
+            time_factor.value() as f32
         )
         .execute(self.pool())
         .await?;

@@ -4,7 +4,7 @@
 use crate::problems::parse_kind;
 use crate::{Store, StoreError};
 use serde::Serialize;
-use sieve_domain::{Checker, ContestId, Limits, ProblemId, TestKind};
+use sieve_domain::{Checker, ContestId, Limits, ProblemId, TestKind, TimeFactor};
 
 /// A problem without its test data.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -18,8 +18,13 @@ pub struct ProblemSummary {
     pub name: String,
     /// Its contest.
     pub contest_id: Option<ContestId>,
-    /// Limits.
+    /// Limits as stated (for native code).
     pub limits: Limits,
+    /// Runs are judged against the stated time limit times this factor.
+    #[cfg_attr(feature = "openapi", schema(value_type = f64))]
+    pub time_factor: TimeFactor,
+    /// Where the factor comes from ("default", "given", "measured: ...").
+    pub time_factor_from: String,
     /// Checker.
     pub checker: Checker,
     /// Decimal places of scores.
@@ -118,7 +123,8 @@ impl Store {
     ) -> Result<Option<ProblemSummary>, StoreError> {
         let Some(r) = sqlx::query!(
             r#"SELECT slug, name, contest_id, time_limit_ms, memory_limit_bytes, output_limit_bytes,
-                   checker, score_precision, import_warnings FROM problems WHERE id = $1"#,
+                   checker, score_precision, import_warnings, time_factor, time_factor_from
+               FROM problems WHERE id = $1"#,
             id.0
         )
         .fetch_optional(self.pool())
@@ -150,6 +156,9 @@ impl Store {
                 memory_bytes: r.memory_limit_bytes as u64,
                 output_bytes: r.output_limit_bytes as u64,
             },
+            time_factor: TimeFactor::new(f64::from(r.time_factor))
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            time_factor_from: r.time_factor_from,
             checker: serde_json::from_value(r.checker)
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?,
             precision: r.score_precision,

@@ -4,7 +4,7 @@
 
 use crate::{Store, StoreError};
 use serde::{Deserialize, Serialize};
-use sieve_domain::{Checker, Limits, ProblemId, Subtask, TestKind};
+use sieve_domain::{Checker, Limits, ProblemId, Subtask, TestKind, TimeFactor};
 
 /// A test to store, with its data.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,8 +35,12 @@ pub struct NewProblem {
     pub slug: String,
     /// Display name.
     pub name: String,
-    /// Limits.
+    /// Limits as stated (for native code).
     pub limits: Limits,
+    /// Runs are judged against the stated time limit times this.
+    pub time_factor: TimeFactor,
+    /// Where the factor comes from ("default", "given", "measured: ...").
+    pub time_factor_from: String,
     /// Checker (custom ones reference their compiled module's blob hash).
     pub checker: Checker,
     /// Decimal places of scores.
@@ -90,8 +94,9 @@ impl Store {
         }
         sqlx::query!(
             r#"INSERT INTO problems (id, slug, name, time_limit_ms, memory_limit_bytes, output_limit_bytes,
-                   checker, score_precision, grader, import_warnings, contest_id)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"#,
+                   checker, score_precision, grader, import_warnings, contest_id, time_factor,
+                   time_factor_from)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"#,
             id.0,
             p.slug,
             p.name,
@@ -102,7 +107,9 @@ impl Store {
             p.precision,
             serde_json::to_value(&grader).unwrap_or_default(),
             &p.warnings,
-            p.contest.map(|c| c.0)
+            p.contest.map(|c| c.0),
+            p.time_factor.value() as f32,
+            p.time_factor_from
         )
         .execute(&mut *tx)
         .await?;
@@ -151,7 +158,8 @@ impl Store {
     pub async fn load_problem(&self, id: ProblemId) -> Result<Option<StoredProblem>, StoreError> {
         let Some(row) = sqlx::query!(
             r#"SELECT slug, name, time_limit_ms, memory_limit_bytes, output_limit_bytes, checker,
-                   score_precision, grader, import_warnings, contest_id FROM problems WHERE id = $1"#,
+                   score_precision, grader, import_warnings, contest_id, time_factor, time_factor_from
+               FROM problems WHERE id = $1"#,
             id.0
         )
         .fetch_optional(self.pool())
@@ -204,6 +212,9 @@ impl Store {
                 memory_bytes: row.memory_limit_bytes as u64,
                 output_bytes: row.output_limit_bytes as u64,
             },
+            time_factor: TimeFactor::new(f64::from(row.time_factor))
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            time_factor_from: row.time_factor_from,
             checker: serde_json::from_value(row.checker)
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?,
             precision: row.score_precision,

@@ -246,8 +246,13 @@ impl Worker {
                 continue;
             }
             let started = std::time::Instant::now();
+            let factor = problem.problem.time_factor;
             let opts = JudgeOptions {
-                limits: problem.problem.limits,
+                // The stated limit is for native code: runs get it times the problem's factor.
+                limits: sieve_domain::Limits {
+                    time_ms: factor.judged_ms(problem.problem.limits.time_ms),
+                    ..problem.problem.limits
+                },
                 checker: problem.problem.checker.clone(),
                 custom_checker: None,
                 then_checker: None,
@@ -307,7 +312,7 @@ impl Worker {
                 .collect();
             public_failed |= *kind == TestKind::Public && failed(&results);
             self.store
-                .put_results(problem.id, &build.key, *kind, &results)
+                .put_results(problem.id, &build.key, *kind, &results, factor)
                 .await?;
             crate::metrics::judged(&results, started.elapsed());
         }

@@ -128,6 +128,8 @@ pub fn prepare(
         name: package.name.clone(),
         slug,
         limits: package.limits,
+        time_factor: sieve_domain::TimeFactor::DEFAULT,
+        time_factor_from: "default".into(),
         checker,
         precision: 2,
         subtasks: package.subtasks.clone(),

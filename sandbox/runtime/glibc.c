@@ -1,4 +1,6 @@
-/* sieve: qsort as glibc's behaves, for every C and C++ program.
+/* sieve: glibc's behaviour where contest programs see it, for every C and C++ program: qsort,
+ * rand/srand/random/srandom, and the stack protector symbols the compiler's own runtime needs.
+ * Linked before libc, these replace musl's.
  *
  * wasi-libc's qsort is musl's smoothsort: correct, but about 4x slower than glibc's on the
  * qsort-then-scan programs contest C is full of (a reference solution of examples/pairsum:
@@ -90,3 +92,44 @@ void qsort(void *base, size_t n, size_t size, cmp_fn cmp) {
     free(buf);
     if (tmp != small) free(tmp);
 }
+
+/* rand() and random() as glibc computes them (its TYPE_3 additive feedback generator, seeded by
+ * a Lehmer generator, 310 outputs discarded), so that programs seeding with srand(k) — shuffles,
+ * treaps, randomised constructions — make the choices they make with g++. musl's rand is a
+ * different generator. */
+static int rand_r_[34];
+static int rand_f_, rand_b_, rand_seeded_;
+
+void srandom(unsigned seed) {
+    int word = (int)(seed == 0 ? 1 : seed);
+    rand_r_[0] = word;
+    for (int i = 1; i < 31; ++i) {
+        /* 16807 * word mod (2^31 - 1), by Schrage's method, as glibc does it. */
+        long hi = word / 127773, lo = word % 127773;
+        word = (int)(16807 * lo - 2836 * hi);
+        if (word < 0) word += 2147483647;
+        rand_r_[i] = word;
+    }
+    rand_f_ = 3;
+    rand_b_ = 0;
+    rand_seeded_ = 1;
+    for (int i = 0; i < 310; ++i) (void)random();
+}
+
+long random(void) {
+    if (!rand_seeded_) srandom(1);
+    unsigned v = (unsigned)rand_r_[rand_f_] + (unsigned)rand_r_[rand_b_];
+    rand_r_[rand_f_] = (int)v;
+    if (++rand_f_ == 31) rand_f_ = 0;
+    if (++rand_b_ == 31) rand_b_ = 0;
+    return (long)(v >> 1);
+}
+
+void srand(unsigned seed) { srandom(seed); }
+int rand(void) { return (int)random(); }
+
+/* Debian's compiler-rt builtins for wasm32 (the 128-bit division of __int128) were built with
+ * the stack protector; wasi-libc does not define its symbols, so any program dividing __int128
+ * by a variable failed to link. */
+unsigned long __stack_chk_guard = 0x5e7e5eedUL;
+void __stack_chk_fail(void) { abort(); }
