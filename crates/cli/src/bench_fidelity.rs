@@ -303,7 +303,7 @@ fn report(results: &[Outcome]) {
     if !ratios.is_empty() {
         let q = |p: f64| ratios[((ratios.len() - 1) as f64 * p) as usize];
         println!(
-            "\nWorst sieve/native CPU-time ratio per source (tests of 20 ms or more natively, {} sources): median {:.2}x, 90th percentile {:.2}x, max {:.2}x; {} sources above the default time factor {}.",
+            "\nWorst ratio per source of sieve's CPU time to the native time the corpus recorded (tests of 20 ms or more natively, {} sources; the corpus's times are wall-clock, taken on a loaded machine: indicative only, `sieve bench sandbox` measures speed): median {:.2}x, 90th percentile {:.2}x, max {:.2}x; {} sources above the default time factor {}.",
             ratios.len(),
             q(0.5),
             q(0.9),

@@ -277,15 +277,13 @@ impl Toolchain {
         for dir in ["sysroot/include", "sysroot/lib", "include/bits", "runtime"] {
             std::fs::create_dir_all(staging.join(dir)).map_err(io(dir))?;
         }
-        std::os::unix::fs::symlink(WASI_INCLUDE, staging.join("sysroot/include/wasm32-wasi"))
-            .map_err(io("sysroot include link"))?;
+        crate::gnu::install_sysroot_headers(
+            Path::new(WASI_INCLUDE),
+            &staging.join("sysroot/include/wasm32-wasi"),
+        )?;
         std::os::unix::fs::symlink(WASI_LIB, staging.join("sysroot/lib/wasm32-wasi"))
             .map_err(io("sysroot lib link"))?;
-        crate::gnu::install(
-            &staging.join("include"),
-            &self.libstdcxx,
-            &Path::new(WASI_INCLUDE).join("c++/v1"),
-        )?;
+        crate::gnu::install(&staging.join("include"), &self.libstdcxx)?;
         let staged = Toolchain {
             root: staging.clone(),
             ..self.clone()

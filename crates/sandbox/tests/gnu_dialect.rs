@@ -125,3 +125,10 @@ fn qsort_keeps_equal_elements_in_order_as_glibc_does() {
 fn rand_after_srand_gives_glibcs_sequence() {
     same_as_gplusplus("dialect/glibc_rand.c", Language::C17, b"");
 }
+
+#[test]
+fn pi_as_a_constant_expression_compiles_as_with_gplusplus() {
+    same_as_gplusplus("dialect/constexpr_math.cpp", Language::Cpp17, b"0.3\n");
+    // (Not -0.7: musl's acos is one ulp from glibc's there; docs/fidelity.md.)
+    same_as_gplusplus("dialect/constexpr_math.cpp", Language::Cpp20, b"0.5\n");
+}
