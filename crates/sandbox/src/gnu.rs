@@ -3,7 +3,8 @@
 //! small glue headers the GNU extensions need), the policy-based data structures copied from the
 //! host's libstdc++ headers (Debian's libstdc++-dev, which g++ brings) into the toolchain's cache,
 //! libc++'s `<bitset>` with libstdc++'s `_Find_first` / `_Find_next` added, and libc++'s
-//! `<math.h>` with the constant `acos`/`atan` values g++ folds.
+//! `<math.h>` with the constant `acos`/`atan` values g++ folds, and libc++'s `<deque>` with
+//! libstdc++'s block size.
 
 use crate::SandboxError;
 use std::path::{Path, PathBuf};
@@ -92,6 +93,14 @@ const MATH_REPLACEMENTS: &[(&str, &str)] = &[
     ),
 ];
 
+/// libc++'s `<deque>` with libstdc++'s block size (512 bytes, or one element when larger) instead
+/// of 4096 bytes: `stack<int> st[1 << 20]`, a contest staple, holds 4 GiB of blocks with libc++'s
+/// and fits in 1 GiB with g++'s (a corpus source: MLE before).
+const DEQUE_REPLACEMENTS: &[(&str, &str)] = &[(
+    "  static const _DiffType value = sizeof(_ValueType) < 256 ? 4096 / sizeof(_ValueType) : 16;",
+    "  static const _DiffType value = sizeof(_ValueType) < 512 ? 512 / sizeof(_ValueType) : 1;",
+)];
+
 /// libstdc++'s `_Find_first()` / `_Find_next(i)`: the first set bit (after `i`), or the size when
 /// there is none. libc++'s `find` over bit iterators scans a word at a time, as libstdc++ does.
 const BITSET_EXTENSION: &str = "\
@@ -133,7 +142,7 @@ pub(crate) fn fingerprint_parts(libstdcxx: &Path) -> Vec<Vec<u8>> {
         .flat_map(|(name, text)| [name.as_bytes().to_vec(), text.as_bytes().to_vec()])
         .collect();
     parts.push(BITSET_EXTENSION.as_bytes().to_vec());
-    for (from, to) in MATH_REPLACEMENTS {
+    for (from, to) in MATH_REPLACEMENTS.iter().chain(DEQUE_REPLACEMENTS) {
         parts.push(from.as_bytes().to_vec());
         parts.push(to.as_bytes().to_vec());
     }
@@ -151,7 +160,11 @@ pub(crate) fn install_sysroot_headers(wasi: &Path, target: &Path) -> Result<(), 
     link_tree(
         &libcxx,
         &target.join("c++/v1"),
-        &[libcxx.join("bitset"), libcxx.join("math.h")],
+        &[
+            libcxx.join("bitset"),
+            libcxx.join("math.h"),
+            libcxx.join("deque"),
+        ],
     )
     .map_err(io("libc++ headers"))?;
     let changed = |what: &str| {
@@ -167,14 +180,17 @@ pub(crate) fn install_sysroot_headers(wasi: &Path, target: &Path) -> Result<(), 
         + BITSET_ANCHOR.len();
     let patched = format!("{}{BITSET_EXTENSION}{}", &bitset[..at], &bitset[at..]);
     std::fs::write(target.join("c++/v1/bitset"), patched).map_err(io("bitset"))?;
-    let mut math = std::fs::read_to_string(libcxx.join("math.h")).map_err(io("math.h"))?;
-    for (from, to) in MATH_REPLACEMENTS {
-        if math.matches(from).count() != 1 {
-            return Err(changed("math.h"));
+    for (file, replacements) in [("math.h", MATH_REPLACEMENTS), ("deque", DEQUE_REPLACEMENTS)] {
+        let mut text = std::fs::read_to_string(libcxx.join(file)).map_err(io(file))?;
+        for (from, to) in replacements {
+            if text.matches(from).count() != 1 {
+                return Err(changed(file));
+            }
+            text = text.replacen(from, to, 1);
         }
-        math = math.replacen(from, to, 1);
+        std::fs::write(target.join("c++/v1").join(file), text).map_err(io(file))?;
     }
-    std::fs::write(target.join("c++/v1/math.h"), math).map_err(io("math.h"))
+    Ok(())
 }
 
 /// `to` as a directory of links to the entries of `from`, except `except` (not linked; a

@@ -57,6 +57,7 @@ fn sieve_output(rel: &str, language: Language, input: &[u8]) -> Vec<u8> {
     let program = TIMED.load(&compiled.wasm).expect("loads");
     let mut limits = limits();
     limits.time_ms = 10_000;
+    limits.memory_bytes = 1 << 30;
     let out = on_guest_thread(|| {
         TIMED.run(
             &program,
@@ -131,4 +132,9 @@ fn pi_as_a_constant_expression_compiles_as_with_gplusplus() {
     same_as_gplusplus("dialect/constexpr_math.cpp", Language::Cpp17, b"0.3\n");
     // (Not -0.7: musl's acos is one ulp from glibc's there; docs/fidelity.md.)
     same_as_gplusplus("dialect/constexpr_math.cpp", Language::Cpp20, b"0.5\n");
+}
+
+#[test]
+fn arrays_of_stacks_fit_in_memory_as_with_gplusplus() {
+    same_as_gplusplus("dialect/deque_blocks.cpp", Language::Cpp17, b"1000000\n");
 }
