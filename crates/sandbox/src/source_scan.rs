@@ -143,6 +143,20 @@ pub fn fidelity_warnings(source: &str) -> Vec<String> {
                 .into(),
         );
     }
+    let implementation_defined = [
+        "uniform_int_distribution",
+        "uniform_real_distribution",
+        "normal_distribution",
+        "shuffle",
+        "random_device",
+    ];
+    if let Some(w) = implementation_defined.iter().find(|w| words.contains(w)) {
+        out.push(format!(
+            "uses `{w}`, whose results differ between libc++ and libstdc++ (the engines such as \
+             mt19937 are the same; distributions, shuffle and random_device are not): other \
+             random choices than with g++"
+        ));
+    }
     if words.contains(&"__float128") || words.contains(&"__float80") {
         out.push("uses an x86 floating-point type (`__float128`/`__float80`)".into());
     }
@@ -160,6 +174,11 @@ mod tests {
         assert_eq!(fidelity_warnings("long a = 3000000000;").len(), 1);
         assert_eq!(fidelity_warnings("unsigned long x;").len(), 1);
         assert!(fidelity_warnings("// long comment\nint x;").is_empty());
+        assert!(fidelity_warnings("mt19937 rng(5); int x = rng() % 7;").is_empty());
+        assert_eq!(
+            fidelity_warnings("shuffle(v.begin(), v.end(), rng);").len(),
+            1
+        );
     }
 
     #[test]
