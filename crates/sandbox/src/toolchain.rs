@@ -288,43 +288,28 @@ impl Toolchain {
             root: staging.clone(),
             ..self.clone()
         };
-        for (name, text) in [
-            ("exceptions", EXCEPTIONS_CPP),
-            ("fastio", FASTIO_CPP),
-            ("stdio_sync", STDIO_SYNC_CPP),
+        for (file, text, language) in [
+            ("exceptions.cpp", EXCEPTIONS_CPP, Language::Cpp17),
+            ("fastio.cpp", FASTIO_CPP, Language::Cpp17),
+            ("stdio_sync.cpp", STDIO_SYNC_CPP, Language::Cpp17),
+            ("glibc.c", GLIBC_C, Language::C17),
         ] {
-            let src = staging.join(format!("runtime/{name}.cpp"));
-            std::fs::write(&src, text).map_err(io(name))?;
+            let src = staging.join("runtime").join(file);
+            std::fs::write(&src, text).map_err(io(file))?;
             let out = staged
-                .command(Language::Cpp17)
+                .command(language)
                 .arg("-c")
                 .arg(&src)
                 .arg("-o")
-                .arg(staging.join(format!("runtime/{name}.o")))
+                .arg(src.with_extension("o"))
                 .output()
                 .map_err(io("compiling the runtime"))?;
             if !out.status.success() {
                 return Err(SandboxError::Toolchain(format!(
-                    "compiling runtime/{name}.cpp failed: {}",
+                    "compiling runtime/{file} failed: {}",
                     String::from_utf8_lossy(&out.stderr)
                 )));
             }
-        }
-        let src = staging.join("runtime/glibc.c");
-        std::fs::write(&src, GLIBC_C).map_err(io("glibc"))?;
-        let out = staged
-            .command(Language::C17)
-            .arg("-c")
-            .arg(&src)
-            .arg("-o")
-            .arg(staging.join("runtime/glibc.o"))
-            .output()
-            .map_err(io("compiling the runtime"))?;
-        if !out.status.success() {
-            return Err(SandboxError::Toolchain(format!(
-                "compiling runtime/glibc.c failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            )));
         }
         let ar = self.llvm_ar().ok_or_else(|| {
             SandboxError::Toolchain("llvm-ar not found: install Debian's llvm-14".into())
