@@ -64,6 +64,8 @@ protected:
 // characters are read in place, and stdio learns how many were used (commit) when the window is
 // exhausted, and before any C function reads or moves stdin (runtime/stdio_sync.cpp wraps them).
 // So cin and scanf/getchar can be mixed in any order, as with g++, at the speed of a buffer.
+void commit_synced_in();
+
 class SyncIn : public std::streambuf {
     int_type last_ = traits_type::eof();
     char own_ = 0;  // a character already taken from stdio, when stdio offers no window
@@ -71,14 +73,17 @@ class SyncIn : public std::streambuf {
 public:
     void commit() {
         if (!eback()) return;
-        size_t used = size_t(gptr() - eback());
-        if (used) {
-            last_ = traits_type::to_int_type(gptr()[-1]);
-            if (eback() != &own_) __freadptrinc(stdin, used);
-        } else if (eback() == &own_) {
+        char* start = eback();
+        size_t used = size_t(gptr() - start);
+        if (used) last_ = traits_type::to_int_type(gptr()[-1]);
+        // Closed before stdio is called: ungetc is wrapped and would commit again.
+        setg(nullptr, nullptr, nullptr);
+        __sieve_stdin_commit = nullptr;
+        if (start != &own_) {
+            if (used) __freadptrinc(stdin, used);
+        } else if (!used) {
             ungetc(traits_type::to_int_type(own_), stdin);
         }
-        setg(nullptr, nullptr, nullptr);
     }
 
 protected:
@@ -97,11 +102,15 @@ protected:
                 // Not expected: then take one character at a time from stdio.
                 own_ = char(getc_unlocked(stdin));
                 setg(&own_, &own_, &own_ + 1);
+                __sieve_stdin_commit = commit_synced_in;
                 return traits_type::to_int_type(own_);
             }
         }
         char* window = const_cast<char*>(p);
         setg(window, window, window + n);
+        // C stdio must hand back what cin used only while a window is open: otherwise the
+        // wrappers of stdio_sync.cpp cost a null test.
+        __sieve_stdin_commit = commit_synced_in;
         return traits_type::to_int_type(*gptr());
     }
     int_type pbackfail(int_type c) override {
@@ -138,6 +147,10 @@ protected:
 };
 
 SyncIn* synced_in = nullptr;
+
+void commit_synced_in() {
+    if (synced_in) synced_in->commit();
+}
 
 // cout's buffer while synchronised with stdio: every character goes to stdout's FILE buffer.
 class SyncOut : public std::streambuf {
@@ -305,9 +318,6 @@ void install_synced() {
     done = true;
     // Never destroyed: libc++ flushes cout after static destructors have run.
     synced_in = new SyncIn;
-    __sieve_stdin_commit = [] {
-        if (synced_in) synced_in->commit();
-    };
     std::cin.rdbuf(synced_in);
     std::cout.rdbuf(new SyncOut);
     std::cin.imbue(fast_locale());

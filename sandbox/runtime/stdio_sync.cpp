@@ -4,8 +4,8 @@
 // FILE buffer and tells stdio how much it used only when it needs more (a window; that makes
 // plain cin as fast as g++'s). Every C function that reads or moves stdin is wrapped at link
 // time (-Wl,--wrap=<name>, the list is in crates/sandbox/src/toolchain.rs) so that it first hands
-// stdio what cin has used. Programs without iostreams never set the hook: a wrapper then costs
-// one test of a null pointer.
+// stdio what cin has used. The hook is set only while cin has a window open: otherwise, and in
+// programs without iostreams, a wrapper costs one test of a null pointer.
 #include <cstdarg>
 #include <cstdio>
 #include <cwchar>
@@ -13,7 +13,7 @@
 
 extern "C" {
 
-// Set by runtime/fastio.cpp when cin reads through a window on stdin's buffer.
+// Set by runtime/fastio.cpp while cin reads through a window on stdin's buffer.
 void (*__sieve_stdin_commit)(void) = nullptr;
 
 static inline void commit(FILE* f) {
