@@ -1,5 +1,5 @@
-//! The pools `sieve bench selection` replays: the real problems of `../shared/problems` and the
-//! examples, each with its hand-written candidates and synthesised mutants of its correct
+//! The pools `sieve bench selection` replays: four real problems (on their official tests from
+//! `--problems DIR`, or on the repository's own packages of them) and the examples, each with its hand-written candidates and synthesised mutants of its correct
 //! ones, generated tests from its generators and validators where it has them, every candidate
 //! judged on every test (kept going, so official tests can also be held out). What is stored
 //! already is reused: a second run only judges what is new.
@@ -17,10 +17,13 @@ use std::path::{Path, PathBuf};
 
 /// One problem of the benchmark.
 pub struct BenchProblem {
-    /// Short name in the database.
-    pub slug: &'static str,
-    /// The package, relative to the repository.
-    pub package: &'static str,
+    /// Short name.
+    pub name: &'static str,
+    /// The real package, relative to `--problems` (the official tests), if there is one.
+    pub official: Option<&'static str>,
+    /// The package in this repository, relative to it: own tests in the real one's shape
+    /// (tests/fixtures/problems/make_packages.py), or the example itself.
+    pub own: &'static str,
     /// Kattis package (or a folder of tests with 1 s / 512 MiB).
     pub kattis: bool,
     /// Hand-written candidates, relative to the repository: every source below it.
@@ -29,46 +32,70 @@ pub struct BenchProblem {
     pub generators: &'static str,
 }
 
+impl BenchProblem {
+    /// The package judged: the official one under `problems` where given, else the own one.
+    pub fn package(&self, repo: &Path, problems: Option<&Path>) -> PathBuf {
+        match (problems, self.official) {
+            (Some(dir), Some(official)) => dir.join(official),
+            _ => repo.join(self.own),
+        }
+    }
+
+    /// The slug in the bench database: official and own tests are different problems.
+    pub fn slug(&self, problems: Option<&Path>) -> String {
+        match (problems, self.official) {
+            (None, Some(_)) => format!("bench-own-{}", self.name),
+            _ => format!("bench-{}", self.name),
+        }
+    }
+}
+
 /// The problems: four real ones and the two examples.
 pub const PROBLEMS: [BenchProblem; 6] = [
     BenchProblem {
-        slug: "bench-brandpost",
-        package: "../shared/problems/sweoi2024/brandpost",
+        name: "brandpost",
+        official: Some("sweoi2024/brandpost"),
+        own: "tests/fixtures/problems/brandpost/package",
         kattis: true,
         candidates: "tests/fixtures/problems/brandpost",
         generators: "tests/fixtures/problems/brandpost",
     },
     BenchProblem {
-        slug: "bench-laviner",
-        package: "../shared/problems/sweoi2024/laviner",
+        name: "laviner",
+        official: Some("sweoi2024/laviner"),
+        own: "tests/fixtures/problems/laviner/package",
         kattis: true,
         candidates: "tests/fixtures/problems/laviner",
         generators: "tests/fixtures/problems/laviner",
     },
     BenchProblem {
-        slug: "bench-cses-1158",
-        package: "../shared/problems/cses/1158",
+        name: "cses-1158",
+        official: Some("cses/1158"),
+        own: "tests/fixtures/problems/cses-1158/package",
         kattis: false,
         candidates: "tests/fixtures/problems/cses-1158",
         generators: "tests/fixtures/problems/cses-1158",
     },
     BenchProblem {
-        slug: "bench-cses-1633",
-        package: "../shared/problems/cses/1633",
+        name: "cses-1633",
+        official: Some("cses/1633"),
+        own: "tests/fixtures/problems/cses-1633/package",
         kattis: false,
         candidates: "tests/fixtures/problems/cses-1633",
         generators: "tests/fixtures/problems/cses-1633",
     },
     BenchProblem {
-        slug: "bench-divsum",
-        package: "examples/divsum",
+        name: "divsum",
+        official: None,
+        own: "examples/divsum",
         kattis: true,
         candidates: "examples/divsum/submissions",
         generators: "tests/fixtures/problems/divsum",
     },
     BenchProblem {
-        slug: "bench-pairsum",
-        package: "examples/pairsum",
+        name: "pairsum",
+        official: None,
+        own: "examples/pairsum",
         kattis: true,
         candidates: "examples/pairsum/submissions",
         generators: "tests/fixtures/problems/pairsum",
@@ -117,15 +144,16 @@ fn candidate(source: String, language: Language, tags: serde_json::Value) -> New
 /// Imports `p` unless present; returns its id and whether it is new.
 async fn import(
     store: &Store,
-    repo: &Path,
+    dirs: (&Path, Option<&Path>),
     p: &BenchProblem,
     toolchain: &Toolchain,
     cache: &Path,
 ) -> anyhow::Result<(ProblemId, bool)> {
-    if let Some(id) = store.problem_by_slug(p.slug).await? {
+    let slug = p.slug(dirs.1);
+    if let Some(id) = store.problem_by_slug(&slug).await? {
         return Ok((id, false));
     }
-    let dir = repo.join(p.package);
+    let dir = p.package(dirs.0, dirs.1);
     let package: Package = if p.kattis {
         sieve_formats::load_kattis(&dir, &Overrides::default())?
     } else {
@@ -135,7 +163,8 @@ async fn import(
         };
         sieve_formats::load_folder(&dir, &o)?
     };
-    let prepared = sieve_worker::package::prepare(toolchain, &package, p.slug.into(), None, cache)?;
+    let prepared = sieve_worker::package::prepare(toolchain, &package, slug, None, cache)
+        .with_context(|| format!("preparing {}", dir.display()))?;
     Ok((prepared.store(store).await?, true))
 }
 
@@ -221,11 +250,14 @@ fn mutants(
     out
 }
 
-/// Builds (or completes) every pool with `count` mutants per problem and queues their judging;
+/// Builds (or completes) every pool with `count` mutants per problem and queues their judging,
+/// on the official packages under `problems` where given (else on the repository's own);
 /// returns per problem its id and whether it has generated tests.
+#[allow(clippy::too_many_arguments)]
 pub async fn build(
     store: &Store,
     repo: &Path,
+    problems: Option<&Path>,
     toolchain: &Toolchain,
     cache: &Path,
     count: usize,
@@ -234,7 +266,8 @@ pub async fn build(
 ) -> anyhow::Result<Vec<(ProblemId, bool)>> {
     let mut out = Vec::new();
     for p in &PROBLEMS {
-        let (id, new) = import(store, repo, p, toolchain, cache).await?;
+        let (id, new) = import(store, (repo, problems), p, toolchain, cache).await?;
+        let slug = p.slug(problems);
         // Without generators, official tests will be held out as generated ones: every hidden
         // test must run (a skip after a failure would tell who failed).
         let has_plan = repo.join(p.generators).join("generators/plan.tsv").exists();
@@ -243,7 +276,7 @@ pub async fn build(
             // ones (and the candidates are judged on them).
             let kept = generated_tests(store, repo, p, id, toolchain, cache, seeds).await?;
             if new || kept > 0 {
-                eprintln!("{}: {kept} new generated tests", p.slug);
+                eprintln!("{slug}: {kept} new generated tests");
             }
         }
         let plan = JudgePlan {
@@ -280,8 +313,7 @@ pub async fn build(
         batch.commit().await?;
         let fresh = ids.iter().filter(|(_, c)| *c).count();
         eprintln!(
-            "{}: {} candidates ({fresh} new) from {} correct parents",
-            p.slug,
+            "{slug}: {} candidates ({fresh} new) from {} correct parents",
             ids.len(),
             parents.len()
         );

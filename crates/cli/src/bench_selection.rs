@@ -41,6 +41,11 @@ pub struct SelectionBenchArgs {
     /// Judging workers.
     #[arg(long, default_value_t = 2)]
     workers: usize,
+    /// A directory of real problems with their official tests (`sweoi2024/brandpost`,
+    /// `sweoi2024/laviner`, `cses/1158`, `cses/1633`), such as ../shared/problems; without it the
+    /// repository's own small packages of the same problems are judged.
+    #[arg(long)]
+    problems: Option<PathBuf>,
     /// Only the speed measurements (no judging).
     #[arg(long)]
     speed_only: bool,
@@ -88,6 +93,7 @@ fn quality(args: &SelectionBenchArgs) -> anyhow::Result<()> {
         let problems = crate::bench_pools::build(
             &store,
             &repo,
+            args.problems.as_deref(),
             &toolchain,
             &args.cache_dir,
             args.count,
@@ -106,7 +112,7 @@ fn quality(args: &SelectionBenchArgs) -> anyhow::Result<()> {
                 seed: 1,
             });
             pools.push((
-                p.slug.to_string(),
+                p.slug(args.problems.as_deref()),
                 load_pool(&store, id, scorer.clone(), holdout).await?,
                 generated,
             ));

@@ -3,6 +3,7 @@
 //! This crate only parses arguments, sets up telemetry and the database, and calls the library
 //! crates; nothing depends on it.
 
+mod bench_agreement;
 mod bench_dashboard;
 mod bench_fidelity;
 mod bench_interactive;
@@ -172,6 +173,9 @@ enum BenchWhat {
     Sandbox(bench_sandbox::SandboxBenchArgs),
     /// How much of a corpus of real contest C++ compiles and prints g++'s output.
     Fidelity(bench_fidelity::FidelityBenchArgs),
+    /// The hand-written candidates of the real problems on their official tests (a directory
+    /// given), against their scores natively with g++.
+    Agreement(bench_agreement::AgreementBenchArgs),
     /// The service: ingest of 10,000 candidates, and judging end to end against the sandbox
     /// alone.
     Service(bench_service::ServiceBenchArgs),
@@ -213,6 +217,7 @@ fn main() -> anyhow::Result<()> {
         Command::Bench { what } => match what {
             BenchWhat::Sandbox(args) => bench_sandbox::run(args),
             BenchWhat::Fidelity(args) => bench_fidelity::run(args),
+            BenchWhat::Agreement(args) => bench_agreement::run(args),
             BenchWhat::Service(args) => bench_service::run(args),
             BenchWhat::Scoring(args) => bench_scoring::run(args),
             BenchWhat::Selection(args) => bench_selection::run(args),

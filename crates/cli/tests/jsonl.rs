@@ -107,8 +107,8 @@ async fn round_trip(db: &TestDb, slug: &str) -> anyhow::Result<()> {
 #[tokio::test]
 async fn export_import_round_trip_of_a_real_package_with_generated_tests() -> anyhow::Result<()> {
     let db = TestDb::new().await?;
-    let dir = repo().join("../shared/problems/sweoi2024/brandpost");
-    sieve(&db, &["import", "kattis", path(&dir)]);
+    let dir = repo().join("tests/fixtures/problems/brandpost/package");
+    sieve(&db, &["import", "kattis", path(&dir), "--slug", "brandpost"]);
     let store = Store::from_pool(db.pool.clone());
     let id = store.problem_by_slug("brandpost").await?.expect("imported");
     // Generated tests, one without an answer, complete the three kinds.
@@ -193,7 +193,7 @@ async fn export_import_round_trip_of_a_testlib_interactor_and_its_checker() -> a
 #[tokio::test]
 async fn candidates_from_a_directory_and_from_jsonl() -> anyhow::Result<()> {
     let db = TestDb::new().await?;
-    let dir = repo().join("../shared/problems/cses/1158");
+    let dir = repo().join("tests/fixtures/problems/cses-1158/package");
     let limits = ["--time-limit", "1000", "--memory-limit", "512"];
     let mut args = vec!["import", "folder", path(&dir), "--slug", "book-shop"];
     args.extend(limits);

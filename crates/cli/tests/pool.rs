@@ -1,5 +1,5 @@
 //! `sieve pool synth` on a real problem (CSES Dice Combinations) in a fresh database: the
-//! hand-written correct solutions and their mutants, judged by real workers on the official
+//! hand-written correct solutions and their mutants, judged by real workers on its own
 //! tests; the mutants must be distinct, labelled, and mostly (not all) wrong.
 
 mod common;
@@ -16,7 +16,7 @@ fn sieve(db: &TestDb, args: &[&str]) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn synthetic_pool_from_correct_solutions_is_judged_and_mostly_wrong() -> anyhow::Result<()> {
     let db = TestDb::new().await?;
-    let dir = repo().join("../shared/problems/cses/1633");
+    let dir = repo().join("tests/fixtures/problems/cses-1633/package");
     let fixtures = repo().join("tests/fixtures/problems/cses-1633");
     let (dir, fixtures) = (dir.to_string_lossy(), fixtures.to_string_lossy());
     sieve(
@@ -92,7 +92,7 @@ async fn synthetic_pool_from_correct_solutions_is_judged_and_mostly_wrong() -> a
         .fetch_one(&db.pool)
         .await?;
     assert_eq!(distinct as usize, parents + 24);
-    // The judged pool replays with 30% of the official tests used as generated ones.
+    // The judged pool replays with 30% of its tests used as generated ones.
     let out = sieve(
         &db,
         &[

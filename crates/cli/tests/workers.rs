@@ -1,7 +1,8 @@
-//! Two `sieve worker` processes racing for the jobs of a real contest problem (laviner from
-//! ../shared/problems, imported in place): every job runs once, every result is written once,
-//! identical sources are built and judged once, both workers take part, and each candidate's
-//! points on the hidden tests equal what its expected.tsv says (checked natively with g++).
+//! Two `sieve worker` processes racing for the jobs of a real contest problem (laviner, as a small
+//! package of this repository's own tests in the real one's shape): every job runs once, every
+//! result is written once, identical sources are built and judged once, both workers take part,
+//! and each candidate's points on the hidden tests equal what its expected-package.tsv says
+//! (checked natively with g++).
 
 mod common;
 
@@ -38,7 +39,7 @@ fn worker(db: &TestDb) -> Worker {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_workers_judge_a_real_problem_once() -> anyhow::Result<()> {
     let db = TestDb::new().await?;
-    let package = repo().join("../shared/problems/sweoi2024/laviner");
+    let package = repo().join("tests/fixtures/problems/laviner/package");
     let import = Command::new(env!("CARGO_BIN_EXE_sieve"))
         .args(["import", "kattis"])
         .arg(&package)
@@ -66,7 +67,7 @@ async fn two_workers_judge_a_real_problem_once() -> anyhow::Result<()> {
 
     // The hand-written candidates that finish quickly (no time-outs), each posted twice.
     let fixtures = repo().join("tests/fixtures/problems/laviner");
-    let table = std::fs::read_to_string(fixtures.join("expected.tsv"))?;
+    let table = std::fs::read_to_string(fixtures.join("expected-package.tsv"))?;
     let mut expected = Vec::new();
     let mut candidates = Vec::new();
     for line in table.lines().skip(1) {
@@ -121,7 +122,7 @@ async fn two_workers_judge_a_real_problem_once() -> anyhow::Result<()> {
     assert!(mismatches.is_empty(), "{mismatches:#?}");
 
     let jobs: Vec<(String, i32, Option<String>)> =
-        sqlx::query_as("SELECT state, attempts, lease_owner FROM jobs")
+        sqlx::query_as("SELECT state::text, attempts, lease_owner FROM jobs")
             .fetch_all(&db.pool)
             .await?;
     assert_eq!(
