@@ -44,7 +44,9 @@ pub(crate) async fn render(State(state): State<AppState>) -> Result<impl IntoRes
     for (kind, job_state, n) in jobs {
         let _ = writeln!(
             out,
-            "sieve_queue_jobs{{kind=\"{kind}\",state=\"{job_state}\"}} {n}"
+            "sieve_queue_jobs{{kind=\"{}\",state=\"{}\"}} {n}",
+            kind.name(),
+            job_state.name()
         );
     }
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out))

@@ -108,7 +108,7 @@ async fn queue_drained(store: &Store) -> anyhow::Result<()> {
             .job_counts()
             .await?
             .iter()
-            .any(|(_, state, n)| (state == "queued" || state == "running") && *n > 0);
+            .any(|(_, state, n)| state.pending() && *n > 0);
         idle_checks = if busy { 0 } else { idle_checks + 1 };
         if idle_checks >= 2 {
             tracing::info!("the queue is empty: stopping");

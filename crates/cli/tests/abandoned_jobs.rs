@@ -49,7 +49,7 @@ async fn a_job_abandoned_on_its_last_attempt_fails_and_progress_finishes() -> an
 
     // Three workers take the job in turn and die holding it (no heartbeat, no completion); the
     // last one's lease runs out only after the real worker below has started.
-    let kinds = ["judge".to_string()];
+    let kinds = sieve_store::queue::JobKind::ALL;
     for attempt in 1..=3 {
         let lease = if attempt < 3 {
             Duration::from_millis(100)
@@ -91,7 +91,7 @@ async fn a_job_abandoned_on_its_last_attempt_fails_and_progress_finishes() -> an
     .await?;
     assert_eq!(done["failed"], 1, "{done}");
     assert_eq!(done["running"], 0, "{done}");
-    let jobs: Vec<(String, i32)> = sqlx::query_as("SELECT state, attempts FROM jobs")
+    let jobs: Vec<(String, i32)> = sqlx::query_as("SELECT state::text, attempts FROM jobs")
         .fetch_all(&db.pool)
         .await?;
     assert_eq!(jobs, vec![("failed".to_string(), 3)]);

@@ -7,8 +7,9 @@ mod common;
 
 use common::{Server, create_key, serve_logged};
 use serde_json::{Value, json};
-use sieve_domain::ProblemId;
+use sieve_domain::{CandidateId, ProblemId, TestKind};
 use sieve_store::Store;
+use sieve_store::queue::{JobKind, JudgeJob, Task};
 use sieve_store::testing::TestDb;
 use std::time::{Duration, Instant};
 
@@ -176,16 +177,17 @@ async fn a_job_changed_by_another_connection_reaches_the_stream() -> anyhow::Res
     // The test's own connection plays a worker in another process.
     let store = Store::from_pool(db.pool.clone());
     let mut batch = store.begin_batch().await?;
-    batch.enqueue(problem, "judge", &json!({}), 0, None).await?;
+    let task = Task::Judge(JudgeJob {
+        candidate: CandidateId::new(),
+        kinds: vec![TestKind::Public],
+        keep_going: false,
+    });
+    batch.enqueue(problem, &task, 0, None).await?;
     batch.commit().await?;
     events.until(deadline(), |p| p["queued"] == 1).await?;
 
     let job = store
-        .take_job(
-            "test-worker",
-            &["judge".to_string()],
-            Duration::from_secs(60),
-        )
+        .take_job("test-worker", &JobKind::ALL, Duration::from_secs(60))
         .await?
         .expect("the queued job");
     events

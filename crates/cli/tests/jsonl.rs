@@ -8,6 +8,7 @@ use common::repo;
 use sieve_domain::TestKind;
 use sieve_store::Store;
 use sieve_store::problem_info::AddedTest;
+use sieve_store::queue::{JobKind, JobState};
 use sieve_store::testing::TestDb;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -63,7 +64,7 @@ async fn codecontests_line_with_solutions() -> anyhow::Result<()> {
         ]
     );
     let jobs = store.job_counts().await?;
-    assert_eq!(jobs, [("judge".to_string(), "queued".to_string(), 2)]);
+    assert_eq!(jobs, [(JobKind::Judge, JobState::Queued, 2)]);
     // Importing again with --skip-existing adds nothing.
     sieve(&db, &["import", "jsonl", path(&file), "--skip-existing"]);
     let n: i64 = sqlx::query_scalar("SELECT count(*) FROM candidates")
@@ -108,7 +109,10 @@ async fn round_trip(db: &TestDb, slug: &str) -> anyhow::Result<()> {
 async fn export_import_round_trip_of_a_real_package_with_generated_tests() -> anyhow::Result<()> {
     let db = TestDb::new().await?;
     let dir = repo().join("tests/fixtures/problems/brandpost/package");
-    sieve(&db, &["import", "kattis", path(&dir), "--slug", "brandpost"]);
+    sieve(
+        &db,
+        &["import", "kattis", path(&dir), "--slug", "brandpost"],
+    );
     let store = Store::from_pool(db.pool.clone());
     let id = store.problem_by_slug("brandpost").await?.expect("imported");
     // Generated tests, one without an answer, complete the three kinds.

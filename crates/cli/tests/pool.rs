@@ -6,6 +6,7 @@ mod common;
 
 use common::repo;
 use sieve_store::Store;
+use sieve_store::queue::JobState;
 use sieve_store::testing::TestDb;
 use std::time::{Duration, Instant};
 
@@ -64,7 +65,10 @@ async fn synthetic_pool_from_correct_solutions_is_judged_and_mostly_wrong() -> a
     assert!(started.elapsed() < Duration::from_secs(600));
     let store = Store::from_pool(db.pool.clone());
     let left = store.job_counts().await?;
-    assert!(left.iter().all(|(_, state, _)| state == "done"), "{left:?}");
+    assert!(
+        left.iter().all(|(_, state, _)| *state == JobState::Done),
+        "{left:?}"
+    );
     // Each candidate's hidden verdicts: all accepted or not.
     let rows: Vec<(String, Option<String>, bool)> = sqlx::query_as(
         r#"SELECT c.tags->>'origin', c.tags->>'operator',

@@ -237,7 +237,7 @@ async fn a_worker_killed_mid_job_loses_its_lease_and_another_finishes_the_job() 
         .expect("id")
         .to_string();
     let state = || async {
-        sqlx::query_as::<_, (String, i32)>("SELECT state, attempts FROM jobs LIMIT 1")
+        sqlx::query_as::<_, (String, i32)>("SELECT state::text, attempts FROM jobs LIMIT 1")
             .fetch_one(&db.pool)
             .await
     };

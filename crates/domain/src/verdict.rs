@@ -71,6 +71,13 @@ impl Verdict {
         }
     }
 
+    /// Whether a test judged `self` with `score` is passed: accepted with the full score. The
+    /// database computes the same with `sieve_passes` (migrations/0010_passes.sql) into
+    /// `results.passed`; a store test holds the two to one definition.
+    pub fn passes(self, score: f64) -> bool {
+        self == Verdict::AC && score >= 1.0
+    }
+
     /// A small integer for compact storage; the inverse of [`Verdict::from_index`].
     pub fn index(self) -> i16 {
         Verdict::ALL.iter().position(|v| *v == self).unwrap_or(0) as i16

@@ -137,7 +137,7 @@ pub(crate) fn conversation_hash(
     run: &RunOutcome,
     test: &TestInput,
 ) -> [u8; 16] {
-    if outcome.verdict == Verdict::AC && outcome.score >= 1.0 {
+    if outcome.verdict.passes(outcome.score) {
         let mut accepted = b"accepted by the interactor on ".to_vec();
         accepted.extend_from_slice(&test.input);
         output_hash(&Checker::Exact, &accepted)

@@ -108,7 +108,7 @@ fn rate_over(n: usize, hits: usize) -> f64 {
 }
 
 fn accepted(r: &TestOutcome) -> bool {
-    r.verdict == Verdict::AC && r.score >= 1.0
+    r.verdict.passes(f64::from(r.score))
 }
 
 /// The output signature on the generated tests: outputs, with crash, time-out and memory-out as

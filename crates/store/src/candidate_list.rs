@@ -95,7 +95,7 @@ impl Store {
                  AND ($4::smallint IS NULL OR c.target_subtask = $4)
                  AND ($5::text IS NULL OR $5 = CASE WHEN b.key IS NULL THEN 'pending' WHEN b.ok THEN 'compiled' ELSE 'failed' END)
                  AND ($6::text IS NULL OR (pr.verdicts IS NOT NULL AND
-                      $6 = CASE WHEN 0 = ALL(pr.verdicts) THEN 'passed' ELSE 'failed' END))
+                      $6 = CASE WHEN pr.passed THEN 'passed' ELSE 'failed' END))
                ORDER BY c.id LIMIT $7"#,
             problem.0,
             f.after,
@@ -143,7 +143,7 @@ impl Store {
                    count(*) FILTER (WHERE EXISTS (SELECT 1 FROM results r WHERE r.problem_id = $1
                        AND r.build_key = c.build_key AND r.kind = 'public')) AS "judged_public!",
                    count(*) FILTER (WHERE EXISTS (SELECT 1 FROM results r WHERE r.problem_id = $1
-                       AND r.build_key = c.build_key AND r.kind = 'public' AND 0 = ALL(r.verdicts))) AS "passed_public!",
+                       AND r.build_key = c.build_key AND r.kind = 'public' AND r.passed)) AS "passed_public!",
                    count(*) FILTER (WHERE EXISTS (SELECT 1 FROM results r WHERE r.problem_id = $1
                        AND r.build_key = c.build_key AND r.kind = 'generated')) AS "judged_generated!",
                    count(*) FILTER (WHERE EXISTS (SELECT 1 FROM results r WHERE r.problem_id = $1

@@ -317,20 +317,11 @@ impl Batch {
     pub async fn enqueue(
         &mut self,
         problem: ProblemId,
-        kind: &str,
-        payload: &serde_json::Value,
+        task: &crate::queue::Task,
         priority: i16,
         dedup_key: Option<&str>,
     ) -> Result<sieve_domain::JobId, StoreError> {
-        crate::queue::enqueue_on(
-            &mut *self.0,
-            Some(problem),
-            kind,
-            payload,
-            priority,
-            dedup_key,
-        )
-        .await
+        crate::queue::enqueue_on(&mut *self.0, Some(problem), task, priority, dedup_key).await
     }
 
     /// Makes every write of the batch visible at once.

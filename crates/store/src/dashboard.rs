@@ -57,7 +57,7 @@ impl Store {
                    count(*) FILTER (WHERE b.ok) AS "compiled!",
                    count(*) FILTER (WHERE b.ok AND (pr.verdicts IS NULL AND NOT EXISTS (
                        SELECT 1 FROM tests t WHERE t.problem_id = $1 AND t.kind = 'public')
-                       OR 0 = ALL(pr.verdicts))) AS "passed_public!"
+                       OR pr.passed)) AS "passed_public!"
                FROM candidates c LEFT JOIN builds b ON b.key = c.build_key
                LEFT JOIN results pr ON pr.problem_id = c.problem_id AND pr.build_key = c.build_key
                     AND pr.kind = 'public'
@@ -75,7 +75,7 @@ impl Store {
                       JOIN results r ON r.problem_id = c.problem_id AND r.build_key = c.build_key
                            AND r.kind = 'hidden'
                      WHERE p.selection_id = s.id AND cardinality(r.verdicts) > 0
-                       AND 0 = ALL(r.verdicts)) AS "accepted!"
+                       AND r.passed) AS "accepted!"
                FROM selections s WHERE s.problem_id = $1
                ORDER BY s.created_at DESC, s.id DESC LIMIT 1"#,
             problem.0
@@ -169,7 +169,7 @@ impl Store {
                     AND g.kind = 'generated'
                LEFT JOIN results p ON p.problem_id = c.problem_id AND p.build_key = c.build_key
                     AND p.kind = 'public'
-               WHERE c.problem_id = $1 AND (p.verdicts IS NULL OR 0 = ALL(p.verdicts))"#,
+               WHERE c.problem_id = $1 AND (p.verdicts IS NULL OR p.passed)"#,
             problem.0
         )
         .fetch_all(self.pool())

@@ -68,7 +68,8 @@ impl Store {
     pub async fn pick_outcomes(&self, selections: &[Uuid]) -> Result<Vec<PickOutcome>, StoreError> {
         let rows = sqlx::query!(
             r#"SELECT p.selection_id, p.rank, p.candidate_id,
-                      r.test_idx AS "test_idx?", r.scores AS "scores?", r.verdicts AS "verdicts?"
+                      r.test_idx AS "test_idx?", r.scores AS "scores?",
+                      cardinality(r.verdicts) > 0 AND r.passed AS "accepted?"
                FROM selection_picks p JOIN candidates c ON c.id = p.candidate_id
                LEFT JOIN results r ON r.problem_id = c.problem_id AND r.build_key = c.build_key
                     AND r.kind = 'hidden'
@@ -79,20 +80,17 @@ impl Store {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|r| {
-                let verdicts = r.verdicts.unwrap_or_default();
-                PickOutcome {
-                    selection_id: r.selection_id,
-                    rank: r.rank,
-                    candidate_id: CandidateId(r.candidate_id),
-                    hidden: r
-                        .test_idx
-                        .unwrap_or_default()
-                        .into_iter()
-                        .zip(r.scores.unwrap_or_default())
-                        .collect(),
-                    accepted: !verdicts.is_empty() && verdicts.iter().all(|v| *v == 0),
-                }
+            .map(|r| PickOutcome {
+                selection_id: r.selection_id,
+                rank: r.rank,
+                candidate_id: CandidateId(r.candidate_id),
+                hidden: r
+                    .test_idx
+                    .unwrap_or_default()
+                    .into_iter()
+                    .zip(r.scores.unwrap_or_default())
+                    .collect(),
+                accepted: r.accepted.unwrap_or(false),
             })
             .collect())
     }

@@ -2,9 +2,10 @@
 //! problem (generated inputs, with or without answers).
 
 use crate::problems::parse_kind;
+use crate::queue::{JudgeJob, Task, enqueue_many_on};
 use crate::{Store, StoreError};
 use serde::Serialize;
-use sieve_domain::{Checker, ContestId, Limits, ProblemId, TestKind, TimeFactor};
+use sieve_domain::{CandidateId, Checker, ContestId, Limits, ProblemId, TestKind, TimeFactor};
 
 /// A problem without its test data.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -284,29 +285,39 @@ impl Store {
         let mut kinds: Vec<&str> = tests.iter().map(|t| t.kind.name()).collect();
         kinds.sort();
         kinds.dedup();
-        let rejudged = sqlx::query!(
+        // What the new tests change: every built candidate is judged on their kinds; hidden
+        // tests only for candidates that had hidden results (simulations judged them).
+        let todo = sqlx::query!(
             r#"WITH gone AS (
                    DELETE FROM results WHERE problem_id = $1 AND kind::text = ANY($2)
-                   RETURNING build_key, kind::text AS kind),
-               todo AS (
-                   SELECT c.id, k.kind FROM candidates c JOIN builds b ON b.key = c.build_key AND b.ok
-                   CROSS JOIN unnest($2::text[]) AS k(kind)
-                   WHERE c.problem_id = $1 AND (k.kind <> 'hidden'
-                       OR EXISTS (SELECT 1 FROM gone g WHERE g.build_key = c.build_key AND g.kind = 'hidden')))
-               INSERT INTO jobs (id, kind, payload, priority, dedup_key, problem_id)
-               SELECT gen_random_uuid(), 'judge',
-                      jsonb_build_object('candidate', t.id, 'kinds', jsonb_build_array(t.kind), 'keep_going', false),
-                      CASE WHEN t.kind = 'hidden' THEN -1 ELSE 0 END,
-                      'rejudge:' || t.id || ':' || t.kind || ':' || $3::int, $1
-               FROM todo t
-               ON CONFLICT (dedup_key) DO NOTHING"#,
+                   RETURNING build_key, kind::text AS kind)
+               SELECT c.id, k.kind AS "kind!" FROM candidates c JOIN builds b ON b.key = c.build_key AND b.ok
+               CROSS JOIN unnest($2::text[]) AS k(kind)
+               WHERE c.problem_id = $1 AND (k.kind <> 'hidden'
+                   OR EXISTS (SELECT 1 FROM gone g WHERE g.build_key = c.build_key AND g.kind = 'hidden'))"#,
             problem.0,
             &kinds as &[&str],
-            next
         )
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        .fetch_all(&mut *tx)
+        .await?;
+        let jobs: Vec<(Task, i16, String)> = todo
+            .into_iter()
+            .map(|row| {
+                let kind = parse_kind(&row.kind);
+                let task = Task::Judge(JudgeJob {
+                    candidate: CandidateId(row.id),
+                    kinds: vec![kind],
+                    keep_going: false,
+                });
+                let priority = if kind == TestKind::Hidden { -1 } else { 0 };
+                (
+                    task,
+                    priority,
+                    format!("rejudge:{}:{}:{next}", row.id, kind.name()),
+                )
+            })
+            .collect();
+        let rejudged = enqueue_many_on(&mut *tx, problem, &jobs).await?;
         tx.commit().await?;
         Ok((out, rejudged))
     }

@@ -3,20 +3,116 @@
 //! out (a worker that died). Attempts are capped; enqueueing with a dedup key is idempotent.
 
 use crate::{Store, StoreError};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sieve_domain::{CandidateId, JobId};
+use sieve_domain::{CandidateId, JobId, ProblemId, TestKind};
 use std::time::Duration;
 use uuid::Uuid;
+
+/// What a job does: one variant per kind of work the workers take (PostgreSQL `job_kind`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, sqlx::Type)]
+#[sqlx(type_name = "job_kind", rename_all = "snake_case")]
+pub enum JobKind {
+    /// Judge a candidate ([`JudgeJob`]).
+    Judge,
+}
+
+impl JobKind {
+    /// Every kind.
+    pub const ALL: [JobKind; 1] = [JobKind::Judge];
+
+    /// Its name in the database and in metrics.
+    pub fn name(self) -> &'static str {
+        match self {
+            JobKind::Judge => "judge",
+        }
+    }
+}
+
+/// Where a job is in its life (PostgreSQL `job_state`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, sqlx::Type)]
+#[sqlx(type_name = "job_state", rename_all = "snake_case")]
+pub enum JobState {
+    /// Waiting for a worker.
+    Queued,
+    /// Leased to a worker.
+    Running,
+    /// Done, never to run again.
+    Done,
+    /// Failed on its last attempt.
+    Failed,
+}
+
+impl JobState {
+    /// Its name in the database and in metrics.
+    pub fn name(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Running => "running",
+            JobState::Done => "done",
+            JobState::Failed => "failed",
+        }
+    }
+
+    /// Not finished yet: queued or running.
+    pub fn pending(self) -> bool {
+        matches!(self, JobState::Queued | JobState::Running)
+    }
+}
+
+/// What a judging job asks for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JudgeJob {
+    /// The candidate.
+    pub candidate: CandidateId,
+    /// The kinds of test to judge it on, in order (hidden only for simulations).
+    pub kinds: Vec<TestKind>,
+    /// Judge the generated tests even when a public test failed, and every hidden test even
+    /// after a failure in its subtask (by default both are skipped: a candidate that fails the
+    /// samples is rarely worth the time, and a failed subtask is scored already).
+    #[serde(default)]
+    pub keep_going: bool,
+}
+
+/// A job's work: its kind and its typed arguments together, so that a payload always matches
+/// its kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Task {
+    /// Judge a candidate.
+    Judge(JudgeJob),
+}
+
+impl Task {
+    /// Its kind.
+    pub fn kind(&self) -> JobKind {
+        match self {
+            Task::Judge(_) => JobKind::Judge,
+        }
+    }
+
+    /// The stored payload.
+    fn payload(&self) -> Value {
+        let value = match self {
+            Task::Judge(job) => serde_json::to_value(job),
+        };
+        value.expect("job payloads are plain data")
+    }
+
+    /// The task a stored row holds.
+    fn decode(kind: JobKind, payload: Value) -> Result<Task, serde_json::Error> {
+        Ok(match kind {
+            JobKind::Judge => Task::Judge(serde_json::from_value(payload)?),
+        })
+    }
+}
 
 /// A job as a worker holds it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Job {
     /// Its id.
     pub id: JobId,
-    /// What to do (e.g. `judge`).
-    pub kind: String,
-    /// The job's arguments.
-    pub payload: Value,
+    /// What to do.
+    pub task: Task,
     /// This is the n-th time the job was taken (1 the first time).
     pub attempt: i32,
 }
@@ -39,23 +135,26 @@ fn lease_secs(lease: Duration) -> f64 {
 }
 
 impl Store {
-    /// Adds a job; with a `dedup_key` already queued (in any state), returns the existing job's id.
+    /// Adds a job about `problem` (if any); with a `dedup_key` already queued (in any state),
+    /// returns the existing job's id.
     pub async fn enqueue(
         &self,
-        kind: &str,
-        payload: &Value,
+        problem: Option<ProblemId>,
+        task: &Task,
         priority: i16,
         dedup_key: Option<&str>,
     ) -> Result<JobId, StoreError> {
-        enqueue_on(self.pool(), None, kind, payload, priority, dedup_key).await
+        enqueue_on(self.pool(), problem, task, priority, dedup_key).await
     }
 
     /// Takes the most urgent job of one of `kinds` that is queued, or whose lease has run out,
-    /// and leases it to `worker` for `lease`. Concurrent takers never get the same job.
+    /// and leases it to `worker` for `lease`. Concurrent takers never get the same job. A job
+    /// whose payload does not decode as its kind's is failed for good at once (no attempt could
+    /// do better) and reported as [`StoreError::Corrupt`].
     pub async fn take_job(
         &self,
         worker: &str,
-        kinds: &[String],
+        kinds: &[JobKind],
         lease: Duration,
     ) -> Result<Option<Job>, StoreError> {
         let row = sqlx::query!(
@@ -70,19 +169,36 @@ impl Store {
                    ORDER BY priority DESC, created_at
                    FOR UPDATE SKIP LOCKED
                    LIMIT 1)
-               RETURNING id, kind, payload, attempts"#,
+               RETURNING id, kind AS "kind: JobKind", payload, attempts"#,
             worker,
             lease_secs(lease),
-            kinds
+            kinds as &[JobKind]
         )
         .fetch_optional(self.pool())
         .await?;
-        Ok(row.map(|r| Job {
-            id: JobId(r.id),
-            kind: r.kind,
-            payload: r.payload,
-            attempt: r.attempts,
-        }))
+        let Some(r) = row else {
+            return Ok(None);
+        };
+        match Task::decode(r.kind, r.payload) {
+            Ok(task) => Ok(Some(Job {
+                id: JobId(r.id),
+                task,
+                attempt: r.attempts,
+            })),
+            Err(e) => {
+                let error = format!("the {} job's payload does not decode: {e}", r.kind.name());
+                sqlx::query!(
+                    r#"UPDATE jobs SET state = 'failed', last_error = $2, lease_owner = NULL,
+                           lease_expires_at = NULL, updated_at = now()
+                       WHERE id = $1"#,
+                    r.id,
+                    error
+                )
+                .execute(self.pool())
+                .await?;
+                Err(StoreError::Corrupt(format!("job {}: {error}", r.id)))
+            }
+        }
     }
 
     /// Extends `worker`'s lease on `job`; false when the lease was lost to another worker.
@@ -131,18 +247,18 @@ impl Store {
         error: &str,
     ) -> Result<Outcome, StoreError> {
         let state = sqlx::query_scalar!(
-            r#"UPDATE jobs SET state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
+            r#"UPDATE jobs SET state = CASE WHEN attempts >= max_attempts THEN 'failed'::job_state ELSE 'queued'::job_state END,
                    last_error = $3, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
                WHERE id = $1 AND lease_owner = $2 AND state = 'running'
-               RETURNING state"#,
+               RETURNING state AS "state: JobState""#,
             job.0,
             worker,
             error
         )
         .fetch_optional(self.pool())
         .await?;
-        Ok(match state.as_deref() {
-            Some("failed") => Outcome::Failed,
+        Ok(match state {
+            Some(JobState::Failed) => Outcome::Failed,
             Some(_) => Outcome::Retried,
             None => Outcome::LeaseLost,
         })
@@ -172,37 +288,43 @@ impl Store {
         candidate: CandidateId,
     ) -> Result<Vec<String>, StoreError> {
         let rows = sqlx::query!(
-            r#"SELECT coalesce((SELECT string_agg(k, ', ') FROM jsonb_array_elements_text(payload->'kinds') k), '') AS "kinds!",
-                   coalesce(last_error, 'no error recorded') AS "error!"
+            r#"SELECT kind AS "kind: JobKind", payload, coalesce(last_error, 'no error recorded') AS "error!"
                FROM jobs WHERE kind = 'judge' AND state = 'failed' AND payload->>'candidate' = $1::uuid::text
                ORDER BY created_at"#,
             candidate.0
         )
         .fetch_all(self.pool())
         .await?;
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .map(|r| {
-                format!(
+                let Task::Judge(job) = Task::decode(r.kind, r.payload)
+                    .map_err(|e| StoreError::Corrupt(format!("a judge job's payload: {e}")))?;
+                let kinds: Vec<&str> = job.kinds.iter().map(|k| k.name()).collect();
+                Ok(format!(
                     "sieve failed to judge it on the {} tests: {}",
-                    r.kinds, r.error
-                )
+                    kinds.join(", "),
+                    r.error
+                ))
             })
-            .collect())
+            .collect()
     }
 
-    /// The state of a job (`queued`, `running`, `done`, `failed`) and its attempts so far.
-    pub async fn job_state(&self, job: JobId) -> Result<Option<(String, i32)>, StoreError> {
-        let row = sqlx::query!("SELECT state, attempts FROM jobs WHERE id = $1", job.0)
-            .fetch_optional(self.pool())
-            .await?;
+    /// The state of a job and its attempts so far.
+    pub async fn job_state(&self, job: JobId) -> Result<Option<(JobState, i32)>, StoreError> {
+        let row = sqlx::query!(
+            r#"SELECT state AS "state: JobState", attempts FROM jobs WHERE id = $1"#,
+            job.0
+        )
+        .fetch_optional(self.pool())
+        .await?;
         Ok(row.map(|r| (r.state, r.attempts)))
     }
 
     /// Jobs per kind and state.
-    pub async fn job_counts(&self) -> Result<Vec<(String, String, i64)>, StoreError> {
+    pub async fn job_counts(&self) -> Result<Vec<(JobKind, JobState, i64)>, StoreError> {
         let rows = sqlx::query!(
-            r#"SELECT kind, state, count(*) AS "n!" FROM jobs GROUP BY kind, state ORDER BY kind, state"#
+            r#"SELECT kind AS "kind: JobKind", state AS "state: JobState", count(*) AS "n!"
+               FROM jobs GROUP BY kind, state ORDER BY kind, state"#
         )
         .fetch_all(self.pool())
         .await?;
@@ -210,9 +332,10 @@ impl Store {
     }
 
     /// Jobs waiting to run, per kind.
-    pub async fn queue_depth(&self) -> Result<Vec<(String, i64)>, StoreError> {
+    pub async fn queue_depth(&self) -> Result<Vec<(JobKind, i64)>, StoreError> {
         let rows = sqlx::query!(
-            r#"SELECT kind, count(*) AS "n!" FROM jobs WHERE state = 'queued' GROUP BY kind ORDER BY kind"#
+            r#"SELECT kind AS "kind: JobKind", count(*) AS "n!" FROM jobs WHERE state = 'queued'
+               GROUP BY kind ORDER BY kind"#
         )
         .fetch_all(self.pool())
         .await?;
@@ -223,9 +346,8 @@ impl Store {
 /// [`Store::enqueue`] on any connection or transaction.
 pub(crate) async fn enqueue_on<'e>(
     executor: impl sqlx::PgExecutor<'e>,
-    problem: Option<sieve_domain::ProblemId>,
-    kind: &str,
-    payload: &Value,
+    problem: Option<ProblemId>,
+    task: &Task,
     priority: i16,
     dedup_key: Option<&str>,
 ) -> Result<JobId, StoreError> {
@@ -235,8 +357,8 @@ pub(crate) async fn enqueue_on<'e>(
            ON CONFLICT (dedup_key) DO UPDATE SET dedup_key = EXCLUDED.dedup_key
            RETURNING id"#,
         id,
-        kind,
-        payload,
+        task.kind() as JobKind,
+        task.payload(),
         priority,
         dedup_key,
         problem.map(|p| p.0)
@@ -244,4 +366,35 @@ pub(crate) async fn enqueue_on<'e>(
     .fetch_one(executor)
     .await?;
     Ok(JobId(row))
+}
+
+/// Queues `jobs` about `problem` (each with its priority and dedup key) in one statement; a key
+/// already queued is skipped. Returns how many were added.
+pub(crate) async fn enqueue_many_on<'e>(
+    executor: impl sqlx::PgExecutor<'e>,
+    problem: ProblemId,
+    jobs: &[(Task, i16, String)],
+) -> Result<u64, StoreError> {
+    let ids: Vec<Uuid> = jobs.iter().map(|_| Uuid::now_v7()).collect();
+    let kinds: Vec<JobKind> = jobs.iter().map(|(t, _, _)| t.kind()).collect();
+    let payloads: Vec<Value> = jobs.iter().map(|(t, _, _)| t.payload()).collect();
+    let priorities: Vec<i16> = jobs.iter().map(|(_, p, _)| *p).collect();
+    let keys: Vec<String> = jobs.iter().map(|(_, _, k)| k.clone()).collect();
+    let n = sqlx::query!(
+        r#"INSERT INTO jobs (id, kind, payload, priority, dedup_key, problem_id)
+           SELECT id, kind, payload, priority, dedup_key, $6
+           FROM unnest($1::uuid[], $2::job_kind[], $3::jsonb[], $4::int2[], $5::text[])
+                AS j(id, kind, payload, priority, dedup_key)
+           ON CONFLICT (dedup_key) DO NOTHING"#,
+        &ids,
+        &kinds as &[JobKind],
+        &payloads,
+        &priorities,
+        &keys,
+        problem.0
+    )
+    .execute(executor)
+    .await?
+    .rows_affected();
+    Ok(n)
 }

@@ -1,14 +1,23 @@
 //! The PostgreSQL job queue on a real server: racing workers, leases that run out, attempts.
 
-use serde_json::json;
-use sieve_store::Store;
-use sieve_store::queue::Outcome;
+use sieve_domain::{CandidateId, TestKind};
+use sieve_store::queue::{JobKind, JobState, JudgeJob, Outcome, Task};
 use sieve_store::testing::TestDb;
+use sieve_store::{Store, StoreError};
 use std::collections::HashSet;
 use std::time::Duration;
 
-fn kinds() -> Vec<String> {
-    vec!["judge".to_string()]
+fn kinds() -> [JobKind; 1] {
+    JobKind::ALL
+}
+
+/// A judging task for the `n`-th (made-up) candidate.
+fn task(n: u128) -> Task {
+    Task::Judge(JudgeJob {
+        candidate: CandidateId(uuid::Uuid::from_u128(n)),
+        kinds: vec![TestKind::Public, TestKind::Generated],
+        keep_going: n.is_multiple_of(2),
+    })
 }
 
 async fn store() -> anyhow::Result<(TestDb, Store)> {
@@ -20,17 +29,13 @@ async fn store() -> anyhow::Result<(TestDb, Store)> {
 #[tokio::test]
 async fn enqueue_with_a_dedup_key_is_idempotent() -> anyhow::Result<()> {
     let (db, store) = store().await?;
-    let a = store
-        .enqueue("judge", &json!({"n": 1}), 0, Some("build-1"))
-        .await?;
-    let b = store
-        .enqueue("judge", &json!({"n": 1}), 0, Some("build-1"))
-        .await?;
-    let c = store.enqueue("judge", &json!({"n": 2}), 0, None).await?;
-    let d = store.enqueue("judge", &json!({"n": 2}), 0, None).await?;
+    let a = store.enqueue(None, &task(1), 0, Some("build-1")).await?;
+    let b = store.enqueue(None, &task(1), 0, Some("build-1")).await?;
+    let c = store.enqueue(None, &task(2), 0, None).await?;
+    let d = store.enqueue(None, &task(2), 0, None).await?;
     assert_eq!(a, b);
     assert_ne!(c, d, "jobs without a key are never merged");
-    assert_eq!(store.queue_depth().await?, vec![("judge".to_string(), 3)]);
+    assert_eq!(store.queue_depth().await?, vec![(JobKind::Judge, 3)]);
     db.drop_db().await?;
     Ok(())
 }
@@ -40,7 +45,7 @@ async fn two_racing_workers_take_each_job_once() -> anyhow::Result<()> {
     let (db, store) = store().await?;
     let mut all = HashSet::new();
     for i in 0..60 {
-        all.insert(store.enqueue("judge", &json!({ "i": i }), 0, None).await?);
+        all.insert(store.enqueue(None, &task(i), 0, None).await?);
     }
     let worker = |name: &'static str, store: Store| async move {
         let mut taken = Vec::new();
@@ -71,7 +76,7 @@ async fn two_racing_workers_take_each_job_once() -> anyhow::Result<()> {
 #[tokio::test]
 async fn a_dead_workers_lease_runs_out_and_another_worker_finishes_the_job() -> anyhow::Result<()> {
     let (db, store) = store().await?;
-    let id = store.enqueue("judge", &json!({}), 0, None).await?;
+    let id = store.enqueue(None, &task(0), 0, None).await?;
     let job = store
         .take_job("dead", &kinds(), Duration::from_millis(200))
         .await?
@@ -93,7 +98,7 @@ async fn a_dead_workers_lease_runs_out_and_another_worker_finishes_the_job() -> 
     assert!(!store.heartbeat(id, "dead", Duration::from_secs(30)).await?);
     assert_eq!(store.complete_job(id, "dead").await?, Outcome::LeaseLost);
     assert_eq!(store.complete_job(id, "other").await?, Outcome::Done);
-    assert_eq!(store.job_state(id).await?, Some(("done".to_string(), 2)));
+    assert_eq!(store.job_state(id).await?, Some((JobState::Done, 2)));
     db.drop_db().await?;
     Ok(())
 }
@@ -101,7 +106,7 @@ async fn a_dead_workers_lease_runs_out_and_another_worker_finishes_the_job() -> 
 #[tokio::test]
 async fn a_heartbeat_keeps_the_lease() -> anyhow::Result<()> {
     let (db, store) = store().await?;
-    let id = store.enqueue("judge", &json!({}), 0, None).await?;
+    let id = store.enqueue(None, &task(0), 0, None).await?;
     store
         .take_job("alive", &kinds(), Duration::from_millis(300))
         .await?
@@ -127,8 +132,8 @@ async fn a_heartbeat_keeps_the_lease() -> anyhow::Result<()> {
 #[tokio::test]
 async fn attempts_are_capped_and_priority_orders_the_queue() -> anyhow::Result<()> {
     let (db, store) = store().await?;
-    let low = store.enqueue("judge", &json!({}), 0, None).await?;
-    let high = store.enqueue("judge", &json!({}), 5, None).await?;
+    let low = store.enqueue(None, &task(0), 0, None).await?;
+    let high = store.enqueue(None, &task(0), 5, None).await?;
     let first = store
         .take_job("w", &kinds(), Duration::from_secs(30))
         .await?
@@ -161,7 +166,65 @@ async fn attempts_are_capped_and_priority_orders_the_queue() -> anyhow::Result<(
     }
     tokio::time::sleep(Duration::from_millis(150)).await;
     assert_eq!(store.fail_abandoned_jobs().await?, 1);
-    assert_eq!(store.job_state(low).await?, Some(("failed".to_string(), 3)));
+    assert_eq!(store.job_state(low).await?, Some((JobState::Failed, 3)));
+    db.drop_db().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_job_is_taken_as_the_typed_task_it_was_queued_as() -> anyhow::Result<()> {
+    let (db, store) = store().await?;
+    let id = store.enqueue(None, &task(7), 0, None).await?;
+    let job = store
+        .take_job("w", &kinds(), Duration::from_secs(30))
+        .await?
+        .expect("job");
+    assert_eq!((job.id, job.task), (id, task(7)));
+    let (kind, state): (String, String) =
+        sqlx::query_as("SELECT kind::text, state::text FROM jobs")
+            .fetch_one(&db.pool)
+            .await?;
+    assert_eq!((kind.as_str(), state.as_str()), ("judge", "running"));
+    // The schema holds the contract too: a kind or a state nobody handles cannot be written.
+    let misspelt = sqlx::query(
+        "INSERT INTO jobs (id, kind, payload) VALUES (gen_random_uuid(), 'judje', '{}')",
+    )
+    .execute(&db.pool)
+    .await;
+    assert!(misspelt.is_err(), "an unknown kind is refused");
+    let bad_state = sqlx::query("UPDATE jobs SET state = 'finished'")
+        .execute(&db.pool)
+        .await;
+    assert!(bad_state.is_err(), "an unknown state is refused");
+    db.drop_db().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_payload_that_does_not_decode_fails_for_good_at_once() -> anyhow::Result<()> {
+    let (db, store) = store().await?;
+    sqlx::query(
+        "INSERT INTO jobs (id, kind, payload, priority) VALUES (gen_random_uuid(), 'judge', '{\"candidate\": 3}', 1)",
+    )
+    .execute(&db.pool)
+    .await?;
+    let good = store.enqueue(None, &task(1), 0, None).await?;
+    let taken = store.take_job("w", &kinds(), Duration::from_secs(30)).await;
+    assert!(
+        matches!(taken, Err(StoreError::Corrupt(ref m)) if m.contains("does not decode")),
+        "{taken:?}"
+    );
+    let (state, error): (String, String) =
+        sqlx::query_as("SELECT state::text, last_error FROM jobs WHERE id <> $1")
+            .bind(good.0)
+            .fetch_one(&db.pool)
+            .await?;
+    assert_eq!(state, "failed", "never taken again: {error}");
+    let next = store
+        .take_job("w", &kinds(), Duration::from_secs(30))
+        .await?
+        .expect("the good job");
+    assert_eq!(next.id, good);
     db.drop_db().await?;
     Ok(())
 }

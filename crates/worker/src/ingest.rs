@@ -1,10 +1,10 @@
 //! Candidates into the store with their judging queued: shared by the API's candidate routes and
 //! the CLI's file importers, so both queue the same jobs.
 
-use serde_json::{Value, json};
 use sieve_domain::{CandidateId, ProblemId, TestKind};
 use sieve_store::StoreError;
 use sieve_store::candidates::{Batch, NewCandidate};
+use sieve_store::queue::{JudgeJob, Task};
 
 /// What to judge new candidates on.
 #[derive(Clone, Debug)]
@@ -41,24 +41,23 @@ pub async fn store_candidates(
         if !*created {
             continue;
         }
+        let job = |kinds: &[TestKind]| {
+            Task::Judge(JudgeJob {
+                candidate: *cid,
+                kinds: kinds.to_vec(),
+                keep_going: plan.keep_going,
+            })
+        };
         if !open.is_empty() {
-            let job = judge_payload(*cid, &open, plan.keep_going);
-            batch
-                .enqueue(problem, "judge", &job, 0, Some(&format!("judge:{cid}")))
-                .await?;
+            let key = format!("judge:{cid}");
+            batch.enqueue(problem, &job(&open), 0, Some(&key)).await?;
         }
         if !hidden.is_empty() {
-            let job = judge_payload(*cid, &hidden, plan.keep_going);
             let key = format!("judge-hidden:{cid}");
             batch
-                .enqueue(problem, "judge", &job, -1, Some(&key))
+                .enqueue(problem, &job(&hidden), -1, Some(&key))
                 .await?;
         }
     }
     Ok(ids)
-}
-
-/// The `judge` job's payload (the worker's `JudgeJob`).
-fn judge_payload(candidate: CandidateId, kinds: &[TestKind], keep_going: bool) -> Value {
-    json!({ "candidate": candidate, "kinds": kinds, "keep_going": keep_going })
 }

@@ -1,32 +1,14 @@
 use crate::build::{TIMEOUT_BUDGET, decode16, public_tests_that_matter, tests_of_kind};
-use serde::{Deserialize, Serialize};
-use sieve_domain::{CandidateId, Language, ProblemId, TestKind};
+use sieve_domain::{Language, ProblemId, TestKind};
 use sieve_sandbox::{JudgeOptions, Supervisor, Toolchain};
 use sieve_store::candidates::TestResult;
 use sieve_store::problems::StoredProblem;
-use sieve_store::queue::{Job, Outcome};
+use sieve_store::queue::{Job, JobKind, Outcome, Task};
 use sieve_store::{Store, StoreError};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// The queue's name for judging jobs.
-pub const JUDGE: &str = "judge";
-
-/// What a judging job asks for.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct JudgeJob {
-    /// The candidate.
-    pub candidate: CandidateId,
-    /// The kinds of test to judge it on, in order (hidden only for simulations).
-    pub kinds: Vec<TestKind>,
-    /// Judge the generated tests even when a public test failed, and every hidden test even
-    /// after a failure in its subtask (by default both are skipped: a candidate that fails the
-    /// samples is rarely worth the time, and a failed subtask is scored already).
-    #[serde(default)]
-    pub keep_going: bool,
-}
 
 /// Why a job could not be done (it is retried while attempts remain).
 #[derive(Debug, thiserror::Error)]
@@ -96,7 +78,7 @@ impl Worker {
         let lease = self.lease;
         let Some(job) = self
             .store
-            .take_job(&self.name, &[JUDGE.to_string()], lease)
+            .take_job(&self.name, &JobKind::ALL, lease)
             .await?
         else {
             return Ok(false);
@@ -187,8 +169,7 @@ impl Worker {
     }
 
     async fn process(&mut self, job: &Job) -> Result<(), WorkerError> {
-        let task: JudgeJob = serde_json::from_value(job.payload.clone())
-            .map_err(|e| WorkerError::Invalid(e.to_string()))?;
+        let Task::Judge(task) = &job.task;
         let (candidate, source) = self
             .store
             .candidate(task.candidate)
@@ -218,8 +199,7 @@ impl Worker {
         let watched = public_tests_that_matter(&problem, candidate.target_subtask);
         let failed = |results: &[TestResult]| {
             results.iter().any(|r| {
-                watched.contains(&(r.test as usize))
-                    && !(r.verdict == sieve_domain::Verdict::AC && r.score >= 1.0)
+                watched.contains(&(r.test as usize)) && !r.verdict.passes(f64::from(r.score))
             })
         };
         // A job for the generated tests alone (tests were added) still heeds the samples.

@@ -22,4 +22,4 @@ pub mod scoring;
 pub mod selection;
 pub mod session;
 
-pub use judge_job::{JUDGE, JudgeJob, Worker, WorkerError};
+pub use judge_job::{Worker, WorkerError};
