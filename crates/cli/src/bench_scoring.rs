@@ -3,10 +3,10 @@
 //! built-in scorer, the example ONNX model and (as the baseline measured in the same run) the
 //! feature computation the scorers start from.
 
-use sieve_domain::Verdict;
+use sieve_domain::{OutputHash, TestOutcome, Verdict};
 use sieve_scoring::{
     CandidateData, Heuristic, LogisticModel, OnnxScorer, ProblemContext, Scorer, ScoringInput,
-    TestOutcome, compute,
+    compute,
 };
 use std::path::PathBuf;
 use std::time::Instant;
@@ -45,8 +45,9 @@ fn pool(n: usize, generated: usize) -> (Vec<CandidateData>, Vec<bool>) {
         verdict,
         score: (verdict == Verdict::AC) as u8 as f32,
         time_us: 1000 + (out % 5000) as i32,
+        fuel: 0,
         memory_kib: 4096,
-        output_hash: (out as u128).to_le_bytes(),
+        output_hash: OutputHash((out as u128).to_le_bytes()),
     };
     let mut labels = Vec::with_capacity(n);
     let data = (0..n)

@@ -16,7 +16,7 @@ use crate::judge::{TestInput, failure};
 use crate::protocol::{kattis_outcome, testlib_outcome};
 use crate::wasi::{PipeEnd, Side, pipes};
 use crate::{GUEST_THREAD_STACK, Program, RunOutcome, RunSpec, RunStatus, Sandbox, output_hash};
-use sieve_domain::{Checker, CheckerProtocol, Limits, Verdict};
+use sieve_domain::{Checker, CheckerProtocol, Limits, OutputHash, Verdict};
 use std::sync::Arc;
 
 /// An interactor ready to judge: its module and protocol, and for testlib the checker of
@@ -136,7 +136,7 @@ pub(crate) fn conversation_hash(
     outcome: &CheckOutcome,
     run: &RunOutcome,
     test: &TestInput,
-) -> [u8; 16] {
+) -> OutputHash {
     if outcome.verdict.passes(outcome.score) {
         let mut accepted = b"accepted by the interactor on ".to_vec();
         accepted.extend_from_slice(&test.input);

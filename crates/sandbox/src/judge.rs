@@ -7,7 +7,7 @@ use crate::checker::{CheckOutcome, check_builtin, check_custom};
 use crate::interact::{Interactor, conversation_hash, converse};
 use crate::{Program, RunOutcome, RunSpec, RunStatus, Sandbox, output_hash};
 use serde::Serialize;
-use sieve_domain::{CheckerProtocol, Subtask, Verdict, round_points, score_subtasks};
+use sieve_domain::{CheckerProtocol, OutputHash, Subtask, Verdict, round_points, score_subtasks};
 
 pub use crate::options::{JudgeOptions, TestInput};
 
@@ -26,8 +26,8 @@ pub struct TestReport {
     pub fuel: u64,
     /// Peak memory in bytes.
     pub peak_memory: u64,
-    /// Hash of the normalised output (hex, 16 bytes).
-    pub output_hash: String,
+    /// Hash of the normalised output (32 hex digits in JSON); none for a test that did not run.
+    pub output_hash: Option<OutputHash>,
     /// The checker's or the runtime's message.
     pub message: String,
 }
@@ -67,7 +67,7 @@ fn not_run(name: &str, verdict: Verdict, message: &str) -> TestReport {
         time_us: 0,
         fuel: 0,
         peak_memory: 0,
-        output_hash: String::new(),
+        output_hash: None,
         message: message.to_string(),
     }
 }
@@ -154,7 +154,7 @@ pub fn judge_test_with(
         time_us: run.time_us,
         fuel: run.fuel,
         peak_memory: run.peak_memory,
-        output_hash: hex::encode(hash),
+        output_hash: Some(hash),
         message: outcome.message,
     }
 }

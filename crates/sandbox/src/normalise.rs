@@ -1,12 +1,12 @@
 //! Output normalisation for hashing: two outputs that the problem's checker would judge equal
 //! hash equal, so that clustering by output groups equivalent programs together.
 
-use sieve_domain::Checker;
+use sieve_domain::{Checker, OutputHash};
 
 /// A 16-byte hash of `output`, normalised for `checker`: exact checkers keep the bytes (without
 /// trailing whitespace), token checkers keep the tokens, case-insensitive ones lower-case them,
 /// float checkers round numbers to the tolerance. Custom checkers get the token form.
-pub fn output_hash(checker: &Checker, output: &[u8]) -> [u8; 16] {
+pub fn output_hash(checker: &Checker, output: &[u8]) -> OutputHash {
     let mut h = blake3::Hasher::new();
     match checker {
         Checker::Exact => {
@@ -45,7 +45,7 @@ pub fn output_hash(checker: &Checker, output: &[u8]) -> [u8; 16] {
     }
     let mut out = [0u8; 16];
     out.copy_from_slice(&h.finalize().as_bytes()[..16]);
-    out
+    OutputHash(out)
 }
 
 /// The whitespace-separated tokens of `bytes`.

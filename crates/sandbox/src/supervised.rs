@@ -361,7 +361,7 @@ fn stopped(name: &str, phase: u64, used_ns: u64, walled: bool) -> TestReport {
         time_us: used_ns / 1000,
         fuel: 0,
         peak_memory: 0,
-        output_hash: String::new(),
+        output_hash: None,
         message,
     }
 }
@@ -376,7 +376,7 @@ fn judge_crashed(name: &str, crashes: u32, how: &str) -> TestReport {
         time_us: 0,
         fuel: 0,
         peak_memory: 0,
-        output_hash: String::new(),
+        output_hash: None,
         message: format!(
             "the judge crashed: {crashes} judging processes died on this test (sieve's failure, not the candidate's); the last {how}"
         ),

@@ -2,7 +2,7 @@
 //! run (a looping program would cost the time limit on each), and a resumed judging counts the
 //! time-outs it already has.
 
-use sieve_domain::{Checker, Limits, Verdict};
+use sieve_domain::{Checker, Limits, OutputHash, Verdict};
 use sieve_sandbox::{JudgeOptions, TestInput, TestReport, judge_by};
 use std::sync::Arc;
 
@@ -18,7 +18,7 @@ fn report(i: usize, verdict: Verdict) -> TestReport {
         },
         fuel: 0,
         peak_memory: 0,
-        output_hash: format!("{i:032x}"),
+        output_hash: Some(OutputHash((i as u128).to_le_bytes())),
         message: String::new(),
     }
 }

@@ -3,7 +3,7 @@
 //! candidate with the others.
 
 use serde::{Deserialize, Serialize};
-use sieve_domain::Verdict;
+use sieve_domain::{OutputHash, TestOutcome, Verdict};
 use std::collections::HashMap;
 
 /// Bumped whenever a feature is added, removed or changes meaning; models record it.
@@ -33,23 +33,6 @@ pub const FEATURE_NAMES: [&str; 21] = [
     "gen_tokens_log", // ln(1 + generation tokens)
     "has_target_subtask", // 1 when written for one subtask
 ];
-
-/// One test's outcome, as the scorer sees it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TestOutcome {
-    /// Index of the test in its problem.
-    pub test: i32,
-    /// Verdict.
-    pub verdict: Verdict,
-    /// Score in [0, 1].
-    pub score: f32,
-    /// CPU time in microseconds.
-    pub time_us: i32,
-    /// Peak memory in KiB.
-    pub memory_kib: i32,
-    /// Normalised output hash.
-    pub output_hash: [u8; 16],
-}
 
 /// What is known of one candidate.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -108,19 +91,19 @@ fn rate_over(n: usize, hits: usize) -> f64 {
 }
 
 fn accepted(r: &TestOutcome) -> bool {
-    r.verdict.passes(f64::from(r.score))
+    r.passes()
 }
 
 /// The output signature on the generated tests: outputs, with crash, time-out and memory-out as
 /// symbols of their own (the hash of a failed run is not an answer).
-pub fn signature(generated: &[TestOutcome]) -> Vec<[u8; 16]> {
+pub fn signature(generated: &[TestOutcome]) -> Vec<OutputHash> {
     generated
         .iter()
         .map(|r| match r.verdict {
-            Verdict::TLE => [1; 16],
-            Verdict::MLE | Verdict::OLE => [2; 16],
-            Verdict::RE => [3; 16],
-            Verdict::JudgeError | Verdict::Skipped | Verdict::CE => [4; 16],
+            Verdict::TLE => OutputHash([1; 16]),
+            Verdict::MLE | Verdict::OLE => OutputHash([2; 16]),
+            Verdict::RE => OutputHash([3; 16]),
+            Verdict::JudgeError | Verdict::Skipped | Verdict::CE => OutputHash([4; 16]),
             _ => r.output_hash,
         })
         .collect()
@@ -128,7 +111,7 @@ pub fn signature(generated: &[TestOutcome]) -> Vec<[u8; 16]> {
 
 /// The features of every candidate of a pool.
 pub fn compute(pool: &[CandidateData], ctx: &ProblemContext) -> Vec<Features> {
-    let mut clusters: HashMap<Vec<[u8; 16]>, usize> = HashMap::new();
+    let mut clusters: HashMap<Vec<OutputHash>, usize> = HashMap::new();
     for c in pool.iter().filter(|c| !c.generated.is_empty()) {
         *clusters.entry(signature(&c.generated)).or_default() += 1;
     }

@@ -15,8 +15,8 @@ mod onnx;
 mod scorer;
 
 pub use features::{
-    CandidateData, FEATURE_NAMES, FEATURE_VERSION, Features, ProblemContext, TestOutcome, compute,
-    named, signature, solved,
+    CandidateData, FEATURE_NAMES, FEATURE_VERSION, Features, ProblemContext, compute, named,
+    signature, solved,
 };
 pub use heuristic::Heuristic;
 pub use http::{HttpCandidate, HttpConfig, HttpRequest, HttpResponse, HttpScorer};

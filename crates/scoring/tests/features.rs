@@ -1,7 +1,7 @@
 //! Candidate features over a pool: clusters, agreement, failure rates, time and duplicates.
 
-use sieve_domain::Verdict;
-use sieve_scoring::{CandidateData, FEATURE_NAMES, ProblemContext, TestOutcome, compute};
+use sieve_domain::{OutputHash, TestOutcome, Verdict};
+use sieve_scoring::{CandidateData, FEATURE_NAMES, ProblemContext, compute};
 
 fn run(test: i32, verdict: Verdict, out: u8) -> TestOutcome {
     TestOutcome {
@@ -9,8 +9,9 @@ fn run(test: i32, verdict: Verdict, out: u8) -> TestOutcome {
         verdict,
         score: if verdict == Verdict::AC { 1.0 } else { 0.0 },
         time_us: 1000,
+        fuel: 0,
         memory_kib: 1024,
-        output_hash: [out; 16],
+        output_hash: OutputHash([out; 16]),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::{Store, StoreError};
 use serde::{Deserialize, Serialize};
-use sieve_domain::{CandidateId, Language, ProblemId, TestKind, Verdict};
+use sieve_domain::{CandidateId, Language, OutputHash, ProblemId, TestKind, TestOutcome, Verdict};
 use uuid::Uuid;
 
 /// A candidate as posted.
@@ -46,23 +46,18 @@ pub struct CandidateRow {
     pub target_subtask: Option<i16>,
 }
 
-/// One test's result, as stored.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TestResult {
-    /// Index of the test in its problem.
-    pub test: i32,
-    /// Verdict.
-    pub verdict: Verdict,
-    /// Score in [0, 1].
-    pub score: f32,
-    /// CPU time in microseconds.
-    pub time_us: i32,
-    /// Fuel (deterministic mode).
-    pub fuel: i64,
-    /// Peak memory in KiB.
-    pub memory_kib: i32,
-    /// 16-byte normalised output hash.
-    pub output_hash: [u8; 16],
+/// The verdict stored at `i` of a results row.
+pub(crate) fn verdict_at(verdicts: &[i16], i: usize) -> Result<Verdict, StoreError> {
+    Verdict::from_index(verdicts[i])
+        .ok_or_else(|| StoreError::Corrupt(format!("no verdict is stored as {}", verdicts[i])))
+}
+
+/// The output hash stored at `i` of a results row (16 bytes each; the schema checks the length).
+pub(crate) fn hash_at(hashes: &[u8], i: usize) -> Result<OutputHash, StoreError> {
+    hashes
+        .get(16 * i..16 * i + 16)
+        .ok_or_else(|| StoreError::Corrupt(format!("no output hash {i}")))
+        .and_then(|h| OutputHash::from_slice(h).map_err(|e| StoreError::Corrupt(e.to_string())))
 }
 
 /// A compile's outcome, stored once per build key.
@@ -184,16 +179,16 @@ impl Store {
         problem: ProblemId,
         build_key: &[u8; 32],
         kind: TestKind,
-        results: &[TestResult],
+        results: &[TestOutcome],
         time_factor: sieve_domain::TimeFactor,
     ) -> Result<(), StoreError> {
-        let col = |f: fn(&TestResult) -> i64| results.iter().map(f).collect::<Vec<i64>>();
+        let col = |f: fn(&TestOutcome) -> i64| results.iter().map(f).collect::<Vec<i64>>();
         let test_idx: Vec<i32> = results.iter().map(|r| r.test).collect();
         let verdicts: Vec<i16> = results.iter().map(|r| r.verdict.index()).collect();
         let scores: Vec<f32> = results.iter().map(|r| r.score).collect();
         let time_us: Vec<i32> = results.iter().map(|r| r.time_us).collect();
         let memory: Vec<i32> = results.iter().map(|r| r.memory_kib).collect();
-        let hashes: Vec<u8> = results.iter().flat_map(|r| r.output_hash).collect();
+        let hashes: Vec<u8> = results.iter().flat_map(|r| r.output_hash.0).collect();
         sqlx::query!(
             r#"INSERT INTO results (problem_id, build_key, kind, test_idx, verdicts, scores, time_us, fuel, memory_kib, output_hashes, time_factor)
                VALUES ($1, $2, $3::text::test_kind, $4, $5, $6, $7, $8, $9, $10, $11)
@@ -225,7 +220,7 @@ impl Store {
         problem: ProblemId,
         build_key: &[u8; 32],
         kind: TestKind,
-    ) -> Result<Option<Vec<TestResult>>, StoreError> {
+    ) -> Result<Option<Vec<TestOutcome>>, StoreError> {
         let row = sqlx::query!(
             r#"SELECT test_idx, verdicts, scores, time_us, fuel, memory_kib, output_hashes FROM results
                WHERE problem_id = $1 AND build_key = $2 AND kind = $3::text::test_kind"#,
@@ -235,21 +230,22 @@ impl Store {
         )
         .fetch_optional(self.pool())
         .await?;
-        Ok(row.map(|r| {
+        row.map(|r| {
             (0..r.test_idx.len())
-                .map(|i| TestResult {
-                    test: r.test_idx[i],
-                    verdict: Verdict::from_index(r.verdicts[i]).unwrap_or(Verdict::JudgeError),
-                    score: r.scores[i],
-                    time_us: r.time_us[i],
-                    fuel: r.fuel[i],
-                    memory_kib: r.memory_kib[i],
-                    output_hash: r.output_hashes[16 * i..16 * i + 16]
-                        .try_into()
-                        .unwrap_or([0; 16]),
+                .map(|i| {
+                    Ok(TestOutcome {
+                        test: r.test_idx[i],
+                        verdict: verdict_at(&r.verdicts, i)?,
+                        score: r.scores[i],
+                        time_us: r.time_us[i],
+                        fuel: r.fuel[i],
+                        memory_kib: r.memory_kib[i],
+                        output_hash: hash_at(&r.output_hashes, i)?,
+                    })
                 })
                 .collect()
-        }))
+        })
+        .transpose()
     }
 }
 

@@ -3,8 +3,8 @@
 
 use crate::{Store, StoreError};
 use serde::Serialize;
-use sieve_domain::{CandidateId, ProblemId, TestKind, Verdict};
-use sieve_scoring::{CandidateData, ProblemContext, TestOutcome};
+use sieve_domain::{CandidateId, ProblemId, TestKind, TestOutcome};
+use sieve_scoring::{CandidateData, ProblemContext};
 
 /// One candidate of a pool, with what the judge knows of it.
 #[derive(Clone, Debug)]
@@ -44,27 +44,40 @@ pub struct ScorerRow {
     pub metrics: serde_json::Value,
 }
 
-fn outcomes(
+/// One results row's columns, as a left join reads them (all `None` when not judged).
+struct Columns {
     test_idx: Option<Vec<i32>>,
     verdicts: Option<Vec<i16>>,
     scores: Option<Vec<f32>>,
     time_us: Option<Vec<i32>>,
-    memory: Option<Vec<i32>>,
+    fuel: Option<Vec<i64>>,
+    memory_kib: Option<Vec<i32>>,
     hashes: Option<Vec<u8>>,
-) -> Vec<TestOutcome> {
-    let (Some(t), Some(v), Some(s), Some(tm), Some(m), Some(h)) =
-        (test_idx, verdicts, scores, time_us, memory, hashes)
-    else {
-        return vec![];
+}
+
+fn outcomes(c: Columns) -> Result<Vec<TestOutcome>, StoreError> {
+    let (Some(t), Some(v), Some(s), Some(tm), Some(f), Some(m), Some(h)) = (
+        c.test_idx,
+        c.verdicts,
+        c.scores,
+        c.time_us,
+        c.fuel,
+        c.memory_kib,
+        c.hashes,
+    ) else {
+        return Ok(vec![]);
     };
     (0..t.len())
-        .map(|i| TestOutcome {
-            test: t[i],
-            verdict: Verdict::from_index(v[i]).unwrap_or(Verdict::JudgeError),
-            score: s[i],
-            time_us: tm[i],
-            memory_kib: m[i],
-            output_hash: h[16 * i..16 * i + 16].try_into().unwrap_or([0; 16]),
+        .map(|i| {
+            Ok(TestOutcome {
+                test: t[i],
+                verdict: crate::candidates::verdict_at(&v, i)?,
+                score: s[i],
+                time_us: tm[i],
+                fuel: f[i],
+                memory_kib: m[i],
+                output_hash: crate::candidates::hash_at(&h, i)?,
+            })
         })
         .collect()
 }
@@ -105,11 +118,11 @@ impl Store {
             r#"SELECT c.id, c.source_hash, s.data AS source, c.logprob, c.gen_tokens, c.target_subtask,
                    b.ok AS "ok?", b.message AS "message?",
                    p.test_idx AS "p_idx?", p.verdicts AS "p_v?", p.scores AS "p_s?", p.time_us AS "p_t?",
-                   p.memory_kib AS "p_m?", p.output_hashes AS "p_h?",
+                   p.fuel AS "p_f?", p.memory_kib AS "p_m?", p.output_hashes AS "p_h?",
                    g.test_idx AS "g_idx?", g.verdicts AS "g_v?", g.scores AS "g_s?", g.time_us AS "g_t?",
-                   g.memory_kib AS "g_m?", g.output_hashes AS "g_h?",
+                   g.fuel AS "g_f?", g.memory_kib AS "g_m?", g.output_hashes AS "g_h?",
                    h.test_idx AS "h_idx?", h.verdicts AS "h_v?", h.scores AS "h_s?", h.time_us AS "h_t?",
-                   h.memory_kib AS "h_m?", h.output_hashes AS "h_h?"
+                   h.fuel AS "h_f?", h.memory_kib AS "h_m?", h.output_hashes AS "h_h?"
                FROM candidates c JOIN blobs s ON s.hash = c.source_hash
                LEFT JOIN builds b ON b.key = c.build_key
                LEFT JOIN results p ON p.problem_id = c.problem_id AND p.build_key = c.build_key AND p.kind = 'public'
@@ -124,7 +137,34 @@ impl Store {
             .into_iter()
             .map(|r| {
                 let source = String::from_utf8_lossy(&r.source).into_owned();
-                PoolEntry {
+                let public = outcomes(Columns {
+                    test_idx: r.p_idx,
+                    verdicts: r.p_v,
+                    scores: r.p_s,
+                    time_us: r.p_t,
+                    fuel: r.p_f,
+                    memory_kib: r.p_m,
+                    hashes: r.p_h,
+                })?;
+                let generated = outcomes(Columns {
+                    test_idx: r.g_idx,
+                    verdicts: r.g_v,
+                    scores: r.g_s,
+                    time_us: r.g_t,
+                    fuel: r.g_f,
+                    memory_kib: r.g_m,
+                    hashes: r.g_h,
+                })?;
+                let hidden = outcomes(Columns {
+                    test_idx: r.h_idx,
+                    verdicts: r.h_v,
+                    scores: r.h_s,
+                    time_us: r.h_t,
+                    fuel: r.h_f,
+                    memory_kib: r.h_m,
+                    hashes: r.h_h,
+                })?;
+                Ok(PoolEntry {
                     id: CandidateId(r.id),
                     data: CandidateData {
                         compiled: r.ok.unwrap_or(false),
@@ -133,8 +173,8 @@ impl Store {
                             .as_deref()
                             .map(|m| m.matches("warning:").count() as u32)
                             .unwrap_or(0),
-                        public: outcomes(r.p_idx, r.p_v, r.p_s, r.p_t, r.p_m, r.p_h),
-                        generated: outcomes(r.g_idx, r.g_v, r.g_s, r.g_t, r.g_m, r.g_h),
+                        public,
+                        generated,
                         source_hash: hex::encode(&r.source_hash),
                         source_len: source.len(),
                         logprob: r.logprob,
@@ -142,10 +182,10 @@ impl Store {
                         target_subtask: r.target_subtask,
                     },
                     source,
-                    hidden: outcomes(r.h_idx, r.h_v, r.h_s, r.h_t, r.h_m, r.h_h),
-                }
+                    hidden,
+                })
             })
-            .collect();
+            .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(Some(Pool { context, entries }))
     }
 

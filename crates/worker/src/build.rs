@@ -157,12 +157,6 @@ pub(crate) fn tests_of_kind(
     (tests, index, subtasks)
 }
 
-pub(crate) fn decode16(hex_hash: &str) -> [u8; 16] {
-    let mut out = [0u8; 16];
-    let _ = hex::decode_to_slice(hex_hash, &mut out);
-    out
-}
-
 /// Time-outs after which a candidate's generated tests stop: the rest are skipped.
 /// A looping candidate would otherwise cost the time limit on each of a pool's many generated
 /// tests, for outputs no strategy needs (its time-outs already rule it out).

@@ -4,8 +4,8 @@
 use crate::WorkerError;
 use crate::selection::{LoadedPool, load_pool_with_ids, signature_hash};
 use serde::Serialize;
-use sieve_domain::{CandidateId, ProblemId, TestKind, Verdict};
-use sieve_scoring::{Scorer, TestOutcome, signature};
+use sieve_domain::{CandidateId, OutputHash, ProblemId, TestKind, TestOutcome, Verdict};
+use sieve_scoring::{Scorer, signature};
 use sieve_store::Store;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -208,8 +208,10 @@ pub async fn passed_public_clusters(store: &Store, problem: ProblemId) -> Result
                     verdict: Verdict::from_index(*v).unwrap_or(Verdict::JudgeError),
                     score: 0.0,
                     time_us: 0,
+                    fuel: 0,
                     memory_kib: 0,
-                    output_hash: h.try_into().unwrap_or_default(),
+                    // chunks_exact(16) gives 16 bytes each
+                    output_hash: OutputHash::from_slice(h).unwrap_or_default(),
                 })
                 .collect();
             signature_hash(&signature(&outcomes))

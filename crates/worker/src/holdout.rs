@@ -87,7 +87,8 @@ pub fn apply(pool: &mut StoredPool, holdout: Holdout, salt: &[u8]) -> Vec<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sieve_scoring::{CandidateData, ProblemContext, TestOutcome};
+    use sieve_domain::{OutputHash, TestOutcome};
+    use sieve_scoring::{CandidateData, ProblemContext};
     use sieve_store::scores::PoolEntry;
 
     fn outcome(test: i32, verdict: Verdict) -> TestOutcome {
@@ -96,8 +97,9 @@ mod tests {
             verdict,
             score: (verdict == Verdict::AC) as u8 as f32,
             time_us: 10,
+            fuel: 0,
             memory_kib: 10,
-            output_hash: [test as u8; 16],
+            output_hash: OutputHash([test as u8; 16]),
         }
     }
 

@@ -1,7 +1,6 @@
-use crate::build::{TIMEOUT_BUDGET, decode16, public_tests_that_matter, tests_of_kind};
-use sieve_domain::{Language, ProblemId, TestKind};
+use crate::build::{TIMEOUT_BUDGET, public_tests_that_matter, tests_of_kind};
+use sieve_domain::{Language, ProblemId, TestKind, TestOutcome};
 use sieve_sandbox::{JudgeOptions, Supervisor, Toolchain};
-use sieve_store::candidates::TestResult;
 use sieve_store::problems::StoredProblem;
 use sieve_store::queue::{Job, JobKind, Outcome, Task};
 use sieve_store::{Store, StoreError};
@@ -197,10 +196,10 @@ impl Worker {
             checker_wasm.push(self.blob_hex(program).await?);
         }
         let watched = public_tests_that_matter(&problem, candidate.target_subtask);
-        let failed = |results: &[TestResult]| {
-            results.iter().any(|r| {
-                watched.contains(&(r.test as usize)) && !r.verdict.passes(f64::from(r.score))
-            })
+        let failed = |results: &[TestOutcome]| {
+            results
+                .iter()
+                .any(|r| watched.contains(&(r.test as usize)) && !r.passes())
         };
         // A job for the generated tests alone (tests were added) still heeds the samples.
         let mut public_failed = false;
@@ -276,18 +275,18 @@ impl Worker {
                         message = %t.message, "judge error (sieve's failure, not the candidate's)");
                 }
             }
-            let results: Vec<TestResult> = report
+            let results: Vec<TestOutcome> = report
                 .tests
                 .iter()
                 .enumerate()
-                .map(|(i, t)| TestResult {
+                .map(|(i, t)| TestOutcome {
                     test: index[i] as i32,
                     verdict: t.verdict,
                     score: t.score as f32,
                     time_us: t.time_us.min(i32::MAX as u64) as i32,
                     fuel: t.fuel as i64,
                     memory_kib: (t.peak_memory >> 10) as i32,
-                    output_hash: decode16(&t.output_hash),
+                    output_hash: t.output_hash.unwrap_or_default(),
                 })
                 .collect();
             public_failed |= *kind == TestKind::Public && failed(&results);

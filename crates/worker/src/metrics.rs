@@ -2,11 +2,11 @@
 //! outcome, and judging processes that crashed. Recorded through the `metrics` facade; whichever
 //! process installs an exporter (the API's) serves them.
 
-use sieve_store::candidates::TestResult;
+use sieve_domain::TestOutcome;
 use std::time::Duration;
 
 /// Counts one judged batch of tests (one candidate, one kind of test) that took `took`.
-pub(crate) fn judged(results: &[TestResult], took: Duration) {
+pub(crate) fn judged(results: &[TestOutcome], took: Duration) {
     for r in results {
         metrics::counter!("sieve_tests_judged_total", "verdict" => r.verdict.code()).increment(1);
     }

@@ -4,20 +4,20 @@
 
 use crate::WorkerError;
 use crate::holdout::Holdout;
-use sieve_domain::{ProblemId, TestKind, Verdict};
-use sieve_scoring::{Scorer, ScoringInput, TestOutcome, compute, signature};
+use sieve_domain::{OutputHash, ProblemId, TestKind, TestOutcome, Verdict};
+use sieve_scoring::{Scorer, ScoringInput, compute, signature};
 use sieve_selection::{Candidate, Pool, SubtaskSpec};
 use sieve_store::Store;
 use std::sync::Arc;
 
 /// A signature as one number (0: no signature).
-pub(crate) fn signature_hash(sig: &[[u8; 16]]) -> u64 {
+pub(crate) fn signature_hash(sig: &[OutputHash]) -> u64 {
     if sig.is_empty() {
         return 0;
     }
     let mut h = blake3::Hasher::new();
     for s in sig {
-        h.update(s);
+        h.update(&s.0);
     }
     // 0 means "no signature": keep real ones away from it.
     u64::from_le_bytes(h.finalize().as_bytes()[..8].try_into().unwrap_or([1; 8])) | 1
@@ -167,7 +167,7 @@ pub async fn load_pool_with_ids(
                     )
                 })
                 .collect();
-            let distinct: std::collections::HashSet<[u8; 16]> =
+            let distinct: std::collections::HashSet<OutputHash> =
                 clean.iter().map(|r| r.output_hash).collect();
             Candidate {
                 compiled: e.data.compiled,
@@ -192,7 +192,7 @@ pub async fn load_pool_with_ids(
                 predicted_pass: signature_hash(
                     &predicted
                         .iter()
-                        .map(|t| (*t as u128).to_le_bytes())
+                        .map(|t| OutputHash((*t as u128).to_le_bytes()))
                         .collect::<Vec<_>>(),
                 ),
                 predicted_count: predicted.len(),
