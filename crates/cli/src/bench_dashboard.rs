@@ -84,7 +84,7 @@ pub fn run(args: DashboardBenchArgs) -> anyhow::Result<()> {
     let url = format!("{server}/{DB}");
     let rt = tokio::runtime::Runtime::new()?;
     let result = rt.block_on(async {
-        sieve_store::cluster::recreate_database(&format!("{server}/postgres"), DB).await?;
+        sieve_store::postgres::recreate_database(&format!("{server}/postgres"), DB).await?;
         let store = Store::connect(&url, 8)
             .await
             .context("the bench database")?;

@@ -82,7 +82,7 @@ fn quality(args: &SelectionBenchArgs) -> anyhow::Result<()> {
     let url = format!("{server}/sieve_bench_selection");
     let rt = tokio::runtime::Runtime::new()?;
     let result = rt.block_on(async {
-        sieve_store::cluster::create_database_if_missing(
+        sieve_store::postgres::create_database_if_missing(
             &format!("{server}/postgres"),
             "sieve_bench_selection",
         )

@@ -160,7 +160,7 @@ pub fn run(args: ServiceBenchArgs) -> anyhow::Result<()> {
     let (server_url, _) = db.url.rsplit_once('/').context("database URL")?;
     let bench_url = format!("{server_url}/sieve_bench");
     let rt = tokio::runtime::Runtime::new()?;
-    rt.block_on(sieve_store::cluster::recreate_database(
+    rt.block_on(sieve_store::postgres::recreate_database(
         &format!("{server_url}/postgres"),
         "sieve_bench",
     ))?;

@@ -68,7 +68,7 @@ fn ensure_database(cluster: &LocalCluster, name: &str) -> anyhow::Result<String>
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    rt.block_on(sieve_store::cluster::create_database_if_missing(
+    rt.block_on(sieve_store::postgres::create_database_if_missing(
         &cluster.url("postgres"),
         name,
     ))

@@ -8,13 +8,13 @@
 
 pub mod candidate_list;
 pub mod candidates;
-pub mod cluster;
 pub mod contests;
 pub mod dashboard;
 pub mod dashboard_lists;
 mod error;
 pub mod keys;
 pub mod notify;
+pub mod postgres;
 pub mod problem_info;
 pub mod problems;
 pub mod queue;
@@ -24,8 +24,8 @@ pub mod sessions;
 pub mod synthetic;
 pub mod testing;
 
-pub use cluster::{ClusterError, LocalCluster};
 pub use error::StoreError;
+pub use postgres::{ClusterError, LocalCluster};
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use std::time::Duration;
