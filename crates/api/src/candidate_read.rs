@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
-use sieve_domain::{CandidateId, ProblemId, TestKind, Verdict};
+use sieve_domain::{CandidateId, Language, ProblemId, TestKind, Verdict};
 use sieve_store::candidate_list::{CandidateFilter, CandidateItem};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -53,7 +53,7 @@ pub(crate) struct SubtaskOut {
 pub(crate) struct CandidateOut {
     id: CandidateId,
     problem_id: ProblemId,
-    language: String,
+    language: Language,
     source: String,
     source_hash: String,
     target_subtask: Option<i16>,

@@ -9,7 +9,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sieve_domain::{CandidateId, Language, ProblemId, TestKind};
+use sieve_domain::{CandidateId, ProblemId, TestKind};
 use sieve_store::StoreError;
 use sieve_store::candidates::{Batch, NewCandidate};
 use sieve_worker::ingest::{JudgePlan, store_candidates};
@@ -140,8 +140,10 @@ pub(crate) async fn post_candidates(
                     ),
                 )
             })?;
-        let body: PostBody = serde_json::from_slice(&bytes)
-            .map_err(|e| ApiError::bad_request(format!("invalid JSON: {e}")))?;
+        let body: PostBody = read_json(&bytes).map_err(|(at, e)| match e.classify() {
+            serde_json::error::Category::Data => ApiError::invalid(at, e.to_string()),
+            _ => ApiError::bad_request(format!("invalid JSON: {e}")),
+        })?;
         if body.candidates.len() > MAX_BATCH {
             return Err(ApiError::too_large(
                 "/candidates",
@@ -225,13 +227,29 @@ fn parse_kinds(s: &str) -> Result<Vec<TestKind>, ApiError> {
         .collect()
 }
 
+/// Reads `bytes` as JSON; on failure, the JSON pointer of the value at fault (empty for the
+/// whole document) and serde's error.
+fn read_json<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+) -> Result<T, (String, serde_json::Error)> {
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes)).map_err(
+        |e| {
+            let pointer = e
+                .path()
+                .iter()
+                .filter_map(|segment| match segment {
+                    serde_path_to_error::Segment::Seq { index } => Some(format!("/{index}")),
+                    serde_path_to_error::Segment::Map { key } => Some(format!("/{key}")),
+                    serde_path_to_error::Segment::Enum { variant } => Some(format!("/{variant}")),
+                    serde_path_to_error::Segment::Unknown => None,
+                })
+                .collect();
+            (pointer, e.into_inner())
+        },
+    )
+}
+
 fn validate(c: &NewCandidate, field: &str) -> Result<(), ApiError> {
-    if let Err(e) = c.language.parse::<Language>() {
-        return Err(ApiError::invalid(
-            format!("{field}/language"),
-            e.to_string(),
-        ));
-    }
     if c.source.len() > MAX_SOURCE {
         return Err(ApiError::too_large(
             format!("{field}/source"),
@@ -258,8 +276,9 @@ fn accept_line(
             format!("at most {MAX_BATCH} candidates per request"),
         ));
     }
-    let c: NewCandidate = serde_json::from_slice(line)
-        .map_err(|e| ApiError::invalid(field.clone(), format!("line {line_no}: {e}")))?;
+    let c: NewCandidate = read_json(line).map_err(|(at, e)| {
+        ApiError::invalid(format!("{field}{at}"), format!("line {line_no}: {e}"))
+    })?;
     validate(&c, &field)?;
     pending.push(c);
     Ok(())

@@ -104,8 +104,8 @@ fn programs(list: Vec<ProgramBody>, field: &str) -> Result<Vec<GenProgram>, ApiE
                     "names are unique and made of letters, digits, '_' and '-'",
                 ));
             }
-            match p.language.parse::<Language>() {
-                Ok(l) if l.is_compiled() => {}
+            let language = match p.language.parse::<Language>() {
+                Ok(l) if l.is_compiled() => l,
                 Ok(_) => {
                     return Err(ApiError::invalid(
                         format!("{field}/{i}/language"),
@@ -118,10 +118,10 @@ fn programs(list: Vec<ProgramBody>, field: &str) -> Result<Vec<GenProgram>, ApiE
                         e.to_string(),
                     ));
                 }
-            }
+            };
             Ok(GenProgram {
                 name: p.name,
-                language: p.language,
+                language,
                 source: p.source,
                 args: p.args,
             })

@@ -134,7 +134,7 @@ fn candidate(source: String, language: Language, tags: serde_json::Value) -> New
             blake3::hash(source.as_bytes()).to_hex()
         )),
         source,
-        language: language.name().into(),
+        language,
         model: Some("bench".into()),
         tags,
         ..NewCandidate::default()

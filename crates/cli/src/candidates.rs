@@ -64,7 +64,7 @@ pub enum CandidatesAction {
 pub fn from_jsonl(c: &PackageCandidate) -> NewCandidate {
     NewCandidate {
         source: c.source.clone(),
-        language: c.language.name().into(),
+        language: c.language,
         tags: serde_json::json!({ "origin": c.origin, "index": c.index }),
         idempotency_key: Some(format!("jsonl:{}:{}", c.origin, c.index)),
         ..NewCandidate::default()
@@ -100,7 +100,7 @@ pub fn read_candidates(path: &Path, model: Option<&str>) -> anyhow::Result<Vec<N
             };
             out.push(NewCandidate {
                 source,
-                language: language.name().into(),
+                language,
                 model: model.map(String::from),
                 tags: serde_json::json!({ "file": name }),
                 idempotency_key: Some(format!("file:{name}")),
@@ -117,9 +117,6 @@ pub fn read_candidates(path: &Path, model: Option<&str>) -> anyhow::Result<Vec<N
         }
         let mut c: NewCandidate =
             serde_json::from_str(&line).with_context(|| format!("{}:{}", path.display(), i + 1))?;
-        if let Err(e) = c.language.parse::<Language>() {
-            bail!("{}:{}: {e}", path.display(), i + 1);
-        }
         if c.model.is_none() {
             c.model = model.map(String::from);
         }

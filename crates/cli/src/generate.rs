@@ -73,7 +73,7 @@ pub(crate) fn program(dir: &Path, spec: &str) -> anyhow::Result<GenProgram> {
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     Ok(GenProgram {
         name,
-        language: language.name().into(),
+        language,
         source,
         args,
     })

@@ -108,7 +108,7 @@ pub fn run(action: PoolAction, db: &DbArgs) -> anyhow::Result<()> {
         for (label, source, language) in &parents {
             candidates.push(NewCandidate {
                 source: source.clone(),
-                language: language.name().into(),
+                language: *language,
                 model: Some(args.model.clone()),
                 tags: serde_json::json!({ "origin": "parent", "file": label }),
                 idempotency_key: Some(key(source)),
@@ -119,7 +119,7 @@ pub fn run(action: PoolAction, db: &DbArgs) -> anyhow::Result<()> {
     for m in &mutants {
         candidates.push(NewCandidate {
             source: m.source.clone(),
-            language: language_of(&m.parent_label).name().into(),
+            language: language_of(&m.parent_label),
             model: Some(args.model.clone()),
             tags: serde_json::json!({
                 "origin": "synth",

@@ -1,17 +1,20 @@
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-/// The language a candidate is written in, with its standard.
+/// The language a candidate is written in, with its standard. Serialised as its canonical name;
+/// read from any name [`FromStr`] takes (`cpp`, `c++`, `c`, ...), so that every edge parses a
+/// language once, the same way.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     /// C11.
     C11,
     /// C17 (the default for C).
     C17,
-    /// C++17 (the default for C++).
+    /// C++17 (the default for C++, and the default).
+    #[default]
     Cpp17,
     /// C++20.
     Cpp20,
@@ -89,6 +92,13 @@ impl FromStr for Language {
     }
 }
 
+impl<'de> Deserialize<'de> for Language {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Language, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,5 +112,17 @@ mod tests {
         assert_eq!(Language::from_extension("x.c"), Some(Language::C17));
         assert_eq!(Language::from_extension("x.py"), None);
         assert!("rust".parse::<Language>().is_err());
+        let read: Vec<Language> = serde_json::from_str(r#"["cpp", "C++20", "c", "wat"]"#).unwrap();
+        assert_eq!(
+            read,
+            [
+                Language::Cpp17,
+                Language::Cpp20,
+                Language::C17,
+                Language::Wat
+            ]
+        );
+        let bad = serde_json::from_str::<Language>(r#""rust""#).unwrap_err();
+        assert!(bad.to_string().contains("unknown language"), "{bad}");
     }
 }

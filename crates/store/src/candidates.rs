@@ -12,8 +12,9 @@ use uuid::Uuid;
 pub struct NewCandidate {
     /// The program's source (or module bytes).
     pub source: String,
-    /// Its language.
-    pub language: String,
+    /// Its language (any name the API takes: `cpp`, `c++17`, `c`, ...).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "cpp"))]
+    pub language: Language,
     /// The subtask it was written for.
     pub target_subtask: Option<i16>,
     /// The model that wrote it.
@@ -37,7 +38,7 @@ pub struct CandidateRow {
     /// Its problem.
     pub problem_id: ProblemId,
     /// Its language.
-    pub language: String,
+    pub language: Language,
     /// Hex hash of its source blob.
     pub source_hash: String,
     /// The build judged for it, once compiled (hex).
@@ -104,19 +105,26 @@ impl Store {
         )
         .fetch_optional(self.pool())
         .await?;
-        Ok(row.map(|r| {
-            (
+        row.map(|r| {
+            let language = r
+                .language
+                .parse()
+                .map_err(|e: sieve_domain::UnknownLanguage| {
+                    StoreError::Corrupt(format!("candidate {id}: {e}"))
+                })?;
+            Ok((
                 CandidateRow {
                     id,
                     problem_id: ProblemId(r.problem_id),
-                    language: r.language,
+                    language,
                     source_hash: hex::encode(&r.source_hash),
                     build_key: r.build_key.map(hex::encode),
                     target_subtask: r.target_subtask,
                 },
                 r.source,
-            )
-        }))
+            ))
+        })
+        .transpose()
     }
 
     /// The build stored under `key`, if any.
@@ -273,7 +281,7 @@ impl Batch {
                 id,
                 problem.0,
                 &hash[..],
-                c.language,
+                c.language.name(),
                 c.target_subtask,
                 c.model,
                 c.logprob,
@@ -296,7 +304,7 @@ impl Batch {
                     .await?;
                     // A retry repeats the request; another program under the same key is a
                     // client's mistake that silence would hide.
-                    if existing.source_hash != hash[..] || existing.language != c.language {
+                    if existing.source_hash != hash[..] || existing.language != c.language.name() {
                         return Err(StoreError::IdempotencyConflict {
                             index: out.len(),
                             key: c.idempotency_key.clone().unwrap_or_default(),

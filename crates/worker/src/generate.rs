@@ -22,8 +22,8 @@ use std::sync::Arc;
 pub struct GenProgram {
     /// A short name (used in test names: `gen/<name>/<seed>-<hash>`).
     pub name: String,
-    /// c, cpp, ... (see the languages sieve compiles).
-    pub language: String,
+    /// Its language (C or C++).
+    pub language: Language,
     /// The source.
     pub source: String,
     /// Arguments before the seed (a generator's parameters, a validator's flags such as a
@@ -80,7 +80,7 @@ pub struct GenerateReport {
 /// Why generation could not run at all.
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
-    /// The spec is empty, or a program's language is unknown.
+    /// The spec is empty or cannot be used.
     #[error("{0}")]
     Invalid(String),
     /// A program does not compile.
@@ -97,10 +97,7 @@ pub enum GenerateError {
 }
 
 fn build(toolchain: &Toolchain, p: &GenProgram, cache: &Path) -> Result<Vec<u8>, GenerateError> {
-    let language: Language = p
-        .language
-        .parse()
-        .map_err(|e| GenerateError::Invalid(format!("{}: {e}", p.name)))?;
+    let language = p.language;
     match compile(toolchain, p.source.as_bytes(), language, &[], cache)? {
         CompileOutcome::Ok(c) => Ok(c.wasm),
         CompileOutcome::Error { message } => Err(GenerateError::Compile {

@@ -1,5 +1,5 @@
 use crate::build::{TIMEOUT_BUDGET, public_tests_that_matter, tests_of_kind};
-use sieve_domain::{Language, ProblemId, TestKind, TestOutcome};
+use sieve_domain::{ProblemId, TestKind, TestOutcome};
 use sieve_sandbox::{JudgeOptions, Supervisor, Toolchain};
 use sieve_store::problems::StoredProblem;
 use sieve_store::queue::{Job, JobKind, Outcome, Task};
@@ -175,10 +175,7 @@ impl Worker {
             .await?
             .ok_or_else(|| WorkerError::Invalid(format!("no candidate {}", task.candidate)))?;
         let problem = self.problem(candidate.problem_id).await?;
-        let language: Language = candidate
-            .language
-            .parse()
-            .map_err(|e: sieve_domain::UnknownLanguage| WorkerError::Invalid(e.to_string()))?;
+        let language = candidate.language;
         let (build, wasm) = self
             .build(
                 task.candidate,
