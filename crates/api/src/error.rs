@@ -189,8 +189,8 @@ impl IntoResponse for ApiError {
 impl From<sieve_store::StoreError> for ApiError {
     fn from(e: sieve_store::StoreError) -> Self {
         // Constraint names map to client errors in one place; anything else is ours.
-        if let sieve_store::StoreError::Invalid { field, message } = &e {
-            return ApiError::invalid(field.clone(), message.clone());
+        if let sieve_store::StoreError::NoSuchSubtask { test, .. } = &e {
+            return ApiError::invalid(format!("/tests/{test}/subtasks"), e.to_string());
         }
         if let sieve_store::StoreError::IdempotencyConflict { index, .. } = &e {
             return ApiError::conflict(e.to_string())
@@ -232,8 +232,10 @@ impl From<sieve_worker::WorkerError> for ApiError {
             sieve_worker::WorkerError::Store(e) => e.into(),
             sieve_worker::WorkerError::NotFound(m) => ApiError::not_found(m),
             // What the caller named (a scorer, a strategy, a subtask) cannot be used.
-            sieve_worker::WorkerError::Unusable { field, message } => {
-                ApiError::invalid(field, message)
+            sieve_worker::WorkerError::Scorer(m) => ApiError::invalid("/scorer", m),
+            sieve_worker::WorkerError::Strategy(m) => ApiError::invalid("/strategy", m),
+            e @ sieve_worker::WorkerError::SubtaskOutOfRange { .. } => {
+                ApiError::invalid("subtask", e.to_string())
             }
             other => {
                 tracing::error!(error = %other, "scoring or selection failed");
@@ -277,12 +279,21 @@ mod tests {
 
     #[test]
     fn worker_errors_name_their_field_or_their_cause() {
-        let e = ApiError::from(WorkerError::Unusable {
-            field: "/strategy",
-            message: "unknown strategy \"x\"".into(),
-        });
+        let e = ApiError::from(WorkerError::Strategy("unknown strategy \"x\"".into()));
         assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(e.field.as_deref(), Some("/strategy"));
+        let e = ApiError::from(WorkerError::SubtaskOutOfRange {
+            subtask: 3,
+            subtasks: 2,
+        });
+        assert_eq!(e.field.as_deref(), Some("subtask"));
+        assert!(e.detail.contains("subtask 3 out of range"), "{}", e.detail);
+        let e = ApiError::from(sieve_store::StoreError::NoSuchSubtask {
+            test: 4,
+            subtask: 7,
+        });
+        assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e.field.as_deref(), Some("/tests/4/subtasks"));
         let e = ApiError::from(WorkerError::NotFound("no session s".into()));
         assert_eq!((e.status, e.field), (StatusCode::NOT_FOUND, None));
         // A failure of ours is not the caller's field.

@@ -243,6 +243,19 @@ async fn the_rest_api_end_to_end() -> anyhow::Result<()> {
     assert_eq!(bad.status(), 422);
     assert_eq!(bad.json::<Value>().await?["field"], "build");
 
+    // A test naming a subtask the problem lacks: refused with the field at fault, nothing stored
+    // (the good test next to it included: the next index below is still 4).
+    let refused = http
+        .post(url(&format!("/v1/problems/{pid}/tests")))
+        .bearer_auth(&admin)
+        .json(&json!({"tests": [
+            {"name": "fine", "kind": "generated", "input": "1 1\n"},
+            {"name": "lost", "kind": "generated", "input": "1 2\n", "subtasks": [9]}]}))
+        .send()
+        .await?;
+    assert_eq!(refused.status(), 422);
+    let refused: Value = refused.json().await?;
+    assert_eq!(refused["field"], "/tests/1/subtasks", "{refused}");
     // A new generated test: the compiled candidates that passed the samples are judged again.
     let added = http
         .post(url(&format!("/v1/problems/{pid}/tests")))

@@ -18,13 +18,13 @@ pub enum StoreError {
     /// Stored data does not decode (a bug or a hand-edited row).
     #[error("corrupt stored data: {0}")]
     Corrupt(String),
-    /// A value the caller passed is not acceptable (`field` is a JSON pointer into its input).
-    #[error("{field}: {message}")]
-    Invalid {
-        /// Where.
-        field: String,
-        /// What is wrong.
-        message: String,
+    /// The `test`-th of the tests to add names a subtask the problem does not have.
+    #[error("test {test} names subtask {subtask}, which the problem does not have")]
+    NoSuchSubtask {
+        /// Its position among the tests added.
+        test: usize,
+        /// The subtask it names.
+        subtask: i16,
     },
     /// The `index`-th candidate of a batch reuses an idempotency key of another program.
     #[error("idempotency key {key:?} was used for another program")]

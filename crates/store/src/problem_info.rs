@@ -256,9 +256,9 @@ impl Store {
                 .iter()
                 .find(|s| **s < 0 || **s as i64 >= subtasks)
             {
-                return Err(StoreError::Invalid {
-                    field: format!("/tests/{k}/subtasks"),
-                    message: format!("no subtask {bad}"),
+                return Err(StoreError::NoSuchSubtask {
+                    test: k,
+                    subtask: *bad,
                 });
             }
             let input = crate::put_blob_on(&mut *tx, &t.input).await?;

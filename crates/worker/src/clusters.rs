@@ -127,12 +127,9 @@ pub async fn problem_clusters(
         .await?
         .ok_or_else(|| WorkerError::NotFound(format!("no problem {problem}")))?;
     if let Some(s) = subtask.filter(|s| *s >= summary.subtasks.len()) {
-        return Err(WorkerError::Unusable {
-            field: "subtask",
-            message: format!(
-                "subtask {s} out of range: the problem has {}",
-                summary.subtasks.len()
-            ),
+        return Err(WorkerError::SubtaskOutOfRange {
+            subtask: s,
+            subtasks: summary.subtasks.len(),
         });
     }
     let tests = summary

@@ -27,14 +27,19 @@ pub enum WorkerError {
     /// What a request names (a problem, a contest, a session) does not exist.
     #[error("{0}")]
     NotFound(String),
-    /// A value the caller chose cannot be used (an unknown scorer or strategy, a subtask out of
-    /// range): `field` names it, as a JSON pointer into the request's body or a query parameter.
-    #[error("{message}")]
-    Unusable {
-        /// The request field at fault.
-        field: &'static str,
-        /// Why.
-        message: String,
+    /// The scorer the caller named cannot be used (unknown, not stored, badly configured).
+    #[error("{0}")]
+    Scorer(String),
+    /// The strategy the caller named cannot be used.
+    #[error("{0}")]
+    Strategy(String),
+    /// The caller named a subtask the problem does not have.
+    #[error("subtask {subtask} out of range: the problem has {subtasks}")]
+    SubtaskOutOfRange {
+        /// The subtask named.
+        subtask: usize,
+        /// How many the problem has.
+        subtasks: usize,
     },
 }
 

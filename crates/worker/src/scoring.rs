@@ -17,10 +17,7 @@ use std::time::Duration;
 pub const HEURISTIC: &str = "heuristic";
 
 fn invalid(message: impl Into<String>) -> WorkerError {
-    WorkerError::Unusable {
-        field: "/scorer",
-        message: message.into(),
-    }
+    WorkerError::Scorer(message.into())
 }
 
 /// The scorer registered as `name` (at `version`, or its newest), or the built-in heuristic.

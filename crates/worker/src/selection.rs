@@ -230,11 +230,8 @@ pub async fn select_and_store(
 ) -> Result<sieve_store::selections::SelectionRow, WorkerError> {
     let label = format!("{}@{}", scorer.name(), scorer.version());
     let LoadedPool { pool, ids, .. } = load_pool_with_ids(store, problem, scorer, None).await?;
-    let picks =
-        sieve_selection::select(&pool, name, k, 1).ok_or_else(|| WorkerError::Unusable {
-            field: "/strategy",
-            message: format!("unknown strategy {name:?}"),
-        })?;
+    let picks = sieve_selection::select(&pool, name, k, 1)
+        .ok_or_else(|| WorkerError::Strategy(format!("unknown strategy {name:?}")))?;
     let row = sieve_store::selections::SelectionRow {
         id: uuid::Uuid::now_v7(),
         problem_id: problem,

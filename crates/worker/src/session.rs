@@ -167,10 +167,7 @@ async fn advance(
         &submitted,
         s.seed as u64,
     )
-    .map_err(|e| WorkerError::Unusable {
-        field: "/strategy",
-        message: e.to_string(),
-    })?;
+    .map_err(|e| WorkerError::Strategy(e.to_string()))?;
     let Some(pick) = pick else {
         return Ok(to_view(s));
     };
