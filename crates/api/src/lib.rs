@@ -4,8 +4,10 @@
 //! readiness probes, `/metrics`, the OpenAPI document, the mapping of every crate's errors to
 //! `application/problem+json`, and authentication.
 //!
-//! This is the only crate that knows HTTP. It calls `store`, and `worker` to prepare uploaded
-//! packages; nothing below it may depend on it.
+//! This is the only crate that knows HTTP. It calls `store`, and `worker` for the use cases that
+//! crate still holds (candidate ingest, scoring, selections, sessions, clusters, preparing uploaded
+//! packages, generating tests); nothing below it may depend on it. Errors of the crates below
+//! carry causes, never fields: this crate alone names the request field and the status.
 
 mod auth;
 mod candidate_read;

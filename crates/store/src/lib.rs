@@ -1,6 +1,7 @@
-//! Persistence for sieve: the PostgreSQL schema (the top-level `migrations/`), the queries, and a
-//! private PostgreSQL cluster that sieve starts from the system's binaries when no `DATABASE_URL`
-//! is given.
+//! Persistence for sieve: the PostgreSQL schema (the top-level `migrations/`), the queries, the
+//! queue's contract (`queue::Task`: each job kind with its typed payload), and a private
+//! PostgreSQL cluster that sieve starts from the system's binaries when no `DATABASE_URL` is given
+//! (`postgres`).
 //!
 //! This is the only crate that contains SQL. It depends on `domain` (and on `scoring`'s data
 //! types, which it loads pools into) and never on the sandbox, the API or the worker: they call
