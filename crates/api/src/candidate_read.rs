@@ -79,10 +79,10 @@ pub(crate) struct CandidateOut {
 pub(crate) async fn get_candidate(
     caller: Caller,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<CandidateId>,
 ) -> Result<Json<CandidateOut>, ApiError> {
     caller.require(Role::Viewer)?;
-    let Some((c, source)) = state.store.candidate(CandidateId(id)).await? else {
+    let Some((c, source)) = state.store.candidate(id).await? else {
         return Err(ApiError::not_found(format!("no candidate {id}")));
     };
     let mut build = None;
@@ -254,11 +254,11 @@ pub(crate) struct ListQuery {
 pub(crate) async fn list_candidates(
     caller: Caller,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ProblemId>,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<CandidatePage>, ApiError> {
     caller.require(Role::Viewer)?;
-    if !state.store.problem_exists(ProblemId(id)).await? {
+    if !state.store.problem_exists(id).await? {
         return Err(ApiError::not_found(format!("no problem {id}")));
     }
     if let Some(b) = q
@@ -293,7 +293,7 @@ pub(crate) async fn list_candidates(
         after: q.after,
         limit: Some(limit),
     };
-    let mut candidates = state.store.list_candidates(ProblemId(id), &filter).await?;
+    let mut candidates = state.store.list_candidates(id, &filter).await?;
     if caller.role < Role::Admin {
         // Counts of accepted hidden tests tell more than a contest shows: the candidate's
         // subtask outcomes (`GET /v1/candidates/{id}`) are what non-admins get.

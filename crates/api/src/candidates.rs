@@ -14,7 +14,6 @@ use sieve_store::StoreError;
 use sieve_store::candidates::{Batch, NewCandidate};
 use sieve_worker::ingest::{JudgePlan, store_candidates};
 use tokio::io::AsyncBufReadExt;
-use uuid::Uuid;
 
 /// Most candidates in one request.
 pub const MAX_BATCH: usize = 10_000;
@@ -83,12 +82,12 @@ const CHUNK: usize = 500;
 pub(crate) async fn post_candidates(
     _: Submitter,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ProblemId>,
     Query(query): Query<PostQuery>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<PostedList>), ApiError> {
-    let problem = ProblemId(id);
+    let problem = id;
     if !state.store.problem_exists(problem).await? {
         return Err(ApiError::not_found(format!("no problem {id}")));
     }

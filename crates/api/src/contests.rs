@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 use sieve_domain::{ContestId, Rules};
 use sieve_store::contests::{ContestRow, NewContest};
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -102,12 +101,12 @@ pub(crate) async fn list_contests(
 pub(crate) async fn get_contest(
     caller: Caller,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ContestId>,
 ) -> Result<Json<ContestRow>, ApiError> {
     caller.require(Role::Viewer)?;
     state
         .store
-        .contest(ContestId(id))
+        .contest(id)
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("no contest {id}")))

@@ -28,12 +28,12 @@ pub(crate) fn routes() -> Router<AppState> {
 pub(crate) async fn summary(
     state: &AppState,
     caller: &Caller,
-    id: Uuid,
+    id: ProblemId,
 ) -> Result<sieve_store::problem_info::ProblemSummary, ApiError> {
     caller.require(Role::Viewer)?;
     state
         .store
-        .problem_summary(ProblemId(id))
+        .problem_summary(id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no problem {id}")))
 }
@@ -64,14 +64,11 @@ pub(crate) struct Funnel {
 pub(crate) async fn funnel(
     caller: Caller,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ProblemId>,
 ) -> Result<Json<Funnel>, ApiError> {
     summary(&state, &caller, id).await?;
-    let c = state.store.funnel_counts(ProblemId(id)).await?;
-    let clusters = state
-        .pools
-        .passed_public_clusters(&state.store, ProblemId(id))
-        .await?;
+    let c = state.store.funnel_counts(id).await?;
+    let clusters = state.pools.passed_public_clusters(&state.store, id).await?;
     Ok(Json(Funnel {
         posted: c.posted,
         compiled: c.compiled,
@@ -97,10 +94,10 @@ pub(crate) struct Verdicts {
 pub(crate) async fn verdicts(
     caller: Caller,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ProblemId>,
 ) -> Result<Json<Verdicts>, ApiError> {
     summary(&state, &caller, id).await?;
-    let kinds = state.store.kind_outcomes(ProblemId(id)).await?;
+    let kinds = state.store.kind_outcomes(id).await?;
     Ok(Json(Verdicts { kinds }))
 }
 
@@ -151,14 +148,11 @@ fn histogram(values: impl Iterator<Item = f64>, limit: f64) -> Vec<Bucket> {
 pub(crate) async fn resources(
     caller: Caller,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ProblemId>,
 ) -> Result<Json<Resources>, ApiError> {
     let p = summary(&state, &caller, id).await?;
     // Peaks over hidden tests would tell their inputs: admins only.
-    let usage = state
-        .store
-        .usage(ProblemId(id), caller.role >= Role::Admin)
-        .await?;
+    let usage = state.store.usage(id, caller.role >= Role::Admin).await?;
     let time_limit_ms = p.limits.time_ms as f64;
     let memory_limit_kib = p.limits.memory_bytes as f64 / 1024.0;
     Ok(Json(Resources {
@@ -191,7 +185,7 @@ pub(crate) struct ClusterQuery {
 pub(crate) async fn clusters(
     caller: Caller,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ProblemId>,
     Query(q): Query<ClusterQuery>,
 ) -> Result<Json<ClusterView>, ApiError> {
     let p = summary(&state, &caller, id).await?;
@@ -209,8 +203,7 @@ pub(crate) async fn clusters(
         None | Some(HEURISTIC) => Arc::new(sieve_scoring::Heuristic),
         Some(name) => load_scorer(&state.store, name, None).await?,
     };
-    let view =
-        problem_clusters(&state.store, &state.pools, ProblemId(id), q.subtask, scorer).await?;
+    let view = problem_clusters(&state.store, &state.pools, id, q.subtask, scorer).await?;
     Ok(Json(view))
 }
 

@@ -58,10 +58,10 @@ pub(crate) struct SelectionList {
 pub(crate) async fn selections(
     caller: Caller,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ProblemId>,
 ) -> Result<Json<SelectionList>, ApiError> {
     let p = summary(&state, &caller, id).await?;
-    let rows = state.store.problem_selections(ProblemId(id), 50).await?;
+    let rows = state.store.problem_selections(id, 50).await?;
     let ids: Vec<Uuid> = rows.iter().map(|(s, _)| s.id).collect();
     let outcomes = state.store.pick_outcomes(&ids).await?;
     let selections = rows
@@ -111,12 +111,12 @@ pub(crate) struct SimulationList {
 pub(crate) async fn simulations(
     caller: Caller,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ContestId>,
 ) -> Result<Json<SimulationList>, ApiError> {
     caller.require(Role::Viewer)?;
-    if state.store.contest(ContestId(id)).await?.is_none() {
+    if state.store.contest(id).await?.is_none() {
         return Err(ApiError::not_found(format!("no contest {id}")));
     }
-    let simulations = state.store.contest_simulations(ContestId(id), 100).await?;
+    let simulations = state.store.contest_simulations(id, 100).await?;
     Ok(Json(SimulationList { simulations }))
 }

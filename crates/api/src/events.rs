@@ -23,7 +23,6 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use tokio::sync::watch;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -53,11 +52,11 @@ pub(crate) struct ProgressEvent {
 pub(crate) async fn progress_events(
     caller: Caller,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ProblemId>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     caller.require(Role::Viewer)?;
     let permit = admit(&state.events, &caller)?;
-    let problem = ProblemId(id);
+    let problem = id;
     if !state.store.problem_exists(problem).await? {
         return Err(ApiError::not_found(format!("no problem {id}")));
     }
@@ -80,11 +79,11 @@ pub(crate) async fn progress_events(
 pub(crate) async fn contest_events(
     caller: Caller,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ContestId>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     caller.require(Role::Viewer)?;
     let permit = admit(&state.events, &caller)?;
-    let Some(contest) = state.store.contest(ContestId(id)).await? else {
+    let Some(contest) = state.store.contest(id).await? else {
         return Err(ApiError::not_found(format!("no contest {id}")));
     };
     Ok(progress_stream(

@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 use sieve_domain::{Language, Limits, ProblemId};
 use sieve_worker::generate::{GenProgram, GenerateError, GenerateSpec, generate, subtasks_holding};
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 const MAX_PROGRAMS: usize = 10;
 const MAX_SEEDS: u64 = 1000;
@@ -139,7 +138,7 @@ fn programs(list: Vec<ProgramBody>, field: &str) -> Result<Vec<GenProgram>, ApiE
 pub(crate) async fn generate_tests(
     _: Submitter,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ProblemId>,
     Json(body): Json<GenerateBody>,
 ) -> Result<(StatusCode, Json<Generated>), ApiError> {
     if body.count == 0 || body.count > MAX_SEEDS {
@@ -170,7 +169,7 @@ pub(crate) async fn generate_tests(
     };
     let problem = state
         .store
-        .load_problem(ProblemId(id))
+        .load_problem(id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no problem {id}")))?;
     let subtasks = match body.subtask {
@@ -203,7 +202,7 @@ pub(crate) async fn generate_tests(
     let (indices, rejudged) = if tests.is_empty() {
         (vec![], 0)
     } else {
-        state.store.add_tests(ProblemId(id), &tests).await?
+        state.store.add_tests(id, &tests).await?
     };
     let report = serde_json::to_value(&report).map_err(|e| ApiError::unavailable(e.to_string()))?;
     Ok((

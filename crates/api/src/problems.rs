@@ -252,8 +252,8 @@ pub(crate) async fn list_problems(
 pub(crate) async fn get_problem(
     caller: Caller,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ProblemId>,
 ) -> Result<Json<ProblemSummary>, ApiError> {
     caller.require(Role::Viewer)?;
-    Ok(Json(summary(&state, ProblemId(id)).await?))
+    Ok(Json(summary(&state, id).await?))
 }

@@ -11,7 +11,6 @@ use sieve_domain::{CandidateId, ProblemId};
 use sieve_store::scores::ScorerRow;
 use sieve_worker::scoring::{HEURISTIC, load_scorer, score_problem};
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -182,16 +181,16 @@ pub(crate) struct Scores {
 pub(crate) async fn post_scores(
     _: Submitter,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ProblemId>,
     Json(choice): Json<ScorerChoice>,
 ) -> Result<Json<Scores>, ApiError> {
-    if !state.store.problem_exists(ProblemId(id)).await? {
+    if !state.store.problem_exists(id).await? {
         return Err(ApiError::not_found(format!("no problem {id}")));
     }
     let name = choice.scorer.unwrap_or_else(|| HEURISTIC.into());
     let scorer = load_scorer(&state.store, &name, choice.version).await?;
     let version = scorer.version();
-    let scores = score_problem(&state.store, ProblemId(id), scorer).await?;
+    let scores = score_problem(&state.store, id, scorer).await?;
     Ok(Json(Scores {
         scorer: name,
         version,
@@ -206,7 +205,7 @@ pub(crate) async fn post_scores(
 pub(crate) async fn get_scores(
     caller: Caller,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ProblemId>,
     Query(choice): Query<ScorerChoice>,
 ) -> Result<Json<Scores>, ApiError> {
     caller.require(Role::Viewer)?;
@@ -216,10 +215,7 @@ pub(crate) async fn get_scores(
         .scorer(&name, choice.version)
         .await?
         .ok_or_else(|| ApiError::invalid("scorer", format!("no scorer {name:?}")))?;
-    let scores = state
-        .store
-        .scores(ProblemId(id), &name, row.version)
-        .await?;
+    let scores = state.store.scores(id, &name, row.version).await?;
     Ok(Json(Scores {
         scorer: name,
         version: row.version,

@@ -44,13 +44,13 @@ pub(crate) struct SelectionBody {
 pub(crate) async fn post_selection(
     _: Submitter,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ProblemId>,
     Json(b): Json<SelectionBody>,
 ) -> Result<(StatusCode, Json<SelectionRow>), ApiError> {
-    let (k, _) = plan(&state, ProblemId(id), &b.strategy, b.k).await?;
+    let (k, _) = plan(&state, id, &b.strategy, b.k).await?;
     let scorer = b.scorer.unwrap_or_else(|| HEURISTIC.into());
     let scorer = load_scorer(&state.store, &scorer, None).await?;
-    let row = select_and_store(&state.store, ProblemId(id), &b.strategy, k, scorer).await?;
+    let row = select_and_store(&state.store, id, &b.strategy, k, scorer).await?;
     Ok((StatusCode::CREATED, Json(row)))
 }
 
@@ -132,10 +132,10 @@ pub(crate) struct SimulationBody {
 pub(crate) async fn post_simulation(
     _: Submitter,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ContestId>,
     Json(b): Json<SimulationBody>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
-    if state.store.contest(ContestId(id)).await?.is_none() {
+    if state.store.contest(id).await?.is_none() {
         return Err(ApiError::not_found(format!("no contest {id}")));
     }
     let names = b
@@ -177,16 +177,7 @@ pub(crate) async fn post_simulation(
     let scorer = b.scorer.unwrap_or_else(|| HEURISTIC.into());
     let scorer = load_scorer(&state.store, &scorer, None).await?;
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    let replay = simulate_contest(
-        &state.store,
-        ContestId(id),
-        &names,
-        b.k,
-        seeds,
-        scorer,
-        holdout,
-    )
-    .await?;
+    let replay = simulate_contest(&state.store, id, &names, b.k, seeds, scorer, holdout).await?;
     let (_, _, report) = state
         .store
         .simulation(replay.id)

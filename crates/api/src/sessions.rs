@@ -41,10 +41,10 @@ pub(crate) struct SessionBody {
 pub(crate) async fn start_session(
     _: Submitter,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ProblemId>,
     Json(b): Json<SessionBody>,
 ) -> Result<(StatusCode, Json<SessionView>), ApiError> {
-    let (k, contest) = crate::selections::plan(&state, ProblemId(id), &b.strategy, b.k).await?;
+    let (k, contest) = crate::selections::plan(&state, id, &b.strategy, b.k).await?;
     let rules = match &b.rules {
         Some(r) => r
             .parse()
@@ -55,7 +55,7 @@ pub(crate) async fn start_session(
     let session = start(
         &state.store,
         &state.pools,
-        ProblemId(id),
+        id,
         &b.strategy,
         k,
         rules,

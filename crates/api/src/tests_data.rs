@@ -135,10 +135,10 @@ pub(crate) struct AddedTests {
 pub(crate) async fn add_tests(
     _: Admin,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<ProblemId>,
     Json(body): Json<AddTestsBody>,
 ) -> Result<(StatusCode, Json<AddedTests>), ApiError> {
-    let summary = crate::problems::summary(&state, ProblemId(id)).await?;
+    let summary = crate::problems::summary(&state, id).await?;
     let tests: Vec<AddedTest> = decode_tests(body.tests, summary.subtasks.len())?
         .into_iter()
         .map(|(t, subtasks)| AddedTest {
@@ -149,7 +149,7 @@ pub(crate) async fn add_tests(
             subtasks,
         })
         .collect();
-    let (indices, rejudged) = state.store.add_tests(ProblemId(id), &tests).await?;
+    let (indices, rejudged) = state.store.add_tests(id, &tests).await?;
     Ok((StatusCode::CREATED, Json(AddedTests { indices, rejudged })))
 }
 
