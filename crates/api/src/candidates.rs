@@ -82,14 +82,13 @@ const CHUNK: usize = 500;
 pub(crate) async fn post_candidates(
     _: Submitter,
     State(state): State<AppState>,
-    Path(id): Path<ProblemId>,
+    Path(problem): Path<ProblemId>,
     Query(query): Query<PostQuery>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<PostedList>), ApiError> {
-    let problem = id;
     if !state.store.problem_exists(problem).await? {
-        return Err(ApiError::not_found(format!("no problem {id}")));
+        return Err(ApiError::not_found(format!("no problem {problem}")));
     }
     let ndjson = headers
         .get(header::CONTENT_TYPE)

@@ -52,13 +52,12 @@ pub(crate) struct ProgressEvent {
 pub(crate) async fn progress_events(
     caller: Caller,
     State(state): State<AppState>,
-    Path(id): Path<ProblemId>,
+    Path(problem): Path<ProblemId>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     caller.require(Role::Viewer)?;
     let permit = admit(&state.events, &caller)?;
-    let problem = id;
     if !state.store.problem_exists(problem).await? {
-        return Err(ApiError::not_found(format!("no problem {id}")));
+        return Err(ApiError::not_found(format!("no problem {problem}")));
     }
     Ok(progress_stream(
         state.events.clone(),

@@ -182,7 +182,9 @@ async fn a_job_changed_by_another_connection_reaches_the_stream() -> anyhow::Res
         kinds: vec![TestKind::Public],
         keep_going: false,
     });
-    batch.enqueue(problem, &task, 0, None).await?;
+    batch
+        .enqueue_many(problem, &[(task, 0, "events-test".into())])
+        .await?;
     batch.commit().await?;
     events.until(deadline(), |p| p["queued"] == 1).await?;
 

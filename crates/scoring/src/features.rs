@@ -90,10 +90,6 @@ fn rate_over(n: usize, hits: usize) -> f64 {
     if n == 0 { 0.0 } else { hits as f64 / n as f64 }
 }
 
-fn accepted(r: &TestOutcome) -> bool {
-    r.passes()
-}
-
 /// The output signature on the generated tests: outputs, with crash, time-out and memory-out as
 /// symbols of their own (the hash of a failed run is not an answer).
 pub fn signature(generated: &[TestOutcome]) -> Vec<OutputHash> {
@@ -166,9 +162,9 @@ pub fn compute(pool: &[CandidateData], ctx: &ProblemContext) -> Vec<Features> {
                 c.compiled as u8 as f64,
                 ln1p(c.compile_warnings as f64),
                 (!c.public.is_empty()) as u8 as f64,
-                rate(&c.public, accepted),
-                (!c.public.is_empty() && c.public.iter().all(accepted)) as u8 as f64,
-                rate(&public_target, accepted),
+                rate(&c.public, TestOutcome::passes),
+                (!c.public.is_empty() && c.public.iter().all(TestOutcome::passes)) as u8 as f64,
+                rate(&public_target, TestOutcome::passes),
                 (!c.generated.is_empty()) as u8 as f64,
                 rate_of_run(&c.generated, |r| r.verdict == Verdict::RE),
                 rate_of_run(&c.generated, |r| r.verdict == Verdict::TLE),
@@ -190,7 +186,7 @@ pub fn compute(pool: &[CandidateData], ctx: &ProblemContext) -> Vec<Features> {
                 } else {
                     rank as f64 / sizes.len() as f64
                 },
-                rate(&predicted, accepted),
+                rate(&predicted, TestOutcome::passes),
                 slowest / ctx.time_limit_us.max(1) as f64,
                 peak / ctx.memory_limit_kib.max(1) as f64,
                 ln1p(c.source_len as f64),
@@ -226,7 +222,7 @@ pub fn solved(c: &CandidateData, hidden: &[TestOutcome], ctx: &ProblemContext) -
         hidden
             .iter()
             .filter(|r| relevant.as_ref().is_none_or(|t| t.contains(&r.test)))
-            .all(accepted),
+            .all(TestOutcome::passes),
     )
 }
 

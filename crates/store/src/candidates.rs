@@ -317,15 +317,14 @@ impl Batch {
         Ok(out)
     }
 
-    /// Like [`Store::enqueue`], inside this batch, for a job about `problem`.
-    pub async fn enqueue(
+    /// Queues `jobs` about `problem` inside this batch, in one statement: each with its priority
+    /// and dedup key (a key already queued is skipped). Returns how many were added.
+    pub async fn enqueue_many(
         &mut self,
         problem: ProblemId,
-        task: &crate::queue::Task,
-        priority: i16,
-        dedup_key: Option<&str>,
-    ) -> Result<sieve_domain::JobId, StoreError> {
-        crate::queue::enqueue_on(&mut *self.0, Some(problem), task, priority, dedup_key).await
+        jobs: &[(crate::queue::Task, i16, String)],
+    ) -> Result<u64, StoreError> {
+        crate::queue::enqueue_many_on(&mut *self.0, problem, jobs).await
     }
 
     /// Makes every write of the batch visible at once.

@@ -4,7 +4,7 @@
 
 use crate::{Store, StoreError};
 use serde::Serialize;
-use sieve_domain::{ProblemId, Verdict};
+use sieve_domain::{OutputHash, ProblemId, Verdict};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -161,7 +161,7 @@ impl Store {
     pub async fn generated_outputs_of_passing(
         &self,
         problem: ProblemId,
-    ) -> Result<Vec<(Vec<i16>, Vec<u8>)>, StoreError> {
+    ) -> Result<Vec<Vec<(Verdict, OutputHash)>>, StoreError> {
         let rows = sqlx::query!(
             r#"SELECT g.verdicts, g.output_hashes
                FROM candidates c JOIN builds b ON b.key = c.build_key AND b.ok
@@ -174,10 +174,16 @@ impl Store {
         )
         .fetch_all(self.pool())
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| (r.verdicts, r.output_hashes))
-            .collect())
+        rows.into_iter()
+            .map(|r| {
+                (0..r.verdicts.len())
+                    .map(|i| {
+                        let verdict = crate::candidates::verdict_at(&r.verdicts, i)?;
+                        Ok((verdict, crate::candidates::hash_at(&r.output_hashes, i)?))
+                    })
+                    .collect()
+            })
+            .collect()
     }
 
     /// A value that changes whenever `problem`'s candidates, results or tests do: what a cache of

@@ -4,7 +4,7 @@
 use crate::WorkerError;
 use crate::selection::{LoadedPool, load_pool_with_ids, signature_hash};
 use serde::Serialize;
-use sieve_domain::{CandidateId, OutputHash, ProblemId, TestKind, TestOutcome, Verdict};
+use sieve_domain::{CandidateId, ProblemId, TestKind, TestOutcome};
 use sieve_scoring::{Scorer, signature};
 use sieve_store::Store;
 use std::collections::HashMap;
@@ -196,19 +196,17 @@ pub async fn passed_public_clusters(store: &Store, problem: ProblemId) -> Result
     let rows = store.generated_outputs_of_passing(problem).await?;
     let distinct: std::collections::HashSet<u64> = rows
         .iter()
-        .map(|(verdicts, hashes)| {
-            let outcomes: Vec<TestOutcome> = verdicts
+        .map(|runs| {
+            let outcomes: Vec<TestOutcome> = runs
                 .iter()
-                .zip(hashes.chunks_exact(16))
-                .map(|(v, h)| TestOutcome {
+                .map(|&(verdict, output_hash)| TestOutcome {
                     test: 0,
-                    verdict: Verdict::from_index(*v).unwrap_or(Verdict::JudgeError),
+                    verdict,
                     score: 0.0,
                     time_us: 0,
                     fuel: 0,
                     memory_kib: 0,
-                    // chunks_exact(16) gives 16 bytes each
-                    output_hash: OutputHash::from_slice(h).unwrap_or_default(),
+                    output_hash,
                 })
                 .collect();
             signature_hash(&signature(&outcomes))

@@ -37,10 +37,8 @@ pub async fn store_candidates(
     let ids = batch.insert_candidates(problem, candidates).await?;
     let (hidden, open): (Vec<TestKind>, Vec<TestKind>) =
         plan.kinds.iter().partition(|k| **k == TestKind::Hidden);
-    for (cid, created) in &ids {
-        if !*created {
-            continue;
-        }
+    let mut jobs = Vec::new();
+    for (cid, _) in ids.iter().filter(|(_, created)| *created) {
         let job = |kinds: &[TestKind]| {
             Task::Judge(JudgeJob {
                 candidate: *cid,
@@ -49,15 +47,13 @@ pub async fn store_candidates(
             })
         };
         if !open.is_empty() {
-            let key = format!("judge:{cid}");
-            batch.enqueue(problem, &job(&open), 0, Some(&key)).await?;
+            jobs.push((job(&open), 0, format!("judge:{cid}")));
         }
         if !hidden.is_empty() {
-            let key = format!("judge-hidden:{cid}");
-            batch
-                .enqueue(problem, &job(&hidden), -1, Some(&key))
-                .await?;
+            jobs.push((job(&hidden), -1, format!("judge-hidden:{cid}")));
         }
     }
+    // One statement for the whole batch: ingest is the service's hot path.
+    batch.enqueue_many(problem, &jobs).await?;
     Ok(ids)
 }
