@@ -9,10 +9,10 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use sieve_app::ingest::{JudgePlan, store_candidates};
 use sieve_domain::{CandidateId, ProblemId, TestKind};
 use sieve_store::StoreError;
 use sieve_store::candidates::{Batch, NewCandidate};
-use sieve_worker::ingest::{JudgePlan, store_candidates};
 use tokio::io::AsyncBufReadExt;
 
 /// Most candidates in one request.

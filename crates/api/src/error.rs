@@ -1,6 +1,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use sieve_app::AppError;
 
 /// An error as the client sees it: an RFC 9457 `application/problem+json` body.
 #[derive(Debug, Serialize)]
@@ -226,17 +227,15 @@ impl ApiError {
     }
 }
 
-impl From<sieve_worker::WorkerError> for ApiError {
-    fn from(e: sieve_worker::WorkerError) -> Self {
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
         match e {
-            sieve_worker::WorkerError::Store(e) => e.into(),
-            sieve_worker::WorkerError::NotFound(m) => ApiError::not_found(m),
+            AppError::Store(e) => e.into(),
+            AppError::NotFound(m) => ApiError::not_found(m),
             // What the caller named (a scorer, a strategy, a subtask) cannot be used.
-            sieve_worker::WorkerError::Scorer(m) => ApiError::invalid("/scorer", m),
-            sieve_worker::WorkerError::Strategy(m) => ApiError::invalid("/strategy", m),
-            e @ sieve_worker::WorkerError::SubtaskOutOfRange { .. } => {
-                ApiError::invalid("subtask", e.to_string())
-            }
+            AppError::Scorer(m) => ApiError::invalid("/scorer", m),
+            AppError::Strategy(m) => ApiError::invalid("/strategy", m),
+            e @ AppError::SubtaskOutOfRange { .. } => ApiError::invalid("subtask", e.to_string()),
             other => {
                 tracing::error!(error = %other, "scoring or selection failed");
                 ApiError::unavailable(format!("scoring or selection failed: {other}"))
@@ -275,14 +274,13 @@ mod tests {
             None
         );
     }
-    use sieve_worker::WorkerError;
 
     #[test]
-    fn worker_errors_name_their_field_or_their_cause() {
-        let e = ApiError::from(WorkerError::Strategy("unknown strategy \"x\"".into()));
+    fn app_errors_name_their_field_or_their_cause() {
+        let e = ApiError::from(AppError::Strategy("unknown strategy \"x\"".into()));
         assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(e.field.as_deref(), Some("/strategy"));
-        let e = ApiError::from(WorkerError::SubtaskOutOfRange {
+        let e = ApiError::from(AppError::SubtaskOutOfRange {
             subtask: 3,
             subtasks: 2,
         });
@@ -294,10 +292,10 @@ mod tests {
         });
         assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(e.field.as_deref(), Some("/tests/4/subtasks"));
-        let e = ApiError::from(WorkerError::NotFound("no session s".into()));
+        let e = ApiError::from(AppError::NotFound("no session s".into()));
         assert_eq!((e.status, e.field), (StatusCode::NOT_FOUND, None));
         // A failure of ours is not the caller's field.
-        let e = ApiError::from(WorkerError::Invalid("scoring thread: panicked".into()));
+        let e = ApiError::from(AppError::Thread("scoring thread: panicked".into()));
         assert_eq!((e.status, e.field), (StatusCode::SERVICE_UNAVAILABLE, None));
     }
 }

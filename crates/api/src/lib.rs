@@ -55,7 +55,7 @@ pub struct AppState {
     /// Where uploaded packages' checkers are compiled.
     pub packages: Arc<PackageEnv>,
     /// Pools the dashboard's cluster views were computed from, while unchanged.
-    pub pools: Arc<sieve_worker::clusters::PoolCache>,
+    pub pools: Arc<sieve_app::clusters::PoolCache>,
     /// Reads judging progress once for all the event streams, caps and ends them.
     pub events: Arc<EventHub>,
 }

@@ -7,9 +7,9 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+use sieve_app::scoring::{HEURISTIC, load_scorer, score_problem};
 use sieve_domain::{CandidateId, ProblemId};
 use sieve_store::scores::ScorerRow;
-use sieve_worker::scoring::{HEURISTIC, load_scorer, score_problem};
 use utoipa::{IntoParams, ToSchema};
 
 pub(crate) fn routes() -> Router<AppState> {

@@ -7,13 +7,13 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
+use sieve_app::holdout::Holdout;
+use sieve_app::replay::simulate_contest;
+use sieve_app::scoring::{HEURISTIC, load_scorer};
+use sieve_app::selection::select_and_store;
 use sieve_domain::{ContestId, ProblemId};
 use sieve_selection::STRATEGIES;
 use sieve_store::selections::SelectionRow;
-use sieve_worker::holdout::Holdout;
-use sieve_worker::replay::simulate_contest;
-use sieve_worker::scoring::{HEURISTIC, load_scorer};
-use sieve_worker::selection::select_and_store;
 use utoipa::ToSchema;
 use uuid::Uuid;
 

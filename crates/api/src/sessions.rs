@@ -7,9 +7,9 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
+use sieve_app::scoring::HEURISTIC;
+use sieve_app::session::{ContestFeedback, SessionView, Step, feedback, start, view};
 use sieve_domain::{CandidateId, ProblemId, Rules};
-use sieve_worker::scoring::HEURISTIC;
-use sieve_worker::session::{ContestFeedback, SessionView, Step, feedback, start, view};
 use utoipa::ToSchema;
 use uuid::Uuid;
 

@@ -117,10 +117,10 @@ async fn bench(args: &DashboardBenchArgs, store: Store) -> anyhow::Result<()> {
     );
     let scorer: Arc<dyn sieve_scoring::Scorer> = Arc::new(sieve_scoring::Heuristic);
     let started = Instant::now();
-    sieve_worker::selection::select_and_store(&store, pid, "sieve", 50, scorer.clone()).await?;
+    sieve_app::selection::select_and_store(&store, pid, "sieve", 50, scorer.clone()).await?;
     let select = started.elapsed();
     let started = Instant::now();
-    sieve_worker::replay::simulate_contest(
+    sieve_app::replay::simulate_contest(
         &store,
         contest,
         &["random", "alphacode", "sieve"],

@@ -6,13 +6,13 @@
 
 use crate::generate::program;
 use anyhow::Context;
+use sieve_app::ingest::{JudgePlan, store_candidates};
 use sieve_domain::{Language, Limits, ProblemId, TestKind};
 use sieve_formats::{Overrides, Package};
 use sieve_sandbox::Toolchain;
 use sieve_store::Store;
 use sieve_store::candidates::NewCandidate;
 use sieve_worker::generate::{GenerateSpec, generate, subtasks_holding};
-use sieve_worker::ingest::{JudgePlan, store_candidates};
 use std::path::{Path, PathBuf};
 
 /// One problem of the benchmark.

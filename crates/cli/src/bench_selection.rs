@@ -9,12 +9,12 @@
 use crate::DbArgs;
 use crate::database::Database;
 use anyhow::Context;
+use sieve_app::holdout::Holdout;
+use sieve_app::scoring::{HEURISTIC, load_scorer};
+use sieve_app::selection::load_pool;
 use sieve_domain::Rules;
 use sieve_selection::{Pool, STRATEGIES, simulate};
 use sieve_store::Store;
-use sieve_worker::holdout::Holdout;
-use sieve_worker::scoring::{HEURISTIC, load_scorer};
-use sieve_worker::selection::load_pool;
 use std::path::PathBuf;
 
 /// Options of `sieve bench selection`.

@@ -4,10 +4,10 @@
 
 use crate::DbArgs;
 use anyhow::{Context, bail};
+use sieve_app::ingest::{JudgePlan, store_candidates};
 use sieve_domain::{Language, TestKind};
 use sieve_formats::PackageCandidate;
 use sieve_store::candidates::NewCandidate;
-use sieve_worker::ingest::{JudgePlan, store_candidates};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 

@@ -36,7 +36,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<()> {
                 .load_problem(id)
                 .await?
                 .context("the problem vanished")?;
-            let package = sieve_worker::package::stored_package(&store, &stored).await?;
+            let package = sieve_app::export::stored_package(&store, &stored).await?;
             writeln!(out, "{}", sieve_formats::to_jsonl(&package, slug))?;
         }
         out.flush()?;

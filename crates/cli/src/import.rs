@@ -190,7 +190,7 @@ async fn import_jsonl(
             .map(crate::candidates::from_jsonl)
             .collect();
         let mut batch = store.begin_batch().await?;
-        candidates += sieve_worker::ingest::store_candidates(&mut batch, &plan, id, &news)
+        candidates += sieve_app::ingest::store_candidates(&mut batch, &plan, id, &news)
             .await?
             .len();
         batch.commit().await?;

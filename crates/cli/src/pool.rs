@@ -6,9 +6,9 @@
 use crate::DbArgs;
 use crate::candidates::JudgeArgs;
 use anyhow::{Context, bail};
+use sieve_app::ingest::store_candidates;
 use sieve_domain::Language;
 use sieve_store::candidates::NewCandidate;
-use sieve_worker::ingest::store_candidates;
 use std::path::PathBuf;
 
 /// Actions on pools.

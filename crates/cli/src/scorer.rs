@@ -5,8 +5,8 @@ use crate::DbArgs;
 use crate::database::Database;
 use anyhow::Context;
 use clap::Subcommand;
+use sieve_app::scoring::{HEURISTIC, load_scorer, score_problem, train};
 use sieve_store::Store;
-use sieve_worker::scoring::{HEURISTIC, load_scorer, score_problem, train};
 
 /// What `sieve scorer` does.
 #[derive(Debug, Subcommand)]

@@ -4,13 +4,13 @@
 use crate::DbArgs;
 use crate::database::Database;
 use anyhow::{Context, bail};
+use sieve_app::holdout::Holdout;
+use sieve_app::replay::simulate_contest;
+use sieve_app::scoring::{HEURISTIC, load_scorer};
+use sieve_app::selection::load_pool;
 use sieve_domain::Rules;
 use sieve_selection::{Report, STRATEGIES, simulate};
 use sieve_store::Store;
-use sieve_worker::holdout::Holdout;
-use sieve_worker::replay::simulate_contest;
-use sieve_worker::scoring::{HEURISTIC, load_scorer};
-use sieve_worker::selection::load_pool;
 
 /// Options of `sieve simulate`.
 #[derive(Debug, clap::Args)]

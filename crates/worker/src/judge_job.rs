@@ -18,29 +18,9 @@ pub enum WorkerError {
     /// The sandbox failed (not the candidate: a judge failure).
     #[error(transparent)]
     Sandbox(#[from] sieve_sandbox::SandboxError),
-    /// A scorer failed.
-    #[error(transparent)]
-    Scoring(#[from] sieve_scoring::ScoringError),
     /// The job refers to something that is not there, or cannot be read; or a thread failed.
     #[error("{0}")]
     Invalid(String),
-    /// What a request names (a problem, a contest, a session) does not exist.
-    #[error("{0}")]
-    NotFound(String),
-    /// The scorer the caller named cannot be used (unknown, not stored, badly configured).
-    #[error("{0}")]
-    Scorer(String),
-    /// The strategy the caller named cannot be used.
-    #[error("{0}")]
-    Strategy(String),
-    /// The caller named a subtask the problem does not have.
-    #[error("subtask {subtask} out of range: the problem has {subtasks}")]
-    SubtaskOutOfRange {
-        /// The subtask named.
-        subtask: usize,
-        /// How many the problem has.
-        subtasks: usize,
-    },
 }
 
 /// One worker: a queue consumer with its own judging process.

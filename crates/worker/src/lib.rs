@@ -1,25 +1,17 @@
-//! Judging workers: they take `judge` jobs from the PostgreSQL queue, build the candidate (once
-//! per distinct source), judge it in a supervised judging process, and write the results back
-//! through the store, holding the job's lease with a heartbeat meanwhile.
+//! The workers: they take jobs from the PostgreSQL queue and do the work that needs the sandbox,
+//! holding each job's lease with a heartbeat meanwhile. A `judge` job builds the candidate (once
+//! per distinct source, clang in its jail) and judges it in a supervised judging process; the
+//! results go back through the store.
 //!
-//! It also scores pools and trains the learned scorer (`scoring`), loads pools for the
-//! strategies (`selection`), clusters them for the dashboard (`clusters`, with a cache keyed by
-//! the problem's state), and runs live selection sessions from their stored history
-//! (`session`): the glue between the store and those pure crates.
+//! `package` makes an uploaded package's checker ready (compiled in the jail), and `generate`
+//! runs a team's generator and validator programs in the supervised judging process.
 //!
-//! Depends on `domain`, `sandbox`, `scoring`, `selection` and `store`; never on the API.
+//! Depends on `domain`, `formats`, `sandbox` and `store`; never on `app`, the API or HTTP.
 
 mod build;
-pub mod clusters;
 pub mod generate;
-pub mod holdout;
-pub mod ingest;
 mod judge_job;
 mod metrics;
 pub mod package;
-pub mod replay;
-pub mod scoring;
-pub mod selection;
-pub mod session;
 
 pub use judge_job::{Worker, WorkerError};

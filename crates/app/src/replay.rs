@@ -1,6 +1,6 @@
 //! Contests replayed against the hidden tests, stored with every run.
 
-use crate::WorkerError;
+use crate::AppError;
 use crate::holdout::Holdout;
 use crate::selection::{LoadedPool, load_pool_with_ids};
 use sieve_scoring::Scorer;
@@ -34,11 +34,11 @@ pub async fn simulate_contest(
     seeds: u64,
     scorer: Arc<dyn Scorer>,
     holdout: Option<Holdout>,
-) -> Result<ContestReplay, WorkerError> {
+) -> Result<ContestReplay, AppError> {
     let c = store
         .contest(contest)
         .await?
-        .ok_or_else(|| WorkerError::NotFound(format!("no contest {contest}")))?;
+        .ok_or_else(|| AppError::NotFound(format!("no contest {contest}")))?;
     let k = k.unwrap_or(c.submission_limit as usize);
     // Codeforces: the problem's value from the contest's settings (default 500).
     let value = |i: usize| c.settings["values"][i].as_f64().unwrap_or(500.0);

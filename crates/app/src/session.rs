@@ -2,7 +2,7 @@
 //! reports what the contest said, and gets the next pick, chosen with that feedback (and the
 //! pool as judged now). The strategy is rebuilt from the stored history at every step.
 
-use crate::WorkerError;
+use crate::AppError;
 use crate::clusters::PoolCache;
 use crate::scoring::load_scorer;
 use serde::Serialize;
@@ -83,7 +83,7 @@ pub async fn start(
     k: usize,
     rules: Rules,
     scorer: &str,
-) -> Result<SessionView, WorkerError> {
+) -> Result<SessionView, AppError> {
     // Checked before anything is stored: an unknown scorer leaves no session behind.
     let loaded = load_scorer(store, scorer, None).await?;
     let id = Uuid::now_v7();
@@ -103,7 +103,7 @@ pub async fn start(
 }
 
 /// The session `id`, as it stands.
-pub async fn view(store: &Store, id: Uuid) -> Result<Option<SessionView>, WorkerError> {
+pub async fn view(store: &Store, id: Uuid) -> Result<Option<SessionView>, AppError> {
     Ok(store.session(id).await?.map(to_view))
 }
 
@@ -114,9 +114,9 @@ pub async fn feedback(
     id: Uuid,
     candidate: CandidateId,
     said: &ContestFeedback,
-) -> Result<Step, WorkerError> {
+) -> Result<Step, AppError> {
     let Some(s) = store.session(id).await? else {
-        return Err(WorkerError::NotFound(format!("no session {id}")));
+        return Err(AppError::NotFound(format!("no session {id}")));
     };
     let Some(awaited) = s.submissions.iter().find(|x| x.feedback.is_none()) else {
         return Ok(Step::Conflict(
@@ -136,7 +136,7 @@ pub async fn feedback(
     let s = store
         .session(id)
         .await?
-        .ok_or_else(|| WorkerError::NotFound(format!("no session {id}")))?;
+        .ok_or_else(|| AppError::NotFound(format!("no session {id}")))?;
     let scorer = load_scorer(store, &s.scorer, None).await?;
     Ok(Step::Recorded(advance(store, cache, s, scorer).await?))
 }
@@ -147,7 +147,7 @@ async fn advance(
     cache: &PoolCache,
     s: SessionRow,
     scorer: std::sync::Arc<dyn sieve_scoring::Scorer>,
-) -> Result<SessionView, WorkerError> {
+) -> Result<SessionView, AppError> {
     let loaded = cache.get(store, s.problem_id, scorer).await?;
     let ids = &loaded.ids;
     let pool = pool_for(&loaded.pool, s.rules);
@@ -167,7 +167,7 @@ async fn advance(
         &submitted,
         s.seed as u64,
     )
-    .map_err(|e| WorkerError::Strategy(e.to_string()))?;
+    .map_err(|e| AppError::Strategy(e.to_string()))?;
     let Some(pick) = pick else {
         return Ok(to_view(s));
     };
@@ -182,7 +182,7 @@ async fn advance(
     let s = store
         .session(s.id)
         .await?
-        .ok_or_else(|| WorkerError::NotFound("the session vanished".into()))?;
+        .ok_or_else(|| AppError::NotFound("the session vanished".into()))?;
     Ok(to_view(s))
 }
 

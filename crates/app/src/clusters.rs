@@ -1,7 +1,7 @@
 //! A problem's candidates grouped by their output signature on the generated tests, as the
 //! selection strategies group them: what the dashboard shows and the funnel counts.
 
-use crate::WorkerError;
+use crate::AppError;
 use crate::selection::{LoadedPool, load_pool_with_ids, signature_hash};
 use serde::Serialize;
 use sieve_domain::{CandidateId, ProblemId, TestKind, TestOutcome};
@@ -69,7 +69,7 @@ impl PoolCache {
         store: &Store,
         problem: ProblemId,
         scorer: Arc<dyn Scorer>,
-    ) -> Result<Arc<LoadedPool>, WorkerError> {
+    ) -> Result<Arc<LoadedPool>, AppError> {
         let version = store.pool_version(problem).await?;
         let key = (problem, format!("{}@{}", scorer.name(), scorer.version()));
         if let Some((v, pool)) = self.lock().get(&key)
@@ -91,7 +91,7 @@ impl PoolCache {
         &self,
         store: &Store,
         problem: ProblemId,
-    ) -> Result<i64, WorkerError> {
+    ) -> Result<i64, AppError> {
         let version = store.pool_version(problem).await?;
         let lock = || self.counts.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((v, n)) = lock().get(&problem)
@@ -121,13 +121,13 @@ pub async fn problem_clusters(
     problem: ProblemId,
     subtask: Option<usize>,
     scorer: Arc<dyn Scorer>,
-) -> Result<ClusterView, WorkerError> {
+) -> Result<ClusterView, AppError> {
     let summary = store
         .problem_summary(problem)
         .await?
-        .ok_or_else(|| WorkerError::NotFound(format!("no problem {problem}")))?;
+        .ok_or_else(|| AppError::NotFound(format!("no problem {problem}")))?;
     if let Some(s) = subtask.filter(|s| *s >= summary.subtasks.len()) {
-        return Err(WorkerError::SubtaskOutOfRange {
+        return Err(AppError::SubtaskOutOfRange {
             subtask: s,
             subtasks: summary.subtasks.len(),
         });
@@ -192,7 +192,7 @@ pub async fn problem_clusters(
 /// How many distinct output signatures on all generated tests the compiled candidates that pass
 /// every public test have (the funnel's clusters: the signature the strategies use, read without
 /// loading the pool).
-pub async fn passed_public_clusters(store: &Store, problem: ProblemId) -> Result<i64, WorkerError> {
+pub async fn passed_public_clusters(store: &Store, problem: ProblemId) -> Result<i64, AppError> {
     let rows = store.generated_outputs_of_passing(problem).await?;
     let distinct: std::collections::HashSet<u64> = rows
         .iter()

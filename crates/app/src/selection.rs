@@ -2,7 +2,7 @@
 //! subtask on the generated tests, and per subtask the fraction of points each candidate earns
 //! on the official tests (for replays).
 
-use crate::WorkerError;
+use crate::AppError;
 use crate::holdout::Holdout;
 use sieve_domain::{OutputHash, ProblemId, TestKind, TestOutcome, Verdict};
 use sieve_scoring::{Scorer, ScoringInput, compute, signature};
@@ -30,7 +30,7 @@ pub async fn load_pool(
     problem: ProblemId,
     scorer: Arc<dyn Scorer>,
     holdout: Option<Holdout>,
-) -> Result<Pool, WorkerError> {
+) -> Result<Pool, AppError> {
     Ok(load_pool_with_ids(store, problem, scorer, holdout)
         .await?
         .pool)
@@ -54,15 +54,15 @@ pub async fn load_pool_with_ids(
     problem: ProblemId,
     scorer: Arc<dyn Scorer>,
     holdout: Option<Holdout>,
-) -> Result<LoadedPool, WorkerError> {
+) -> Result<LoadedPool, AppError> {
     let summary = store
         .problem_summary(problem)
         .await?
-        .ok_or_else(|| WorkerError::NotFound(format!("no problem {problem}")))?;
+        .ok_or_else(|| AppError::NotFound(format!("no problem {problem}")))?;
     let mut pool = store
         .scoring_pool(problem)
         .await?
-        .ok_or_else(|| WorkerError::NotFound(format!("no problem {problem}")))?;
+        .ok_or_else(|| AppError::NotFound(format!("no problem {problem}")))?;
     let held = match holdout {
         Some(h) => crate::holdout::apply(&mut pool, h, problem.0.as_bytes()),
         None => vec![],
@@ -96,10 +96,10 @@ pub async fn load_pool_with_ids(
             })
             .collect();
         let scores = scorer.score(&inputs)?;
-        Ok::<_, WorkerError>((features, scores))
+        Ok::<_, AppError>((features, scores))
     })
     .await
-    .map_err(|e| WorkerError::Invalid(format!("scoring thread: {e}")))??;
+    .map_err(|e| AppError::Thread(format!("scoring thread: {e}")))??;
     let feature = |name: &str| {
         sieve_scoring::FEATURE_NAMES
             .iter()
@@ -227,11 +227,11 @@ pub async fn select_and_store(
     name: &str,
     k: usize,
     scorer: Arc<dyn Scorer>,
-) -> Result<sieve_store::selections::SelectionRow, WorkerError> {
+) -> Result<sieve_store::selections::SelectionRow, AppError> {
     let label = format!("{}@{}", scorer.name(), scorer.version());
     let LoadedPool { pool, ids, .. } = load_pool_with_ids(store, problem, scorer, None).await?;
     let picks = sieve_selection::select(&pool, name, k, 1)
-        .ok_or_else(|| WorkerError::Strategy(format!("unknown strategy {name:?}")))?;
+        .ok_or_else(|| AppError::Strategy(format!("unknown strategy {name:?}")))?;
     let row = sieve_store::selections::SelectionRow {
         id: uuid::Uuid::now_v7(),
         problem_id: problem,

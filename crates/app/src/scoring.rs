@@ -1,7 +1,7 @@
 //! Scoring a problem's pool and training the learned scorer: the glue between the store (pools,
 //! registered scorers, stored scores) and the `scoring` crate (features and scorers).
 
-use crate::WorkerError;
+use crate::AppError;
 use serde::Serialize;
 use sieve_domain::{CandidateId, ProblemId};
 use sieve_scoring::{
@@ -16,8 +16,8 @@ use std::time::Duration;
 /// The built-in baseline's name.
 pub const HEURISTIC: &str = "heuristic";
 
-fn invalid(message: impl Into<String>) -> WorkerError {
-    WorkerError::Scorer(message.into())
+fn invalid(message: impl Into<String>) -> AppError {
+    AppError::Scorer(message.into())
 }
 
 /// The scorer registered as `name` (at `version`, or its newest), or the built-in heuristic.
@@ -25,7 +25,7 @@ pub async fn load_scorer(
     store: &Store,
     name: &str,
     version: Option<i32>,
-) -> Result<Arc<dyn Scorer>, WorkerError> {
+) -> Result<Arc<dyn Scorer>, AppError> {
     if name == HEURISTIC {
         store
             .put_scorer(&ScorerRow {
@@ -110,11 +110,11 @@ pub async fn score_problem(
     store: &Store,
     problem: ProblemId,
     scorer: Arc<dyn Scorer>,
-) -> Result<Vec<(CandidateId, f64)>, WorkerError> {
+) -> Result<Vec<(CandidateId, f64)>, AppError> {
     let pool = store
         .scoring_pool(problem)
         .await?
-        .ok_or_else(|| WorkerError::NotFound(format!("no problem {problem}")))?;
+        .ok_or_else(|| AppError::NotFound(format!("no problem {problem}")))?;
     let data: Vec<_> = pool.entries.iter().map(|e| e.data.clone()).collect();
     let (name, version) = (scorer.name().to_string(), scorer.version());
     // Scorers may block (a remote one waits on the network): off the async threads.
@@ -133,10 +133,10 @@ pub async fn score_problem(
             let scores = scorer.score(&batch)?;
             out.extend(entries.iter().map(|e| e.id).zip(scores));
         }
-        Ok::<_, WorkerError>(out)
+        Ok::<_, AppError>(out)
     })
     .await
-    .map_err(|e| WorkerError::Invalid(format!("scoring thread: {e}")))??;
+    .map_err(|e| AppError::Thread(format!("scoring thread: {e}")))??;
     store.put_scores(&name, version, &scores).await?;
     Ok(scores)
 }
@@ -175,7 +175,7 @@ pub struct Metrics {
 
 /// Trains a logistic scorer called `name` on every problem judged on hidden tests, holding out
 /// every third problem (by id) for the report, and saves it as the next version of `name`.
-pub async fn train(store: &Store, name: &str, l2: f64) -> Result<TrainReport, WorkerError> {
+pub async fn train(store: &Store, name: &str, l2: f64) -> Result<TrainReport, AppError> {
     let problems = store.problems_with_hidden_results().await?;
     if problems.len() < 2 {
         return Err(invalid(format!(
