@@ -2,6 +2,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use sieve_app::AppError;
+use sieve_store::queue::Rejection;
 
 /// An error as the client sees it: an RFC 9457 `application/problem+json` body.
 #[derive(Debug, Serialize)]
@@ -225,6 +226,50 @@ impl ApiError {
         self.field = Some(field.to_string());
         self
     }
+
+    /// Its HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Its title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// Its detail.
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+
+    /// The request field at fault, if one is.
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+}
+
+impl From<Rejection> for ApiError {
+    fn from(r: Rejection) -> Self {
+        let detail = r.to_string();
+        match r {
+            Rejection::Unreadable { .. } | Rejection::Checker { .. } => {
+                ApiError::invalid("body", detail)
+            }
+            Rejection::SlugTaken { .. } => ApiError::conflict(detail).with_field("slug"),
+            Rejection::ProgramDoesNotCompile {
+                validator, index, ..
+            } => {
+                let list = if validator {
+                    "validators"
+                } else {
+                    "generators"
+                };
+                ApiError::invalid(format!("{list}/{index}/source"), detail)
+            }
+            Rejection::Invalid { .. } => ApiError::invalid("", detail),
+            Rejection::NoProblem { .. } => ApiError::not_found(detail),
+        }
+    }
 }
 
 impl From<AppError> for ApiError {
@@ -232,6 +277,18 @@ impl From<AppError> for ApiError {
         match e {
             AppError::Store(e) => e.into(),
             AppError::NotFound(m) => ApiError::not_found(m),
+            AppError::Package(e) => {
+                let too_large =
+                    matches!(&e, sieve_formats::FormatError::Archive(a) if a.is_too_large());
+                if too_large {
+                    ApiError::too_large("body", e.to_string())
+                } else {
+                    ApiError::invalid("body", e.to_string())
+                }
+            }
+            e @ AppError::NoSlug => ApiError::invalid("slug", e.to_string()),
+            e @ AppError::BadSlug(_) => ApiError::invalid("slug", e.to_string()),
+            AppError::Rejected(r) => r.into(),
             // What the caller named (a scorer, a strategy, a subtask) cannot be used.
             AppError::Scorer(m) => ApiError::invalid("/scorer", m),
             AppError::Strategy(m) => ApiError::invalid("/strategy", m),

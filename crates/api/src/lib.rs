@@ -4,10 +4,12 @@
 //! readiness probes, `/metrics`, the OpenAPI document, the mapping of every crate's errors to
 //! `application/problem+json`, and authentication.
 //!
-//! This is the only crate that knows HTTP. It calls `store`, and `worker` for the use cases that
-//! crate still holds (candidate ingest, scoring, selections, sessions, clusters, preparing uploaded
-//! packages, generating tests); nothing below it may depend on it. Errors of the crates below
-//! carry causes, never fields: this crate alone names the request field and the status.
+//! This is the only crate that knows HTTP. It calls `app` for the use cases and `store` for
+//! plain reads and writes; it never depends on `sandbox` or `worker`: what needs the sandbox
+//! (an uploaded package's checker, a team's generators) is queued as a job for the workers, and
+//! the client follows it at `/v1/jobs/{id}`. Nothing below it may depend on it. Errors of the
+//! crates below carry causes, never fields: this crate alone names the request field and the
+//! status.
 
 mod auth;
 mod candidate_read;
@@ -21,6 +23,7 @@ mod events;
 mod generate;
 mod health;
 mod hub;
+mod jobs;
 mod metrics;
 mod openapi;
 mod problems;
@@ -38,10 +41,8 @@ pub use openapi::document as openapi_document;
 
 use axum::Router;
 use metrics_exporter_prometheus::PrometheusHandle;
-use sieve_sandbox::Toolchain;
 use sieve_store::Store;
-use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// What every handler can reach.
 #[derive(Clone, Debug)]
@@ -52,52 +53,20 @@ pub struct AppState {
     pub auth: AuthMode,
     /// Renders the process's metrics, when a recorder is installed.
     pub metrics: Option<PrometheusHandle>,
-    /// Where uploaded packages' checkers are compiled.
-    pub packages: Arc<PackageEnv>,
     /// Pools the dashboard's cluster views were computed from, while unchanged.
     pub pools: Arc<sieve_app::clusters::PoolCache>,
     /// Reads judging progress once for all the event streams, caps and ends them.
     pub events: Arc<EventHub>,
 }
 
-/// The toolchain for compiling uploaded packages' checkers, found on first use.
-#[derive(Debug)]
-pub struct PackageEnv {
-    cache_dir: PathBuf,
-    toolchain: OnceLock<Toolchain>,
-}
-
-impl PackageEnv {
-    /// Compiles in `cache_dir` (the workers' cache).
-    pub fn new(cache_dir: PathBuf) -> Arc<PackageEnv> {
-        Arc::new(PackageEnv {
-            cache_dir,
-            toolchain: OnceLock::new(),
-        })
-    }
-
-    pub(crate) fn toolchain(&self) -> Result<(Toolchain, PathBuf), sieve_sandbox::SandboxError> {
-        if let Some(t) = self.toolchain.get() {
-            return Ok((t.clone(), self.cache_dir.clone()));
-        }
-        let t = Toolchain::discover(&self.cache_dir)?;
-        Ok((
-            self.toolchain.get_or_init(|| t).clone(),
-            self.cache_dir.clone(),
-        ))
-    }
-}
-
 impl AppState {
-    /// State with keys required, no metrics recorder, packages compiled under `cache_dir`, and
-    /// the event streams' defaults.
-    pub fn new(store: Store, auth: AuthMode, cache_dir: PathBuf) -> AppState {
+    /// State with keys required, no metrics recorder, and the event streams' defaults.
+    pub fn new(store: Store, auth: AuthMode) -> AppState {
         AppState {
             events: EventHub::new(store.clone(), EventsConfig::default()),
             store,
             auth,
             metrics: None,
-            packages: PackageEnv::new(cache_dir),
             pools: Arc::default(),
         }
     }
@@ -117,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         .merge(upload::routes())
         .merge(tests_data::routes())
         .merge(generate::routes())
+        .merge(jobs::routes())
         .merge(candidates::routes())
         .merge(candidate_read::routes())
         .merge(events::routes())

@@ -23,6 +23,7 @@ use utoipa::OpenApi;
         crate::tests_data::add_tests,
         crate::tests_data::get_test,
         crate::generate::generate_tests,
+        crate::jobs::job,
         crate::candidates::post_candidates,
         crate::candidate_read::get_candidate,
         crate::candidate_read::list_candidates,
@@ -53,6 +54,7 @@ use utoipa::OpenApi;
     tags(
         (name = "contests", description = "contests and their rules"),
         (name = "problems", description = "problems, tests and packages"),
+        (name = "jobs", description = "package preparation and test generation, done by workers"),
         (name = "candidates", description = "posting, judging progress and results"),
         (name = "scoring", description = "scorers and candidate scores"),
         (name = "selection", description = "selections and simulated contests"),

@@ -85,18 +85,10 @@ pub(crate) struct ProblemList {
 }
 
 pub(crate) fn valid_slug(slug: &str, field: &str) -> Result<(), ApiError> {
-    let ok = !slug.is_empty()
-        && slug.len() <= 100
-        && slug
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
-    if ok {
+    if sieve_domain::is_slug(slug) {
         Ok(())
     } else {
-        Err(ApiError::invalid(
-            field,
-            "a slug is 1 to 100 letters, digits, '-', '_' or '.'",
-        ))
+        Err(ApiError::invalid(field, sieve_domain::SLUG_RULE))
     }
 }
 

@@ -1,22 +1,24 @@
-//! Whole problem packages uploaded as tar, tar.gz or zip: a Kattis / ICPC package or a folder
-//! of `N.in` / `N.out` tests, unpacked in a scratch directory, read by the same importers as
-//! `sieve import`, custom checkers compiled, and stored in one transaction.
+//! Whole problem packages uploaded as tar, tar.gz or zip: a Kattis / ICPC package, a CMS task,
+//! a Polygon package or a folder of `N.in` / `N.out` tests. The archive is read here (a body
+//! that is not such a package is refused at once) and queued for a worker, which compiles the
+//! checker and stores the problem; the client follows the job at `/v1/jobs/{id}`.
 
-use crate::problems::{summary, valid_slug};
+use crate::jobs::{Queued, queued};
+use crate::problems::valid_slug;
 use crate::{ApiError, AppState, auth::Admin};
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Query, State};
-use axum::http::StatusCode;
 use axum::routing::post;
-use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use sieve_app::packages::{Upload, submit};
 use sieve_domain::{ContestId, TimeFactor};
-use sieve_formats::{ArchiveLimits, FormatError, Overrides, load_folder, load_kattis, unpack};
-use sieve_store::problem_info::ProblemSummary;
-use utoipa::{IntoParams, ToSchema};
+use sieve_formats::{Overrides, PackageFormat};
+use utoipa::IntoParams;
 use uuid::Uuid;
 
-/// Largest package upload, packed; what it may unpack to is [`ArchiveLimits::default`].
+/// Largest package upload, packed; what it may unpack to is
+/// [`sieve_formats::ArchiveLimits::default`].
 pub const MAX_PACKAGE: usize = 512 << 20;
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -29,7 +31,8 @@ pub(crate) fn routes() -> Router<AppState> {
 /// How to read an uploaded package.
 #[derive(Debug, Deserialize, IntoParams)]
 pub(crate) struct PackageQuery {
-    /// `kattis` (problem.yaml, data/sample, data/secret) or `folder` (N.in / N.out).
+    /// `kattis` (problem.yaml, data/sample, data/secret), `cms` (Italian or TPS), `polygon`
+    /// (problem.xml) or `folder` (N.in / N.out).
     format: String,
     /// The problem's unique short name (default: the package's folder name).
     slug: Option<String>,
@@ -43,18 +46,15 @@ pub(crate) struct PackageQuery {
     time_factor: Option<f64>,
 }
 
-/// The stored problem and what the importer could not use.
-#[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct Uploaded {
-    problem: ProblemSummary,
-    warnings: Vec<String>,
-}
-
-/// Imports a problem package (admin). The body is the archive itself.
+/// Imports a problem package (admin). The body is the archive itself. The archive is read at
+/// once; its checker is compiled and the problem stored by a worker: follow the job at
+/// `Location` (`GET /v1/jobs/{id}?wait_ms=…`), which ends with the stored problem.
 #[utoipa::path(post, path = "/v1/problems/package", tag = "problems", params(PackageQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream",
                  description = "a tar, tar.gz or zip archive of the package"),
-    responses((status = 201, body = Uploaded), (status = 409, description = "the slug is taken"),
+    responses((status = 202, body = Queued, description = "queued; follow the job"),
+              (status = 404, description = "no such contest"),
+              (status = 409, description = "the slug is taken"),
               (status = 413, description = "the archive is too large"),
               (status = 422, description = "the package cannot be read")))]
 pub(crate) async fn upload_package(
@@ -62,19 +62,13 @@ pub(crate) async fn upload_package(
     State(state): State<AppState>,
     Query(q): Query<PackageQuery>,
     body: Bytes,
-) -> Result<(StatusCode, Json<Uploaded>), ApiError> {
-    let load = match q.format.as_str() {
-        "kattis" => load_kattis,
-        "folder" => load_folder,
-        "cms" => sieve_formats::load_cms,
-        "polygon" => sieve_formats::load_polygon,
-        other => {
-            return Err(ApiError::invalid(
-                "format",
-                format!("unknown package format {other:?}: kattis, folder, cms or polygon"),
-            ));
-        }
-    };
+) -> Result<Queued, ApiError> {
+    let format: PackageFormat =
+        q.format
+            .parse()
+            .map_err(|e: sieve_formats::UnknownPackageFormat| {
+                ApiError::invalid("format", e.to_string())
+            })?;
     if let Some(slug) = &q.slug {
         valid_slug(slug, "slug")?;
     }
@@ -82,60 +76,17 @@ pub(crate) async fn upload_package(
         .time_factor
         .map(|f| TimeFactor::new(f).map_err(|e| ApiError::invalid("time_factor", e.to_string())))
         .transpose()?;
-    let overrides = Overrides {
-        time_ms: q.time_limit_ms,
-        memory_bytes: q.memory_limit_mb.map(|m| m << 20),
+    let upload = Upload {
+        archive: body.to_vec(),
+        format,
+        slug: q.slug,
+        contest: q.contest_id.map(ContestId),
+        overrides: Overrides {
+            time_ms: q.time_limit_ms,
+            memory_bytes: q.memory_limit_mb.map(|m| m << 20),
+        },
+        time_factor,
     };
-    let (toolchain, cache_dir) = state.packages.toolchain().map_err(|e| {
-        tracing::error!(error = %e, "no toolchain for packages");
-        ApiError::unavailable("the compiler toolchain is not available on this server")
-    })?;
-    let (slug, contest) = (q.slug.clone(), q.contest_id.map(ContestId));
-    let prepared = tokio::task::spawn_blocking(move || {
-        let dir = tempfile::tempdir().map_err(|e| ApiError::unavailable(e.to_string()))?;
-        let unreadable = |e: FormatError| match e {
-            FormatError::Archive(a) if a.is_too_large() => {
-                ApiError::too_large("body", a.to_string())
-            }
-            e => ApiError::invalid("body", e.to_string()),
-        };
-        let (root, mut warnings) =
-            unpack(&body, dir.path(), ArchiveLimits::default()).map_err(unreadable)?;
-        let package = load(&root, &overrides).map_err(unreadable)?;
-        let named = root != dir.path();
-        let slug = match slug {
-            Some(s) => s,
-            None if named => package.name.clone(),
-            None => {
-                return Err(ApiError::invalid(
-                    "slug",
-                    "the archive has no top folder to name the problem by: pass slug",
-                ));
-            }
-        };
-        valid_slug(&slug, "slug")?;
-        let mut prepared =
-            sieve_worker::package::prepare(&toolchain, &package, slug, contest, &cache_dir)
-                .map_err(|e| ApiError::invalid("body", e.to_string()))?;
-        if !named {
-            prepared.problem.name = prepared.problem.slug.clone();
-        }
-        if let Some(f) = time_factor {
-            prepared.problem.time_factor = f;
-            prepared.problem.time_factor_from = "given".into();
-        }
-        warnings.append(&mut prepared.problem.warnings);
-        prepared.problem.warnings = warnings;
-        Ok::<_, ApiError>(prepared)
-    })
-    .await
-    .map_err(|e| ApiError::unavailable(format!("the import failed: {e}")))??;
-    let id = prepared.store(&state.store).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Uploaded {
-            problem: summary(&state, id).await?,
-            warnings: prepared.problem.warnings,
-        }),
-    ))
+    let job = submit(&state.store, upload).await?;
+    queued(&state, job).await
 }

@@ -3,7 +3,9 @@
 //! learned scorer (`scoring`), loading pools for the strategies and storing selections
 //! (`selection`, `holdout`), replaying contests (`replay`), clustering outputs for the dashboard
 //! with a cache keyed by the problem's state (`clusters`), live selection sessions from their
-//! stored history (`session`), and a stored problem as a package again (`export`).
+//! stored history (`session`), a stored problem as a package again (`export`), and the requests that queue
+//! sandboxed work for the workers: an uploaded package (`packages`) and generated tests
+//! (`generation`).
 //!
 //! Nothing here compiles or runs a program: work that needs the sandbox is queued for the
 //! workers. Depends on `domain`, `formats`, `scoring`, `selection` and `store`; never on
@@ -13,8 +15,10 @@
 pub mod clusters;
 mod error;
 pub mod export;
+pub mod generation;
 pub mod holdout;
 pub mod ingest;
+pub mod packages;
 pub mod replay;
 pub mod scoring;
 pub mod selection;

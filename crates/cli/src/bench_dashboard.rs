@@ -136,11 +136,7 @@ async fn bench(args: &DashboardBenchArgs, store: Store) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
 
-    let state = sieve_api::AppState::new(
-        store.clone(),
-        sieve_api::AuthMode::Local,
-        args.cache_dir.clone(),
-    );
+    let state = sieve_api::AppState::new(store.clone(), sieve_api::AuthMode::Local);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -6,13 +6,14 @@
 
 use crate::generate::program;
 use anyhow::Context;
+use sieve_app::generation::subtasks_holding;
 use sieve_app::ingest::{JudgePlan, store_candidates};
 use sieve_domain::{Language, Limits, ProblemId, TestKind};
 use sieve_formats::{Overrides, Package};
 use sieve_sandbox::Toolchain;
 use sieve_store::Store;
 use sieve_store::candidates::NewCandidate;
-use sieve_worker::generate::{GenerateSpec, generate, subtasks_holding};
+use sieve_worker::generate::{GenerateSpec, generate};
 use std::path::{Path, PathBuf};
 
 /// One problem of the benchmark.
@@ -217,7 +218,15 @@ async fn generated_tests(
                 ..Limits::default()
             },
         };
-        let (tests, _) = generate(toolchain, cache, &spec, &problem, &subtasks)?;
+        let mut supervisor = crate::judge::supervisor(cache)?;
+        let (tests, _) = generate(
+            toolchain,
+            cache,
+            &mut supervisor,
+            &spec,
+            &problem,
+            &subtasks,
+        )?;
         if !tests.is_empty() {
             kept += tests.len();
             store.add_tests(id, &tests).await?;

@@ -4,9 +4,11 @@
 
 use crate::DbArgs;
 use anyhow::{Context, bail};
+use sieve_app::generation::subtasks_holding;
+use sieve_domain::GenProgram;
 use sieve_domain::{Language, Limits};
 use sieve_sandbox::Toolchain;
-use sieve_worker::generate::{GenProgram, GenerateSpec, generate, subtasks_holding};
+use sieve_worker::generate::{GenerateSpec, generate};
 use std::path::{Path, PathBuf};
 
 /// Options of `sieve tests generate`.
@@ -120,7 +122,15 @@ pub fn run(args: GenerateArgs, db: &DbArgs) -> anyhow::Result<()> {
                 subtasks_holding(&problem, target)
             }
         };
-        let (tests, report) = generate(&toolchain, &args.cache_dir, &spec, &problem, &subtasks)?;
+        let mut supervisor = crate::judge::supervisor(&args.cache_dir)?;
+        let (tests, report) = generate(
+            &toolchain,
+            &args.cache_dir,
+            &mut supervisor,
+            &spec,
+            &problem,
+            &subtasks,
+        )?;
         let rejudged = if tests.is_empty() {
             0
         } else {

@@ -208,7 +208,7 @@ async fn serve(
     let state = AppState {
         metrics,
         events: EventHub::new(store.clone(), events),
-        ..AppState::new(store, auth, workers.cache_dir.clone())
+        ..AppState::new(store, auth)
     };
     sieve_api::serve(listener, state, shutdown_signal()).await?;
     // In-flight jobs are finished, not abandoned: each worker stops after its current job.

@@ -178,10 +178,12 @@ async fn generated_tests_through_the_api() -> anyhow::Result<()> {
         "count": 10,
         "subtask": 0,
     });
+    // Queued, and compiled by the worker: the job names the program that does not compile.
     let resp = client.post(&url).json(&body).send().await?;
-    assert_eq!(resp.status(), 422);
-    let problem: serde_json::Value = resp.json().await?;
-    assert_eq!(problem["field"], "validators/2/source", "{problem}");
+    assert_eq!(resp.status(), 202);
+    let job = finished(&client, &server.url, resp).await?;
+    assert_eq!(job["state"], "failed", "{job}");
+    assert_eq!(job["rejected"]["field"], "validators/2/source", "{job}");
     let tests_before = Store::from_pool(db.pool.clone())
         .load_problem(id)
         .await?
@@ -195,8 +197,10 @@ async fn generated_tests_through_the_api() -> anyhow::Result<()> {
     assert_eq!(resp.status(), 422, "no subtask 7");
     body["subtask"] = serde_json::json!(0);
     let resp = client.post(&url).json(&body).send().await?;
-    assert_eq!(resp.status(), 201);
-    let out: serde_json::Value = resp.json().await?;
+    assert_eq!(resp.status(), 202);
+    let job = finished(&client, &server.url, resp).await?;
+    assert_eq!(job["state"], "done", "{job}");
+    let out = &job["generated"];
     let want = (1..=10)
         .map(|s| generated_up_to(1200, s))
         .filter(|(_, n)| *n <= 1000)
@@ -257,9 +261,9 @@ async fn an_input_equal_to_a_hidden_test_is_kept() -> anyhow::Result<()> {
         .json(&body)
         .send()
         .await?;
-    assert_eq!(resp.status(), 201);
-    let out: serde_json::Value = resp.json().await?;
-    assert_eq!(out["report"]["kept"], 2, "{out}");
+    assert_eq!(resp.status(), 202);
+    let job = finished(&reqwest::Client::new(), &server.url, resp).await?;
+    assert_eq!(job["generated"]["report"]["kept"], 2, "{job}");
     let store = Store::from_pool(db.pool.clone());
     let mut inputs: Vec<String> = generated_inputs(&store, id)
         .await?
@@ -271,4 +275,25 @@ async fn an_input_equal_to_a_hidden_test_is_kept() -> anyhow::Result<()> {
     drop(server);
     db.drop_db().await?;
     Ok(())
+}
+
+/// The job a 202 answer queued, once finished (waiting on the job's `Location`).
+async fn finished(
+    client: &reqwest::Client,
+    base: &str,
+    queued: reqwest::Response,
+) -> anyhow::Result<serde_json::Value> {
+    let at = queued.headers()["location"].to_str()?.to_string();
+    for _ in 0..12 {
+        let job: serde_json::Value = client
+            .get(format!("{base}{at}?wait_ms=10000"))
+            .send()
+            .await?
+            .json()
+            .await?;
+        if job["state"] == "done" || job["state"] == "failed" {
+            return Ok(job);
+        }
+    }
+    anyhow::bail!("the job at {at} did not finish in two minutes")
 }

@@ -185,3 +185,57 @@ fn a_test_that_keeps_killing_the_judge_is_a_judge_error_that_says_so() {
     assert_eq!(report.tests[0].verdict, Verdict::AC);
     assert_eq!(report.tests[2].verdict, Verdict::AC, "judging went on");
 }
+
+/// Generators and validators run through the same supervised judging process as candidates:
+/// arguments and stdin reach the program, its output comes back, and a run past its CPU limit
+/// is stopped from outside (the judging process runs uninstrumented) and replaced for the next.
+#[test]
+fn plain_runs_get_their_arguments_and_stop_at_the_time_limit() {
+    let cache = common::cache_dir();
+    let toolchain = Toolchain::discover(&cache).expect("toolchain");
+    let build =
+        |source: &str| match compile(&toolchain, source.as_bytes(), Language::C17, &[], &cache)
+            .expect("compiles")
+        {
+            CompileOutcome::Ok(c) => c.wasm,
+            CompileOutcome::Error { message } => panic!("{message}"),
+        };
+    let echo = build(
+        "#include <stdio.h>\nint main(int c, char **v) { int x; printf(\"%s\", v[c - 1]);\n\
+         while (scanf(\"%d\", &x) == 1) printf(\" %d\", 2 * x); printf(\"\\n\"); return c; }\n",
+    );
+    let spin = build("int main(void) { volatile unsigned long x = 0; for (;;) x++; }\n");
+    let (mut supervisor, _) = supervisor();
+    let limits = Limits {
+        time_ms: 400,
+        ..Limits::default()
+    };
+    let run = |supervisor: &mut Supervisor, wasm: &[u8], args: &[&str], stdin: &str| {
+        supervisor
+            .run(
+                wasm,
+                &sieve_sandbox::RunSpec {
+                    stdin: Arc::from(stdin.as_bytes()),
+                    args: args.iter().map(|a| a.to_string()).collect(),
+                    limits,
+                    ..Default::default()
+                },
+            )
+            .expect("runs")
+    };
+    let out = run(&mut supervisor, &echo, &["gen", "5", "seed-7"], "1 2 3");
+    assert_eq!(out.status, sieve_sandbox::RunStatus::Exited(3));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "seed-7 2 4 6\n");
+    let started = std::time::Instant::now();
+    let out = run(&mut supervisor, &spin, &["spin"], "");
+    assert_eq!(out.status, sieve_sandbox::RunStatus::TimeLimit);
+    assert!(out.time_us >= 400_000, "{} us", out.time_us);
+    assert!(started.elapsed() < Duration::from_secs(20));
+    let out = run(&mut supervisor, &echo, &["gen", "again"], "21");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "again 42\n");
+    assert_eq!(
+        supervisor.crashes(),
+        0,
+        "a stop at the limit is not a crash"
+    );
+}

@@ -383,68 +383,173 @@ async fn the_rest_api_end_to_end() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Packages are read by the API and prepared by workers: with no worker running, an upload is
+/// only a queued job (nothing compiled, nothing stored); a batch worker then compiles the
+/// checkers and stores the problems, and the jobs say what became of each upload.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn packages_upload_as_archives() -> anyhow::Result<()> {
     let db = TestDb::new().await?;
     let server = serve_logged(&db, &["--workers", "0", "--local"], None);
     let http = reqwest::Client::new();
-    let archive = std::process::Command::new("tar")
-        .args(["-czf", "-", "-C"])
-        .arg(repo().join("examples"))
-        .arg("pairsum")
-        .output()?;
-    assert!(archive.status.success());
+    let tar = |dir: &std::path::Path, name: &str| {
+        let out = std::process::Command::new("tar")
+            .args(["-czf", "-", "-C"])
+            .arg(dir)
+            .arg(name)
+            .output()
+            .expect("tar");
+        assert!(out.status.success());
+        out.stdout
+    };
+    let archive = tar(&repo().join("examples"), "pairsum");
     let upload = |q: &str, body: Vec<u8>| {
         http.post(format!("{}/v1/problems/package?{q}", server.url))
             .header("content-type", "application/octet-stream")
             .body(body)
             .send()
     };
-    let up = upload("format=kattis", archive.stdout.clone()).await?;
-    assert_eq!(up.status(), 201);
-    let up: Value = up.json().await?;
-    assert_eq!(up["problem"]["slug"], "pairsum");
+    let job_url = |r: &reqwest::Response| {
+        let at = r.headers()["location"]
+            .to_str()
+            .expect("location")
+            .to_string();
+        format!("{}{at}", server.url)
+    };
+    let up = upload("format=kattis", archive.clone()).await?;
+    assert_eq!(up.status(), 202);
+    let pairsum = job_url(&up);
+    let queued: Value = up.json().await?;
+    assert_eq!(
+        (&queued["kind"], &queued["state"]),
+        (&json!("prepare_package"), &json!("queued")),
+        "{queued}"
+    );
+    // Refused at once, before any worker: what the API can tell by reading.
+    let junk = upload("format=kattis&slug=junk", b"not an archive".to_vec()).await?;
+    assert_eq!(junk.status(), 422);
+    assert_eq!(junk.json::<Value>().await?["field"], "body");
+    let format = upload("format=moodle", vec![]).await?;
+    assert_eq!(format.json::<Value>().await?["field"], "format");
+    let slug = upload("format=kattis&slug=no%20spaces", archive.clone()).await?;
+    assert_eq!(slug.json::<Value>().await?["field"], "slug");
+    let renamed = upload("format=kattis&slug=pairsum-2", archive.clone()).await?;
+    assert_eq!(renamed.status(), 202);
+    let renamed = job_url(&renamed);
+    // A checker that does not compile is the worker's finding.
+    let broken = tempfile::tempdir()?;
+    copy_dir(
+        &repo().join("tests/fixtures/packages/cms-sum"),
+        &broken.path().join("broken-sum"),
+    )?;
+    let checker = find(broken.path(), "checker.cpp").expect("the fixture has a checker");
+    std::fs::write(&checker, "int main( {\n")?;
+    let up = upload("format=cms", tar(broken.path(), "broken-sum")).await?;
+    assert_eq!(up.status(), 202);
+    let broken_job = job_url(&up);
+    let mut others = Vec::new();
+    for (format, dir, subtasks) in [("cms", "cms-sum", 3), ("polygon", "polygon-sum", 5)] {
+        let up = upload(
+            &format!("format={format}"),
+            tar(&repo().join("tests/fixtures/packages"), dir),
+        )
+        .await?;
+        assert_eq!(up.status(), 202, "{format}");
+        others.push((format, job_url(&up), subtasks));
+    }
+    // Nothing was compiled or stored by the API process: the jobs wait for a worker.
+    let still: Value = http.get(&pairsum).send().await?.json().await?;
+    assert_eq!(still["state"], "queued", "{still}");
+    let problems: Value = http
+        .get(format!("{}/v1/problems", server.url))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(problems["problems"], json!([]), "{problems}");
+
+    common::sieve_ok(&db, &["worker", "--workers", "1", "--until-idle"]);
+    let done: Value = http
+        .get(format!("{pairsum}?wait_ms=5000"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(done["state"], "done", "{done}");
+    assert_eq!(done["problem"]["slug"], "pairsum");
     let tests_on_disk = walk(&repo().join("examples/pairsum/data"))
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "in"))
         .count();
-    let tests = up["problem"]["tests"].as_array().map(Vec::len).unwrap_or(0);
+    let tests = done["problem"]["tests"]
+        .as_array()
+        .map(Vec::len)
+        .unwrap_or(0);
     assert!(
         tests > 0 && tests <= tests_on_disk,
         "{tests} of {tests_on_disk}"
     );
-    let points: f64 = up["problem"]["subtasks"]
+    let points: f64 = done["problem"]["subtasks"]
         .as_array()
         .expect("subtasks")
         .iter()
         .map(|s| s["points"].as_f64().unwrap_or(0.0))
         .sum();
     assert_eq!(points, 100.0);
-    let twice = upload("format=kattis", archive.stdout.clone()).await?;
-    assert_eq!(twice.status(), 409, "the slug is taken");
-    let renamed = upload("format=kattis&slug=pairsum-2", archive.stdout).await?;
-    assert_eq!(renamed.status(), 201);
-    let junk = upload("format=kattis&slug=junk", b"not an archive".to_vec()).await?;
-    assert_eq!(junk.status(), 422);
-    assert_eq!(junk.json::<Value>().await?["field"], "body");
-    let format = upload("format=moodle", vec![]).await?;
-    assert_eq!(format.json::<Value>().await?["field"], "format");
-    // CMS and Polygon packages upload the same way, checkers compiled on the server.
-    for (format, dir, subtasks) in [("cms", "cms-sum", 3), ("polygon", "polygon-sum", 5)] {
-        let archive = std::process::Command::new("tar")
-            .args(["-czf", "-", "-C"])
-            .arg(repo().join("tests/fixtures/packages"))
-            .arg(dir)
-            .output()?;
-        let up = upload(&format!("format={format}"), archive.stdout).await?;
-        assert_eq!(up.status(), 201, "{format}");
-        let up: Value = up.json().await?;
-        let n = up["problem"]["subtasks"].as_array().map(Vec::len);
-        assert_eq!(n, Some(subtasks), "{format}: {up}");
+    let renamed: Value = http.get(&renamed).send().await?.json().await?;
+    assert_eq!(renamed["problem"]["slug"], "pairsum-2", "{renamed}");
+    let broken: Value = http.get(&broken_job).send().await?.json().await?;
+    assert_eq!(broken["state"], "failed", "{broken}");
+    assert_eq!(broken["rejected"]["status"], 422, "{broken}");
+    assert_eq!(broken["rejected"]["field"], "body", "{broken}");
+    assert!(
+        broken["rejected"]["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("does not compile")),
+        "{broken}"
+    );
+    assert_eq!(
+        broken["attempts"], 1,
+        "a rejection is not retried: {broken}"
+    );
+    for (format, url, subtasks) in others {
+        let job: Value = http.get(&url).send().await?.json().await?;
+        let n = job["problem"]["subtasks"].as_array().map(Vec::len);
+        assert_eq!(n, Some(subtasks), "{format}: {job}");
     }
+    // The slug is now taken: refused at once.
+    let twice = upload("format=kattis", archive).await?;
+    assert_eq!(twice.status(), 409, "the slug is taken");
+    let missing = http
+        .get(format!(
+            "{}/v1/jobs/00000000-0000-0000-0000-000000000000",
+            server.url
+        ))
+        .send()
+        .await?;
+    assert_eq!(missing.status(), 404);
     drop(server);
     db.drop_db().await?;
     Ok(())
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for e in std::fs::read_dir(from)? {
+        let e = e?;
+        let target = to.join(e.file_name());
+        if e.file_type()?.is_dir() {
+            copy_dir(&e.path(), &target)?;
+        } else {
+            std::fs::copy(e.path(), target)?;
+        }
+    }
+    Ok(())
+}
+
+fn find(dir: &std::path::Path, name: &str) -> Option<std::path::PathBuf> {
+    walk(dir)
+        .into_iter()
+        .find(|p| p.file_name().is_some_and(|n| n == name))
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

@@ -10,6 +10,7 @@ mod language;
 mod name;
 mod outcome;
 mod problem;
+mod program;
 mod score;
 mod time_factor;
 mod verdict;
@@ -17,9 +18,12 @@ mod verdict;
 pub use contest::{Rules, UnknownRules};
 pub use ids::{CandidateId, ContestId, JobId, ProblemId, TestId};
 pub use language::{Language, UnknownLanguage};
-pub use name::{MAX_NAME_CHARS, MAX_TEST_NAME_BYTES, NameError, NameKind, check_name};
+pub use name::{
+    MAX_NAME_CHARS, MAX_TEST_NAME_BYTES, NameError, NameKind, SLUG_RULE, check_name, is_slug,
+};
 pub use outcome::{BadOutputHash, OutputHash, TestOutcome};
 pub use problem::{Checker, CheckerProtocol, Limits, Subtask, TestCase, TestKind};
+pub use program::{BadBlobHash, BlobHash, GenProgram};
 pub use score::{ScoreError, SubtaskResult, round_points, score_subtasks};
 pub use time_factor::{InvalidTimeFactor, TimeFactor};
 pub use verdict::Verdict;

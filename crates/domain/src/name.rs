@@ -98,6 +98,18 @@ pub fn check_name(kind: NameKind, name: &str) -> Result<(), NameError> {
     Ok(())
 }
 
+/// What a problem's slug may be, for messages.
+pub const SLUG_RULE: &str = "a slug is 1 to 100 letters, digits, '-', '_' or '.'";
+
+/// Whether `slug` can name a problem: 1 to 100 ASCII letters, digits, `-`, `_` or `.`.
+pub fn is_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= 100
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

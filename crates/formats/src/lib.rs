@@ -27,7 +27,7 @@ pub use kattis::load_kattis;
 pub use polygon::load_polygon;
 
 use sieve_domain::{Checker, CheckerProtocol, Language, Limits, Subtask, TestKind};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// One test with its data.
 #[derive(Clone, Debug, PartialEq)]
@@ -97,12 +97,58 @@ pub struct Package {
 }
 
 /// Values given on the command line that win over the package's.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Overrides {
     /// Time limit in milliseconds.
     pub time_ms: Option<u64>,
     /// Memory limit in bytes.
     pub memory_bytes: Option<u64>,
+}
+
+/// A directory format an uploaded or queued package is read in (JSONL, a file of many problems,
+/// is read by [`load_jsonl`] instead).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PackageFormat {
+    /// Kattis / ICPC problem package.
+    Kattis,
+    /// A folder of `N.in` / `N.out` tests.
+    Folder,
+    /// A CMS task (Italian or TPS).
+    Cms,
+    /// A Codeforces Polygon package.
+    Polygon,
+}
+
+/// A package format name that is not one of [`PackageFormat`]'s.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown package format {0:?}: kattis, folder, cms or polygon")]
+pub struct UnknownPackageFormat(pub String);
+
+impl std::str::FromStr for PackageFormat {
+    type Err = UnknownPackageFormat;
+
+    fn from_str(s: &str) -> Result<PackageFormat, UnknownPackageFormat> {
+        Ok(match s {
+            "kattis" => PackageFormat::Kattis,
+            "folder" => PackageFormat::Folder,
+            "cms" => PackageFormat::Cms,
+            "polygon" => PackageFormat::Polygon,
+            other => return Err(UnknownPackageFormat(other.to_string())),
+        })
+    }
+}
+
+impl PackageFormat {
+    /// Reads the package in `dir`.
+    pub fn load(self, dir: &Path, overrides: &Overrides) -> Result<Package, FormatError> {
+        match self {
+            PackageFormat::Kattis => load_kattis(dir, overrides),
+            PackageFormat::Folder => load_folder(dir, overrides),
+            PackageFormat::Cms => load_cms(dir, overrides),
+            PackageFormat::Polygon => load_polygon(dir, overrides),
+        }
+    }
 }
 
 /// Why a package could not be read at all.

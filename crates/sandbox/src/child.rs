@@ -2,14 +2,16 @@
 //! wasm (no epoch or fuel checks in the hot loops) and publishes, before each run, which test it
 //! is on and its own CPU clock, so that the supervisor can stop it at the time limit.
 //!
-//! Protocol. Requests on stdin: one JSON line ([`Request`]), then the blobs it announces, each as
-//! an 8-byte little-endian length and the bytes. Replies on stdout: JSON lines ([`Reply`]).
+//! Protocol. Requests on stdin: one JSON line ([`Message`]: judge a program on tests, or run one
+//! with arguments and an input), then the blobs it announces, each as an 8-byte little-endian
+//! length and the bytes. Replies on stdout: JSON lines ([`Reply`]).
 //! Status file: 40 bytes, `[seq, test, phase, cpu_ns, seq]` as little-endian u64, rewritten in
 //! place (`phase` 0 idle, 1 candidate running, 2 checker running).
 
 use crate::SandboxError;
 use crate::engine::{Mode, Sandbox, SandboxConfig, on_guest_thread};
 use crate::judge::{JudgeOptions, JudgeReport, TestInput, TestReport, judge_by, judge_test_with};
+use crate::run::{RunSpec, RunStatus};
 use cpu_time::ThreadTime;
 use serde::{Deserialize, Serialize};
 use sieve_domain::{Checker, Limits, Subtask};
@@ -39,13 +41,46 @@ pub(crate) struct Request {
     pub done: Vec<Option<TestReport>>,
 }
 
+/// One plain run (a generator or validator): `load` modules follow as blobs, then stdin.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct RunRequest {
+    pub load: Vec<String>,
+    pub program: String,
+    pub args: Vec<String>,
+    pub limits: Limits,
+}
+
+/// A request to the judging process.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) enum Message {
+    Judge(Box<Request>),
+    Run(RunRequest),
+}
+
 /// What the judging process says.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) enum Reply {
-    Ready { tid: u32 },
-    Report { index: usize, report: TestReport },
-    Done { report: JudgeReport },
-    Failed { message: String },
+    Ready {
+        tid: u32,
+    },
+    Report {
+        index: usize,
+        report: TestReport,
+    },
+    Done {
+        report: JudgeReport,
+    },
+    Failed {
+        message: String,
+    },
+    /// The end of a plain run; stdout and stderr as hex.
+    Ran {
+        status: RunStatus,
+        stdout: String,
+        stderr: String,
+        time_us: u64,
+        peak_memory: u64,
+    },
 }
 
 pub(crate) const PHASE_IDLE: u64 = 0;
@@ -114,6 +149,32 @@ pub fn child_main(cache_dir: &Path, status: &Path) -> Result<(), SandboxError> {
     on_guest_thread(|| serve(&sandbox, &status)).map_err(SandboxError::io("judging process"))
 }
 
+/// Reads the blobs of the modules `hashes` and loads them (a module that does not load is
+/// reported, and the request using it then finds it missing).
+fn load(
+    sandbox: &Sandbox,
+    programs: &mut std::collections::HashMap<String, crate::Program>,
+    hashes: &[String],
+    input: &mut impl Read,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    for hash in hashes {
+        let wasm = read_blob(input)?;
+        match sandbox.load(&wasm) {
+            Ok(p) => {
+                programs.insert(hash.clone(), p);
+            }
+            Err(e) => reply(
+                out,
+                &Reply::Failed {
+                    message: e.to_string(),
+                },
+            )?,
+        }
+    }
+    Ok(())
+}
+
 fn serve(sandbox: &Sandbox, status: &std::fs::File) -> std::io::Result<()> {
     let mut input = BufReader::new(std::io::stdin().lock());
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -135,21 +196,45 @@ fn serve(sandbox: &Sandbox, status: &std::fs::File) -> std::io::Result<()> {
             return Ok(());
         }
         publish(0, PHASE_IDLE);
-        let req: Request = serde_json::from_str(&line)?;
-        for hash in &req.load {
-            let wasm = read_blob(&mut input)?;
-            match sandbox.load(&wasm) {
-                Ok(p) => {
-                    programs.insert(hash.clone(), p);
-                }
-                Err(e) => reply(
-                    &mut out,
-                    &Reply::Failed {
-                        message: e.to_string(),
+        let req = match serde_json::from_str(&line)? {
+            Message::Judge(req) => req,
+            Message::Run(run) => {
+                load(sandbox, &mut programs, &run.load, &mut input, &mut out)?;
+                let stdin: Arc<[u8]> = Arc::from(read_blob(&mut input)?);
+                let Some(program) = programs.get(&run.program).cloned() else {
+                    reply(
+                        &mut out,
+                        &Reply::Failed {
+                            message: "program not loaded".into(),
+                        },
+                    )?;
+                    continue;
+                };
+                publish(0, PHASE_RUN);
+                let ran = sandbox.run(
+                    &program,
+                    RunSpec {
+                        stdin,
+                        args: run.args,
+                        files: vec![],
+                        limits: run.limits,
                     },
-                )?,
+                );
+                publish(0, PHASE_IDLE);
+                reply(
+                    &mut out,
+                    &Reply::Ran {
+                        status: ran.status,
+                        stdout: hex::encode(&ran.stdout),
+                        stderr: hex::encode(&ran.stderr),
+                        time_us: ran.time_us,
+                        peak_memory: ran.peak_memory,
+                    },
+                )?;
+                continue;
             }
-        }
+        };
+        load(sandbox, &mut programs, &req.load, &mut input, &mut out)?;
         let mut tests = Vec::with_capacity(req.tests.len());
         for (name, has_answer) in &req.tests {
             let input_blob: Arc<[u8]> = Arc::from(read_blob(&mut input)?);

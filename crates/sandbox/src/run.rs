@@ -3,7 +3,7 @@
 use crate::engine::{Host, Limiter, Mode, Program, Sandbox};
 use crate::wasi::{Ending, Exit, Io, OutputLimit, PipeEnd, PipeStop};
 use cpu_time::ThreadTime;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sieve_domain::Limits;
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,7 +23,7 @@ pub struct RunSpec {
 }
 
 /// How a run ended.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", content = "detail", rename_all = "snake_case")]
 pub enum RunStatus {
     /// The program exited (returned from `main` or called `exit`) with this code.

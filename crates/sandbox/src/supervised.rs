@@ -10,8 +10,9 @@
 //! process, and only a test that kills [`MAX_CRASHES`] processes in a row is `JudgeError`.
 
 use crate::SandboxError;
-use crate::child::{PHASE_CHECK, PHASE_RUN, Reply, Request, write_blob};
+use crate::child::{Message, PHASE_CHECK, PHASE_RUN, Reply, Request, RunRequest, write_blob};
 use crate::judge::{JudgeOptions, JudgeReport, TestInput, TestReport};
+use crate::run::{RunOutcome, RunSpec, RunStatus};
 use sieve_domain::{Subtask, Verdict};
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, BufWriter, Write};
@@ -215,7 +216,7 @@ impl Supervisor {
                 done: done.clone(),
             };
             let sent = (|| -> std::io::Result<()> {
-                serde_json::to_writer(&mut process.input, &request)?;
+                serde_json::to_writer(&mut process.input, &Message::Judge(Box::new(request)))?;
                 process.input.write_all(b"\n")?;
                 for b in &blobs {
                     write_blob(&mut process.input, b)?;
@@ -265,6 +266,105 @@ impl Supervisor {
         ))
     }
 
+    /// Runs `program` (wasm bytes) once on `spec` in a supervised judging process: a generator
+    /// or a validator. Its CPU time is held to `spec.limits.time_ms` from outside as in
+    /// [`Supervisor::judge`] (a run past it ends as [`RunStatus::TimeLimit`]); a judging process
+    /// that dies on its own is replaced and the run made again, up to [`MAX_CRASHES`] times.
+    /// `spec.files` are not passed: plain runs see no files.
+    pub fn run(&mut self, program: &[u8], spec: &RunSpec) -> Result<RunOutcome, SandboxError> {
+        let hash = blake3::hash(program).to_hex().to_string();
+        let limit_ns = spec.limits.time_ms * 1_000_000;
+        for _ in 0..MAX_CRASHES {
+            let process = self.process()?;
+            let load: Vec<String> = if process.loaded.contains(&hash) {
+                vec![]
+            } else {
+                vec![hash.clone()]
+            };
+            let request = Message::Run(RunRequest {
+                load: load.clone(),
+                program: hash.clone(),
+                args: spec.args.clone(),
+                limits: spec.limits,
+            });
+            let sent = (|| -> std::io::Result<()> {
+                serde_json::to_writer(&mut process.input, &request)?;
+                process.input.write_all(b"\n")?;
+                if !load.is_empty() {
+                    write_blob(&mut process.input, program)?;
+                }
+                write_blob(&mut process.input, &spec.stdin)?;
+                process.input.flush()
+            })();
+            if sent.is_ok() {
+                process.loaded.extend(load);
+                let (pid, tid) = (process.pid, process.tid);
+                let mut seen: Option<((usize, u64, u64), Instant)> = None;
+                loop {
+                    let reply = match &self.process {
+                        Some(p) => p.replies.recv_timeout(POLL),
+                        None => Err(RecvTimeoutError::Disconnected),
+                    };
+                    match reply {
+                        Ok(Reply::Ran {
+                            status,
+                            stdout,
+                            stderr,
+                            time_us,
+                            peak_memory,
+                        }) => {
+                            let bytes = |h: String| {
+                                hex::decode(h).map_err(|e| {
+                                    SandboxError::Engine(format!("a run's output: {e}"))
+                                })
+                            };
+                            return Ok(RunOutcome {
+                                status,
+                                stdout: bytes(stdout)?,
+                                stderr: bytes(stderr)?,
+                                written: vec![],
+                                time_us,
+                                fuel: 0,
+                                peak_memory,
+                            });
+                        }
+                        Ok(Reply::Failed { message }) => {
+                            return Err(SandboxError::InvalidModule(message));
+                        }
+                        Ok(_) => {}
+                        Err(RecvTimeoutError::Timeout) => {
+                            let Some(key @ (_, PHASE_RUN, start)) = self.status() else {
+                                continue;
+                            };
+                            let used = cpu_ns(pid, tid).saturating_sub(start);
+                            let since = match seen {
+                                Some((k, at)) if k == key => at,
+                                _ => seen.insert((key, Instant::now())).1,
+                            };
+                            if used > limit_ns || since.elapsed() > wall_limit(limit_ns) {
+                                self.process = None; // killed at its limit
+                                return Ok(RunOutcome {
+                                    status: RunStatus::TimeLimit,
+                                    stdout: vec![],
+                                    stderr: vec![],
+                                    written: vec![],
+                                    time_us: used / 1000,
+                                    fuel: 0,
+                                    peak_memory: 0,
+                                });
+                            }
+                        }
+                        Err(RecvTimeoutError::Disconnected) => break,
+                    }
+                }
+            }
+            self.crashed();
+        }
+        Err(SandboxError::Crashed(format!(
+            "{MAX_CRASHES} judging processes died during one run"
+        )))
+    }
+
     /// Collects replies until the report, or until the process was stopped or died.
     fn watch(
         &self,
@@ -282,7 +382,7 @@ impl Supervisor {
                 Ok(Reply::Report { index, report }) => done[index] = Some(report),
                 Ok(Reply::Done { report }) => return Ok(Watched::Report(report)),
                 Ok(Reply::Failed { message }) => return Err(SandboxError::InvalidModule(message)),
-                Ok(Reply::Ready { .. }) => {}
+                Ok(Reply::Ready { .. } | Reply::Ran { .. }) => {}
                 Err(RecvTimeoutError::Timeout) => {
                     let Some((test, phase, start)) = self.status() else {
                         continue;

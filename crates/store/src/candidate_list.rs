@@ -131,7 +131,7 @@ impl Store {
             r#"SELECT count(*) FILTER (WHERE state = 'queued') AS "queued!",
                    count(*) FILTER (WHERE state = 'running') AS "running!",
                    count(*) FILTER (WHERE state = 'failed') AS "failed!"
-               FROM jobs WHERE problem_id = $1"#,
+               FROM jobs WHERE problem_id = $1 AND kind = 'judge'"#,
             problem.0
         )
         .fetch_one(self.pool())

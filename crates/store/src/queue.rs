@@ -5,7 +5,10 @@
 use crate::{Store, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sieve_domain::{CandidateId, JobId, ProblemId, TestKind};
+use sieve_domain::{
+    BlobHash, CandidateId, ContestId, GenProgram, JobId, ProblemId, TestKind, TimeFactor,
+};
+use sieve_formats::{Overrides, PackageFormat};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -15,16 +18,26 @@ use uuid::Uuid;
 pub enum JobKind {
     /// Judge a candidate ([`JudgeJob`]).
     Judge,
+    /// Make an uploaded package a problem ([`PreparePackage`]).
+    PreparePackage,
+    /// Run a team's generators and validators into generated tests ([`GenerateTests`]).
+    GenerateTests,
 }
 
 impl JobKind {
     /// Every kind.
-    pub const ALL: [JobKind; 1] = [JobKind::Judge];
+    pub const ALL: [JobKind; 3] = [
+        JobKind::Judge,
+        JobKind::PreparePackage,
+        JobKind::GenerateTests,
+    ];
 
     /// Its name in the database and in metrics.
     pub fn name(self) -> &'static str {
         match self {
             JobKind::Judge => "judge",
+            JobKind::PreparePackage => "prepare_package",
+            JobKind::GenerateTests => "generate_tests",
         }
     }
 }
@@ -74,12 +87,57 @@ pub struct JudgeJob {
     pub keep_going: bool,
 }
 
+/// What preparing an uploaded package asks for: the API has read the archive (it is a package
+/// of this format) and chosen the slug; the worker compiles its checker and stores the problem.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PreparePackage {
+    /// The archive as uploaded, stored as a blob.
+    pub archive: BlobHash,
+    /// How to read it.
+    pub format: PackageFormat,
+    /// The problem's slug.
+    pub slug: String,
+    /// Name the problem by its slug (the archive had no top folder to name it by).
+    pub name_is_slug: bool,
+    /// The contest it joins.
+    pub contest: Option<ContestId>,
+    /// Limits that win over the package's.
+    pub overrides: Overrides,
+    /// The time factor, when given.
+    pub time_factor: Option<TimeFactor>,
+    /// What unpacking the archive warned of (the package's own warnings come from reading it).
+    pub warnings: Vec<String>,
+}
+
+/// What generating tests asks for (see the worker's `generate`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GenerateTests {
+    /// The problem the tests join.
+    pub problem: ProblemId,
+    /// Programs that print one input for a seed.
+    pub generators: Vec<GenProgram>,
+    /// Programs that accept or reject an input.
+    pub validators: Vec<GenProgram>,
+    /// The seeds each generator runs with.
+    pub seeds: Vec<u64>,
+    /// Share of validators that must accept an input.
+    pub threshold: f64,
+    /// The subtasks the kept inputs join (the target and every subtask containing it).
+    pub subtasks: Vec<i16>,
+    /// CPU time limit of each run, in milliseconds.
+    pub time_limit_ms: u64,
+}
+
 /// A job's work: its kind and its typed arguments together, so that a payload always matches
 /// its kind.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Task {
     /// Judge a candidate.
     Judge(JudgeJob),
+    /// Make an uploaded package a problem.
+    PreparePackage(PreparePackage),
+    /// Generate tests for a problem.
+    GenerateTests(GenerateTests),
 }
 
 impl Task {
@@ -87,6 +145,8 @@ impl Task {
     pub fn kind(&self) -> JobKind {
         match self {
             Task::Judge(_) => JobKind::Judge,
+            Task::PreparePackage(_) => JobKind::PreparePackage,
+            Task::GenerateTests(_) => JobKind::GenerateTests,
         }
     }
 
@@ -94,6 +154,8 @@ impl Task {
     fn payload(&self) -> Value {
         let value = match self {
             Task::Judge(job) => serde_json::to_value(job),
+            Task::PreparePackage(job) => serde_json::to_value(job),
+            Task::GenerateTests(job) => serde_json::to_value(job),
         };
         value.expect("job payloads are plain data")
     }
@@ -102,8 +164,105 @@ impl Task {
     fn decode(kind: JobKind, payload: Value) -> Result<Task, serde_json::Error> {
         Ok(match kind {
             JobKind::Judge => Task::Judge(serde_json::from_value(payload)?),
+            JobKind::PreparePackage => Task::PreparePackage(serde_json::from_value(payload)?),
+            JobKind::GenerateTests => Task::GenerateTests(serde_json::from_value(payload)?),
         })
     }
+}
+
+/// What a finished job produced, kept with it for the client that queued it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum JobOutput {
+    /// A package became this problem.
+    Prepared {
+        /// The new problem.
+        problem: ProblemId,
+        /// What the importer could not use.
+        warnings: Vec<String>,
+    },
+    /// Generated tests were stored.
+    Generated {
+        /// Indices of the new tests.
+        indices: Vec<i32>,
+        /// Candidates queued again for them.
+        rejudged: u64,
+        /// Every generator run's fate (the worker's report).
+        report: Value,
+    },
+    /// The job's input cannot be used: it failed for good, and says why.
+    Rejected {
+        /// Why.
+        rejection: Rejection,
+    },
+}
+
+/// Why a job's input cannot be used: the client's fault, never retried.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "cause", rename_all = "snake_case")]
+pub enum Rejection {
+    /// The package cannot be read.
+    #[error("{message}")]
+    Unreadable {
+        /// The reader's message.
+        message: String,
+    },
+    /// Another problem has the slug.
+    #[error("a problem with slug {slug:?} exists")]
+    SlugTaken {
+        /// The slug.
+        slug: String,
+    },
+    /// The package's checker or interactor cannot be made ready (does not compile, or is of
+    /// a kind sieve cannot pair).
+    #[error("{message}")]
+    Checker {
+        /// Why.
+        message: String,
+    },
+    /// A generator (or validator) does not compile.
+    #[error("{name} does not compile:\n{message}")]
+    ProgramDoesNotCompile {
+        /// A validator, not a generator.
+        validator: bool,
+        /// Its position among the generators (or validators).
+        index: usize,
+        /// Its name.
+        name: String,
+        /// The compiler's message.
+        message: String,
+    },
+    /// The request cannot be used as it stands.
+    #[error("{message}")]
+    Invalid {
+        /// Why.
+        message: String,
+    },
+    /// The problem is gone.
+    #[error("problem {problem} does not exist")]
+    NoProblem {
+        /// Its id.
+        problem: ProblemId,
+    },
+}
+
+/// A job as its client follows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JobRecord {
+    /// Its id.
+    pub id: JobId,
+    /// What it does.
+    pub kind: JobKind,
+    /// Where it is.
+    pub state: JobState,
+    /// Times taken so far.
+    pub attempts: i32,
+    /// The problem it is about, if any.
+    pub problem: Option<ProblemId>,
+    /// The last failure of sieve's while doing it (a failed attempt), if any.
+    pub last_error: Option<String>,
+    /// What it produced, once finished.
+    pub output: Option<JobOutput>,
 }
 
 /// A job as a worker holds it.
@@ -239,6 +398,66 @@ impl Store {
         })
     }
 
+    /// Ends `job` with what it produced, if `worker` still holds it: done, or failed for good
+    /// when the output is a [`JobOutput::Rejected`] (the input is at fault: no retry helps).
+    pub async fn finish_job(
+        &self,
+        job: JobId,
+        worker: &str,
+        output: &JobOutput,
+    ) -> Result<Outcome, StoreError> {
+        let rejected = matches!(output, JobOutput::Rejected { .. });
+        let state = if rejected {
+            JobState::Failed
+        } else {
+            JobState::Done
+        };
+        let value = serde_json::to_value(output).expect("job outputs are plain data");
+        let n = sqlx::query!(
+            r#"UPDATE jobs SET state = $3, result = $4, lease_expires_at = NULL, updated_at = now()
+               WHERE id = $1 AND lease_owner = $2 AND state = 'running'"#,
+            job.0,
+            worker,
+            state as JobState,
+            value
+        )
+        .execute(self.pool())
+        .await?
+        .rows_affected();
+        Ok(match (n, rejected) {
+            (1, false) => Outcome::Done,
+            (1, true) => Outcome::Failed,
+            _ => Outcome::LeaseLost,
+        })
+    }
+
+    /// A job as its client follows it; `None` when there is no such job.
+    pub async fn job(&self, job: JobId) -> Result<Option<JobRecord>, StoreError> {
+        let row = sqlx::query!(
+            r#"SELECT id, kind AS "kind: JobKind", state AS "state: JobState", attempts,
+                      problem_id, last_error, result
+               FROM jobs WHERE id = $1"#,
+            job.0
+        )
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        let output = r
+            .result
+            .map(serde_json::from_value)
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(format!("job {}'s result: {e}", r.id)))?;
+        Ok(Some(JobRecord {
+            id: JobId(r.id),
+            kind: r.kind,
+            state: r.state,
+            attempts: r.attempts,
+            problem: r.problem_id.map(ProblemId),
+            last_error: r.last_error,
+            output,
+        }))
+    }
+
     /// Records a failure of `job`: queued again while attempts remain, failed for good after.
     pub async fn fail_job(
         &self,
@@ -298,7 +517,10 @@ impl Store {
         rows.into_iter()
             .map(|r| {
                 let Task::Judge(job) = Task::decode(r.kind, r.payload)
-                    .map_err(|e| StoreError::Corrupt(format!("a judge job's payload: {e}")))?;
+                    .map_err(|e| StoreError::Corrupt(format!("a judge job's payload: {e}")))?
+                else {
+                    return Err(StoreError::Corrupt("a judge job of another kind".into()));
+                };
                 let kinds: Vec<&str> = job.kinds.iter().map(|k| k.name()).collect();
                 Ok(format!(
                     "sieve failed to judge it on the {} tests: {}",

@@ -7,7 +7,7 @@ use sieve_store::{Store, StoreError};
 use std::collections::HashSet;
 use std::time::Duration;
 
-fn kinds() -> [JobKind; 1] {
+fn kinds() -> [JobKind; 3] {
     JobKind::ALL
 }
 
@@ -225,6 +225,84 @@ async fn a_payload_that_does_not_decode_fails_for_good_at_once() -> anyhow::Resu
         .await?
         .expect("the good job");
     assert_eq!(next.id, good);
+    db.drop_db().await?;
+    Ok(())
+}
+
+/// Package and generation jobs come back as the typed tasks they were queued as, and keep what
+/// they produced: a rejection fails the job for good on its first attempt (the input is at
+/// fault), an output marks it done, and a worker that lost its lease writes neither.
+#[tokio::test]
+async fn jobs_keep_their_outputs_and_rejections_are_final() -> anyhow::Result<()> {
+    use sieve_domain::{BlobHash, GenProgram, Language, ProblemId};
+    use sieve_formats::{Overrides, PackageFormat};
+    use sieve_store::queue::{GenerateTests, JobOutput, PreparePackage, Rejection};
+    let (db, store) = store().await?;
+    let package = Task::PreparePackage(PreparePackage {
+        archive: BlobHash::of(b"an archive"),
+        format: PackageFormat::Cms,
+        slug: "sum".into(),
+        name_is_slug: false,
+        contest: None,
+        overrides: Overrides {
+            time_ms: Some(1500),
+            memory_bytes: None,
+        },
+        time_factor: None,
+        warnings: vec!["a warning".into()],
+    });
+    let generate = Task::GenerateTests(GenerateTests {
+        problem: ProblemId(uuid::Uuid::from_u128(7)),
+        generators: vec![GenProgram {
+            name: "random".into(),
+            language: Language::Cpp17,
+            source: "int main(){}".into(),
+            args: vec!["10".into()],
+        }],
+        validators: vec![],
+        seeds: vec![1, 2, 3],
+        threshold: 0.75,
+        subtasks: vec![0, 2],
+        time_limit_ms: 1000,
+    });
+    let a = store.enqueue(None, &package, 10, None).await?;
+    let b = store.enqueue(None, &generate, 10, None).await?;
+    let lease = Duration::from_secs(30);
+    let first = store.take_job("w", &kinds(), lease).await?.expect("a job");
+    assert_eq!((first.id, &first.task), (a, &package));
+    let second = store.take_job("w", &kinds(), lease).await?.expect("a job");
+    assert_eq!((second.id, &second.task), (b, &generate));
+    assert_eq!(store.job(a).await?.expect("job").output, None);
+
+    let rejection = JobOutput::Rejected {
+        rejection: Rejection::Checker {
+            message: "checker.cpp does not compile".into(),
+        },
+    };
+    assert_eq!(
+        store.finish_job(a, "someone else", &rejection).await?,
+        Outcome::LeaseLost
+    );
+    assert_eq!(store.finish_job(a, "w", &rejection).await?, Outcome::Failed);
+    let record = store.job(a).await?.expect("job");
+    assert_eq!(
+        (record.kind, record.state, record.attempts),
+        (JobKind::PreparePackage, JobState::Failed, 1)
+    );
+    assert_eq!(record.output, Some(rejection));
+    let generated = JobOutput::Generated {
+        indices: vec![4, 5],
+        rejudged: 3,
+        report: serde_json::json!({"kept": 2}),
+    };
+    assert_eq!(store.finish_job(b, "w", &generated).await?, Outcome::Done);
+    let record = store.job(b).await?.expect("job");
+    assert_eq!(record.state, JobState::Done);
+    assert_eq!(record.output, Some(generated));
+    assert!(
+        store.take_job("w", &kinds(), lease).await?.is_none(),
+        "neither is taken again"
+    );
     db.drop_db().await?;
     Ok(())
 }

@@ -6,31 +6,14 @@
 //! themselves and against the problem's public and generated tests) and stored as generated
 //! tests, without answers, of the target subtask and of every subtask that contains it.
 
-use serde::{Deserialize, Serialize};
-use sieve_domain::{Language, Limits, TestKind};
-use sieve_sandbox::{
-    CompileOutcome, RunSpec, RunStatus, Sandbox, SandboxConfig, Toolchain, compile, on_guest_thread,
-};
+use serde::Serialize;
+use sieve_domain::{GenProgram, Limits, TestKind};
+use sieve_sandbox::{CompileOutcome, RunSpec, RunStatus, Supervisor, Toolchain, compile};
 use sieve_store::problem_info::AddedTest;
 use sieve_store::problems::StoredProblem;
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
-
-/// A generator or validator as posted.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-pub struct GenProgram {
-    /// A short name (used in test names: `gen/<name>/<seed>-<hash>`).
-    pub name: String,
-    /// Its language (C or C++).
-    pub language: Language,
-    /// The source.
-    pub source: String,
-    /// Arguments before the seed (a generator's parameters, a validator's flags such as a
-    /// subtask's bounds): generators run as `name args... seed`, validators as `name args...`.
-    #[serde(default)]
-    pub args: Vec<String>,
-}
 
 /// What to generate.
 #[derive(Clone, Debug)]
@@ -112,11 +95,13 @@ fn accepts(status: &RunStatus) -> bool {
     matches!(status, RunStatus::Exited(0) | RunStatus::Exited(42))
 }
 
-/// Runs the generators and validators; returns the kept inputs as tests of `problem` (named
+/// Runs the generators and validators, compiled in the compiler's jail and run in `supervisor`'s
+/// judging process; returns the kept inputs as tests of `problem` (named
 /// `gen/<generator>/<seed>-<hash>`) in subtasks `subtasks`, with the report.
 pub fn generate(
     toolchain: &Toolchain,
     cache_dir: &Path,
+    supervisor: &mut Supervisor,
     spec: &GenerateSpec,
     problem: &StoredProblem,
     subtasks: &[i16],
@@ -139,19 +124,6 @@ pub fn generate(
         .iter()
         .map(|p| build(toolchain, p, cache_dir));
     let vals = vals.collect::<Result<Vec<_>, _>>()?;
-    let sandbox = Sandbox::new(SandboxConfig {
-        cache_dir: Some(cache_dir.to_path_buf()),
-        max_instances: 4,
-        ..SandboxConfig::default()
-    })?;
-    let gens = gens
-        .iter()
-        .map(|w| sandbox.load(w))
-        .collect::<Result<Vec<_>, _>>()?;
-    let vals = vals
-        .iter()
-        .map(|w| sandbox.load(w))
-        .collect::<Result<Vec<_>, _>>()?;
     // Not against hidden tests: whether an input is among them is not for selection to learn,
     // and the largest case, say, belongs among the generated tests even when a hidden test has it.
     let mut seen: HashSet<[u8; 32]> = problem
@@ -164,12 +136,12 @@ pub fn generate(
     let mut report = GenerateReport::default();
     let mut tests = Vec::new();
     let need = spec.threshold * spec.validators.len() as f64 - 1e-9;
-    on_guest_thread(|| {
+    {
         for (g, program) in spec.generators.iter().zip(&gens) {
             for &seed in &spec.seeds {
-                let run = sandbox.run(
+                let run = supervisor.run(
                     program,
-                    RunSpec {
+                    &RunSpec {
                         args: std::iter::once(g.name.clone())
                             .chain(g.args.iter().cloned())
                             .chain([seed.to_string()])
@@ -177,7 +149,7 @@ pub fn generate(
                         limits: spec.limits,
                         ..RunSpec::default()
                     },
-                );
+                )?;
                 let mut entry = GeneratedInput {
                     generator: g.name.clone(),
                     seed,
@@ -193,9 +165,9 @@ pub fn generate(
                 }
                 let input: Arc<[u8]> = run.stdout.into();
                 for (v, vp) in spec.validators.iter().zip(&vals) {
-                    let check = sandbox.run(
+                    let check = supervisor.run(
                         vp,
-                        RunSpec {
+                        &RunSpec {
                             stdin: input.clone(),
                             args: std::iter::once(v.name.clone())
                                 .chain(v.args.iter().cloned())
@@ -203,7 +175,7 @@ pub fn generate(
                             limits: spec.limits,
                             ..RunSpec::default()
                         },
-                    );
+                    )?;
                     entry.accepted.push(accepts(&check.status));
                 }
                 let votes = entry.accepted.iter().filter(|a| **a).count() as f64;
@@ -230,24 +202,6 @@ pub fn generate(
                 report.inputs.push(entry);
             }
         }
-    });
-    Ok((tests, report))
-}
-
-/// The subtask `target` and every subtask that contains it, directly or through others.
-pub fn subtasks_holding(problem: &StoredProblem, target: usize) -> Vec<i16> {
-    let subtasks = &problem.problem.subtasks;
-    let mut holding = vec![target];
-    loop {
-        let more: Vec<usize> = (0..subtasks.len())
-            .filter(|s| !holding.contains(s))
-            .filter(|s| subtasks[*s].contains.iter().any(|c| holding.contains(c)))
-            .collect();
-        if more.is_empty() {
-            break;
-        }
-        holding.extend(more);
     }
-    holding.sort();
-    holding.into_iter().map(|s| s as i16).collect()
+    Ok((tests, report))
 }

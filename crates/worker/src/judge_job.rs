@@ -2,7 +2,7 @@ use crate::build::{TIMEOUT_BUDGET, public_tests_that_matter, tests_of_kind};
 use sieve_domain::{ProblemId, TestKind, TestOutcome};
 use sieve_sandbox::{JudgeOptions, Supervisor, Toolchain};
 use sieve_store::problems::StoredProblem;
-use sieve_store::queue::{Job, JobKind, Outcome, Task};
+use sieve_store::queue::{JobKind, JudgeJob, Outcome, Task};
 use sieve_store::{Store, StoreError};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -77,12 +77,17 @@ impl Worker {
                 }
             }
         });
-        let result = self.process(&job).await;
+        let result = match &job.task {
+            Task::Judge(task) => self.judge(task).await.map(|()| None),
+            Task::PreparePackage(task) => self.prepare_package(task).await.map(Some),
+            Task::GenerateTests(task) => self.generate_tests(task).await.map(Some),
+        };
         heartbeat.abort();
         let outcome = match result {
-            Ok(()) => self.store.complete_job(job.id, &self.name).await?,
+            Ok(None) => self.store.complete_job(job.id, &self.name).await?,
+            Ok(Some(output)) => self.store.finish_job(job.id, &self.name, &output).await?,
             Err(e) => {
-                tracing::warn!(job = %job.id, error = %e, "judging job failed");
+                tracing::warn!(job = %job.id, kind = job.task.kind().name(), error = %e, "job failed");
                 self.store
                     .fail_job(job.id, &self.name, &e.to_string())
                     .await?
@@ -152,8 +157,7 @@ impl Worker {
         Ok(p)
     }
 
-    async fn process(&mut self, job: &Job) -> Result<(), WorkerError> {
-        let Task::Judge(task) = &job.task;
+    async fn judge(&mut self, task: &JudgeJob) -> Result<(), WorkerError> {
         let (candidate, source) = self
             .store
             .candidate(task.candidate)
@@ -229,22 +233,13 @@ impl Worker {
                 timeout_budget: (*kind == TestKind::Generated).then_some(TIMEOUT_BUDGET),
                 precision: problem.problem.precision as u32,
             };
-            let taken = self.supervisor.lock().ok().and_then(|mut s| s.take());
-            let mut supervisor =
-                taken.ok_or_else(|| WorkerError::Invalid("no judging process".into()))?;
             let (wasm_c, checker_c) = (wasm.clone(), checker_wasm.clone());
-            let crashes_before = supervisor.crashes();
-            let (supervisor, report) = tokio::task::spawn_blocking(move || {
-                let checkers: Vec<&[u8]> = checker_c.iter().map(Vec::as_slice).collect();
-                let report = supervisor.judge(&wasm_c, &checkers, &tests, &subtasks, &opts);
-                (supervisor, report)
-            })
-            .await
-            .map_err(|e| WorkerError::Invalid(format!("judging thread: {e}")))?;
-            let crashes = supervisor.crashes() - crashes_before;
-            if let Ok(mut slot) = self.supervisor.lock() {
-                *slot = Some(supervisor);
-            }
+            let (crashes, report) = self
+                .with_supervisor(move |supervisor| {
+                    let checkers: Vec<&[u8]> = checker_c.iter().map(Vec::as_slice).collect();
+                    supervisor.judge(&wasm_c, &checkers, &tests, &subtasks, &opts)
+                })
+                .await?;
             if crashes > 0 {
                 tracing::warn!(candidate = %task.candidate, kind = kind.name(), crashes,
                     "judging processes died while judging; their tests were judged again");
@@ -278,6 +273,29 @@ impl Worker {
             crate::metrics::judged(&results, started.elapsed());
         }
         Ok(())
+    }
+
+    /// Runs `work` with this worker's judging process on a blocking thread; returns how many
+    /// judging processes died meanwhile (sieve's failures, survived) and what `work` returned.
+    pub(crate) async fn with_supervisor<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Supervisor) -> T + Send + 'static,
+    ) -> Result<(u64, T), WorkerError> {
+        let taken = self.supervisor.lock().ok().and_then(|mut s| s.take());
+        let mut supervisor =
+            taken.ok_or_else(|| WorkerError::Invalid("no judging process".into()))?;
+        let crashes_before = supervisor.crashes();
+        let (supervisor, out) = tokio::task::spawn_blocking(move || {
+            let out = work(&mut supervisor);
+            (supervisor, out)
+        })
+        .await
+        .map_err(|e| WorkerError::Invalid(format!("judging thread: {e}")))?;
+        let crashes = supervisor.crashes() - crashes_before;
+        if let Ok(mut slot) = self.supervisor.lock() {
+            *slot = Some(supervisor);
+        }
+        Ok((crashes, out))
     }
 
     async fn blob_hex(&self, hex_hash: &str) -> Result<Vec<u8>, WorkerError> {

@@ -13,5 +13,6 @@ pub mod generate;
 mod judge_job;
 mod metrics;
 pub mod package;
+mod tasks;
 
 pub use judge_job::{Worker, WorkerError};
