@@ -15,18 +15,25 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new().route("/metrics", get(render))
 }
 
-/// Installs the process-wide recorder the workers' counters go to; call once per process.
+/// The process-wide recorder the workers' counters go to, installed on the first call; later
+/// calls (another service in the same process, as in the tests) share it.
 pub fn install_recorder() -> Result<PrometheusHandle, String> {
-    PrometheusBuilder::new()
-        .set_buckets_for_metric(
-            Matcher::Full("sieve_judge_seconds".into()),
-            &[
-                0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
-            ],
-        )
-        .map_err(|e| e.to_string())?
-        .install_recorder()
-        .map_err(|e| e.to_string())
+    static HANDLE: std::sync::OnceLock<Result<PrometheusHandle, String>> =
+        std::sync::OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            PrometheusBuilder::new()
+                .set_buckets_for_metric(
+                    Matcher::Full("sieve_judge_seconds".into()),
+                    &[
+                        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
+                    ],
+                )
+                .map_err(|e| e.to_string())?
+                .install_recorder()
+                .map_err(|e| e.to_string())
+        })
+        .clone()
 }
 
 /// Prometheus metrics (no authentication, like the health probes: no test data in them).

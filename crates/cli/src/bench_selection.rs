@@ -102,7 +102,8 @@ fn quality(args: &SelectionBenchArgs) -> anyhow::Result<()> {
         )
         .await?;
         let started = std::time::Instant::now();
-        crate::serve::drain(&store, &args.cache_dir, args.workers).await?;
+        let workers = sieve_service::WorkerSettings::new(args.workers, args.cache_dir.clone());
+        sieve_service::drain(&store, &workers).await?;
         eprintln!("judged in {:.0} s", started.elapsed().as_secs_f64());
         let scorer = load_scorer(&store, HEURISTIC, None).await?;
         let mut pools: Vec<(String, Pool, bool)> = Vec::new();

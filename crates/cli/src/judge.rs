@@ -220,17 +220,10 @@ pub fn run(args: JudgeArgs) -> anyhow::Result<()> {
 
 /// A supervisor whose judging processes are this binary's `sandbox-child`.
 pub fn supervisor(cache_dir: &Path) -> anyhow::Result<Supervisor> {
-    let exe = std::env::current_exe()?;
-    let cache_dir = std::path::absolute(cache_dir)?;
-    Ok(Supervisor::new(move |status| {
-        let mut cmd = std::process::Command::new(&exe);
-        cmd.arg("sandbox-child")
-            .arg("--status")
-            .arg(status)
-            .arg("--cache-dir")
-            .arg(&cache_dir);
-        cmd
-    })?)
+    Ok(sieve_worker::judging_process(
+        &std::env::current_exe()?,
+        cache_dir,
+    )?)
 }
 
 fn print(

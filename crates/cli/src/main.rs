@@ -80,7 +80,7 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
         #[command(flatten)]
-        workers: serve::WorkerArgs,
+        workers: sieve_service::WorkerSettings,
         /// Stop once no job is queued or running (batch use: judge what is queued, then exit).
         #[arg(long)]
         until_idle: bool,

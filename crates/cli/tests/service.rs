@@ -3,14 +3,14 @@
 
 mod common;
 
-use common::{Server, create_key, repo, serve_with};
+use common::{Served, create_key, repo, serve_logged, serve_with};
 use serde_json::{Value, json};
 use sieve_store::Store;
 use sieve_store::testing::TestDb;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-fn serve(db: &TestDb) -> Server {
+fn serve(db: &TestDb) -> Served {
     serve_with(db, &["--local"])
 }
 
@@ -223,7 +223,12 @@ async fn a_worker_killed_mid_job_loses_its_lease_and_another_finishes_the_job() 
         .expect("imported");
     // A slow candidate: several tests run into the 1 s limit, so the job lasts a while.
     let slow = source("time_limit_exceeded/count_divisors_quadratic.cpp");
-    let mut first = serve_with(&db, &["--local", "--lease-secs", "2"]);
+    // The binary, in a process of its own: the test kills it.
+    let mut first = serve_logged(
+        &db,
+        &["--workers", "1", "--local", "--lease-secs", "2"],
+        None,
+    );
     let http = reqwest::Client::new();
     let posted: Value = http
         .post(format!("{}/v1/problems/{problem}/candidates", first.url))

@@ -307,3 +307,27 @@ impl Worker {
             .ok_or_else(|| WorkerError::Invalid(format!("no blob {hex_hash}")))
     }
 }
+
+/// A supervisor of judging processes started as `exe sandbox-child --status PATH --cache-dir
+/// DIR`: `exe` must be the `sieve` binary (or one with the same `sandbox-child` command, which
+/// calls [`sieve_sandbox::child_main`]).
+pub fn judging_process(
+    exe: &std::path::Path,
+    cache_dir: &std::path::Path,
+) -> Result<Supervisor, sieve_sandbox::SandboxError> {
+    let exe = exe.to_path_buf();
+    let cache_dir =
+        std::path::absolute(cache_dir).map_err(|source| sieve_sandbox::SandboxError::Io {
+            context: "resolving the cache directory".into(),
+            source,
+        })?;
+    Supervisor::new(move |status| {
+        let mut cmd = std::process::Command::new(&exe);
+        cmd.arg("sandbox-child")
+            .arg("--status")
+            .arg(status)
+            .arg("--cache-dir")
+            .arg(&cache_dir);
+        cmd
+    })
+}

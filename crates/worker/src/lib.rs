@@ -15,4 +15,4 @@ mod metrics;
 pub mod package;
 mod tasks;
 
-pub use judge_job::{Worker, WorkerError};
+pub use judge_job::{Worker, WorkerError, judging_process};

@@ -60,11 +60,66 @@ pub fn serve_logged(db: &TestDb, extra: &[&str], log: Option<&Path>) -> Server {
     Server { child, url }
 }
 
-/// `sieve serve --workers 1` with `extra` arguments.
-pub fn serve_with(db: &TestDb, extra: &[&str]) -> Server {
-    let mut args = vec!["--workers", "1"];
+/// The service run in this process by `sieve_service::run`, the function `sieve serve` calls,
+/// on its own runtime and thread, listening on a random loopback port; dropping it shuts it
+/// down gracefully and waits.
+pub struct Served {
+    pub url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Settings parsed from `sieve serve`'s own flags.
+#[derive(clap::Parser)]
+struct ServeFlags {
+    #[command(flatten)]
+    settings: sieve_service::Settings,
+}
+
+/// The service with one worker and `extra` flags of `sieve serve` (`--local`, `--lease-secs`,
+/// ...), run in this process; its judging processes are the `sieve` binary's.
+pub fn serve_with(db: &TestDb, extra: &[&str]) -> Served {
+    use clap::Parser;
+    let mut args = vec!["sieve-serve", "--workers", "1"];
     args.extend_from_slice(extra);
-    serve_logged(db, &args, None)
+    let mut settings = ServeFlags::try_parse_from(&args)
+        .expect("sieve serve's flags")
+        .settings;
+    settings.workers.cache_dir = cache_dir();
+    settings.workers.sieve_exe = Some(env!("CARGO_BIN_EXE_sieve").into());
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    listener.set_nonblocking(true).expect("non-blocking");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let database = db.url.clone();
+    let thread = std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+            let shutdown = async move {
+                let _ = stopped.await;
+            };
+            if let Err(e) = sieve_service::run(listener, &database, &settings, shutdown).await {
+                panic!("the service failed: {e}");
+            }
+        });
+    });
+    Served {
+        url,
+        stop: Some(stop),
+        thread: Some(thread),
+    }
 }
 
 /// Imports `examples/<name>` with `sieve import kattis`.

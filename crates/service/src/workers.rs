@@ -1,0 +1,83 @@
+use crate::{ServiceError, WorkerSettings};
+use sieve_sandbox::Toolchain;
+use sieve_store::Store;
+use sieve_worker::Worker;
+
+/// Workers running in this process, and the switch that stops them.
+pub struct Workers {
+    stop: tokio::sync::watch::Sender<bool>,
+    handles: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Workers {
+    /// Stops every worker after the job in hand, and waits for them.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        for h in self.handles {
+            let _ = h.await;
+        }
+    }
+}
+
+/// Starts `settings.count()` workers on `store`, each with its own judging process.
+pub fn start_workers(store: &Store, settings: &WorkerSettings) -> Result<Workers, ServiceError> {
+    let (stop, stop_rx) = tokio::sync::watch::channel(false);
+    let n = settings.count();
+    let mut handles = Vec::new();
+    if n > 0 {
+        let toolchain = Toolchain::discover(&settings.cache_dir)?;
+        let exe = match &settings.sieve_exe {
+            Some(p) => p.clone(),
+            None => std::env::current_exe()?,
+        };
+        for i in 0..n {
+            let name = format!("{}-{}-{i}", hostname(), std::process::id());
+            let supervisor = sieve_worker::judging_process(&exe, &settings.cache_dir)?;
+            let worker = Worker::new(
+                name,
+                store.clone(),
+                toolchain.clone(),
+                settings.cache_dir.clone(),
+                supervisor,
+                settings.lease(),
+            );
+            handles.push(tokio::spawn(worker.run(stop_rx.clone())));
+        }
+        tracing::info!(workers = n, "workers started");
+    }
+    Ok(Workers { stop, handles })
+}
+
+/// Returns once no job is queued or running (checked twice, a second apart, so that jobs a
+/// finishing job enqueues are seen).
+pub async fn queue_drained(store: &Store) -> Result<(), ServiceError> {
+    let mut idle_checks = 0;
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let busy = store
+            .job_counts()
+            .await?
+            .iter()
+            .any(|(_, state, n)| state.pending() && *n > 0);
+        idle_checks = if busy { 0 } else { idle_checks + 1 };
+        if idle_checks >= 2 {
+            tracing::info!("the queue is empty: stopping");
+            return Ok(());
+        }
+    }
+}
+
+/// Does everything queued with the workers `settings` asks for, in this process, and returns
+/// once the queue is empty (batch work such as benchmarks).
+pub async fn drain(store: &Store, settings: &WorkerSettings) -> Result<(), ServiceError> {
+    let workers = start_workers(store, settings)?;
+    let drained = queue_drained(store).await;
+    workers.stop().await;
+    drained
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "host".into())
+}
