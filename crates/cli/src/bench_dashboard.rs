@@ -4,9 +4,9 @@
 //! several times, and the median of those is reported next to the plain problem summary's.
 
 use crate::DbArgs;
-use crate::database::Database;
 use anyhow::Context;
 use sieve_domain::{Checker, Limits, Rules, Subtask, TestKind};
+use sieve_pglocal::Database;
 use sieve_store::Store;
 use sieve_store::contests::NewContest;
 use sieve_store::problems::{NewProblem, NewTest};
@@ -84,7 +84,7 @@ pub fn run(args: DashboardBenchArgs) -> anyhow::Result<()> {
     let url = format!("{server}/{DB}");
     let rt = tokio::runtime::Runtime::new()?;
     let result = rt.block_on(async {
-        sieve_store::postgres::recreate_database(&format!("{server}/postgres"), DB).await?;
+        sieve_pglocal::recreate_database(&format!("{server}/postgres"), DB).await?;
         let store = Store::connect(&url, 8)
             .await
             .context("the bench database")?;
@@ -106,7 +106,7 @@ async fn bench(args: &DashboardBenchArgs, store: Store) -> anyhow::Result<()> {
         .await?;
     let pid = store.insert_problem(&problem(args, contest)).await?;
     let started = Instant::now();
-    store.add_synthetic_candidates(pid, args.candidates).await?;
+    sieve_testkit::synthetic::add_synthetic_candidates(&store, pid, args.candidates).await?;
     println!(
         "bench dashboard: {} candidates x ({} public + {} generated + {} hidden tests), written in {:.1} s",
         args.candidates,

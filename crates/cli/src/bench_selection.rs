@@ -7,12 +7,12 @@
 //! candidates x 256 generated tests, and replaying an IOI contest of 6 such problems.
 
 use crate::DbArgs;
-use crate::database::Database;
 use anyhow::Context;
 use sieve_app::holdout::Holdout;
 use sieve_app::scoring::{HEURISTIC, load_scorer};
 use sieve_app::selection::load_pool;
 use sieve_domain::Rules;
+use sieve_pglocal::Database;
 use sieve_selection::{Pool, STRATEGIES, simulate};
 use sieve_store::Store;
 use std::path::PathBuf;
@@ -82,7 +82,7 @@ fn quality(args: &SelectionBenchArgs) -> anyhow::Result<()> {
     let url = format!("{server}/sieve_bench_selection");
     let rt = tokio::runtime::Runtime::new()?;
     let result = rt.block_on(async {
-        sieve_store::postgres::create_database_if_missing(
+        sieve_pglocal::create_database_if_missing(
             &format!("{server}/postgres"),
             "sieve_bench_selection",
         )

@@ -4,10 +4,10 @@
 //! through the sandbox with as many judging processes, in the same run.
 
 use crate::DbArgs;
-use crate::database::Database;
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
 use sieve_domain::{Checker, Language, Limits};
+use sieve_pglocal::Database;
 use sieve_sandbox::{CompileOutcome, JudgeOptions, TestInput, Toolchain, compile};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -160,7 +160,7 @@ pub fn run(args: ServiceBenchArgs) -> anyhow::Result<()> {
     let (server_url, _) = db.url.rsplit_once('/').context("database URL")?;
     let bench_url = format!("{server_url}/sieve_bench");
     let rt = tokio::runtime::Runtime::new()?;
-    rt.block_on(sieve_store::postgres::recreate_database(
+    rt.block_on(sieve_pglocal::recreate_database(
         &format!("{server_url}/postgres"),
         "sieve_bench",
     ))?;

@@ -1,7 +1,6 @@
-use crate::DbArgs;
 use anyhow::Context;
 use clap::Subcommand;
-use sieve_store::LocalCluster;
+use sieve_pglocal::{Database, DbArgs, LocalCluster, ensure_database};
 
 /// Actions on the private cluster.
 #[derive(Debug, Subcommand)]
@@ -14,66 +13,6 @@ pub enum DbAction {
     Url,
     /// Apply pending migrations to the database (DATABASE_URL or the private cluster).
     Migrate,
-}
-
-/// The database a command works against; stops the private cluster on drop if it started it.
-pub struct Database {
-    /// A connection URL.
-    pub url: String,
-    cluster: Option<LocalCluster>,
-}
-
-impl Database {
-    /// `DATABASE_URL` when given, else the private cluster under `data_dir/pg`.
-    pub fn open(args: &DbArgs) -> anyhow::Result<Database> {
-        if let Some(url) = &args.database_url {
-            return Ok(Database {
-                url: url.clone(),
-                cluster: None,
-            });
-        }
-        let cluster = LocalCluster::ensure(&args.data_dir.join("pg"), false)?;
-        let url = ensure_database(&cluster, "sieve")?;
-        if cluster.started_here() {
-            tracing::info!(data_dir = %cluster.data_dir().display(), "started private PostgreSQL");
-        }
-        Ok(Database {
-            url,
-            cluster: Some(cluster),
-        })
-    }
-
-    /// Stops the private cluster if this process started it.
-    pub fn close(mut self) {
-        self.stop();
-    }
-
-    fn stop(&mut self) {
-        if let Some(cluster) = self.cluster.take().filter(|c| c.started_here()) {
-            match cluster.stop() {
-                Ok(()) => tracing::info!("stopped private PostgreSQL"),
-                Err(e) => tracing::error!(error = %e, "could not stop private PostgreSQL"),
-            }
-        }
-    }
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
-
-fn ensure_database(cluster: &LocalCluster, name: &str) -> anyhow::Result<String> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    rt.block_on(sieve_store::postgres::create_database_if_missing(
-        &cluster.url("postgres"),
-        name,
-    ))
-    .with_context(|| format!("creating database {name}"))?;
-    Ok(cluster.url(name))
 }
 
 /// Opens the database of `args`, runs `f` with a store on a current-thread runtime, and closes

@@ -53,16 +53,7 @@ pub enum LogFormat {
     Json,
 }
 
-/// Where the database is: `DATABASE_URL`, or a private cluster sieve starts itself.
-#[derive(Debug, clap::Args)]
-pub struct DbArgs {
-    /// PostgreSQL URL; without it sieve runs its own cluster in --data-dir.
-    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
-    database_url: Option<String>,
-    /// Where sieve keeps its private PostgreSQL cluster and caches.
-    #[arg(long, global = true, env = "SIEVE_DATA_DIR", default_value = ".sieve")]
-    data_dir: PathBuf,
-}
+pub use sieve_pglocal::DbArgs;
 
 #[derive(Debug, Subcommand)]
 enum Command {

@@ -2,10 +2,10 @@
 //! registered scorers.
 
 use crate::DbArgs;
-use crate::database::Database;
 use anyhow::Context;
 use clap::Subcommand;
 use sieve_app::scoring::{HEURISTIC, load_scorer, score_problem, train};
+use sieve_pglocal::Database;
 use sieve_store::Store;
 
 /// What `sieve scorer` does.

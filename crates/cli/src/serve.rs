@@ -2,8 +2,8 @@
 //! the service that `sieve_service` assembles from its settings.
 
 use crate::DbArgs;
-use crate::database::Database;
 use anyhow::Context;
+use sieve_pglocal::Database;
 use sieve_service::{Settings, WorkerSettings, queue_drained, start_workers};
 use sieve_store::Store;
 use std::net::SocketAddr;

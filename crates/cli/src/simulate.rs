@@ -2,13 +2,13 @@
 //! strategy over several seeds, next to random's exact expectation and the oracle.
 
 use crate::DbArgs;
-use crate::database::Database;
 use anyhow::{Context, bail};
 use sieve_app::holdout::Holdout;
 use sieve_app::replay::simulate_contest;
 use sieve_app::scoring::{HEURISTIC, load_scorer};
 use sieve_app::selection::load_pool;
 use sieve_domain::Rules;
+use sieve_pglocal::Database;
 use sieve_selection::{Report, STRATEGIES, simulate};
 use sieve_store::Store;
 

@@ -7,7 +7,7 @@ mod common;
 use common::{import_example, serve_logged, wait_for_event};
 use serde_json::{Value, json};
 use sieve_store::Store;
-use sieve_store::testing::TestDb;
+use sieve_testkit::testing::TestDb;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 

@@ -7,7 +7,7 @@ mod common;
 
 use common::{create_key, serve_logged, serve_with};
 use serde_json::{Value, json};
-use sieve_store::testing::TestDb;
+use sieve_testkit::testing::TestDb;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use sieve_domain::{CandidateId, ProblemId, TestKind};
 use sieve_store::Store;
 use sieve_store::queue::{JobKind, JudgeJob, Task};
-use sieve_store::testing::TestDb;
+use sieve_testkit::testing::TestDb;
 use std::time::{Duration, Instant};
 
 /// `sieve serve` without judging workers: jobs stay as the test leaves them.

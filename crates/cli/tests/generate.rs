@@ -7,7 +7,7 @@ mod common;
 use common::{cache_dir, import_example, repo};
 use sieve_domain::TestKind;
 use sieve_store::Store;
-use sieve_store::testing::TestDb;
+use sieve_testkit::testing::TestDb;
 use std::collections::BTreeSet;
 use std::process::Command;
 

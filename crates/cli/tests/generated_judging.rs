@@ -8,7 +8,7 @@ mod common;
 
 use common::{serve_with, wait_for_event};
 use serde_json::{Value, json};
-use sieve_store::testing::TestDb;
+use sieve_testkit::testing::TestDb;
 use std::time::{Duration, Instant};
 
 const SUM: &str = "#include <stdio.h>\nint main(void){long long a,b;if(scanf(\"%lld %lld\",&a,&b)!=2)return 1;printf(\"%lld\\n\",a+b);return 0;}\n";

@@ -3,7 +3,7 @@
 //! symlinks, and a CSES-style folder).
 
 use sieve_store::Store;
-use sieve_store::testing::TestDb;
+use sieve_testkit::testing::TestDb;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 

@@ -7,7 +7,7 @@ mod common;
 use common::{cache_dir, repo, serve_with, wait_for_event};
 use serde_json::{Value, json};
 use sieve_store::Store;
-use sieve_store::testing::TestDb;
+use sieve_testkit::testing::TestDb;
 use std::time::{Duration, Instant};
 
 /// Imports `package` (`format`, stored as `slug`), posts `files` (paths under the package) and

@@ -9,7 +9,7 @@ use sieve_domain::TestKind;
 use sieve_store::Store;
 use sieve_store::problem_info::AddedTest;
 use sieve_store::queue::{JobKind, JobState};
-use sieve_store::testing::TestDb;
+use sieve_testkit::testing::TestDb;
 use std::path::Path;
 use std::process::{Command, Output};
 

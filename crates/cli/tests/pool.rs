@@ -7,7 +7,7 @@ mod common;
 use common::repo;
 use sieve_store::Store;
 use sieve_store::queue::JobState;
-use sieve_store::testing::TestDb;
+use sieve_testkit::testing::TestDb;
 use std::time::{Duration, Instant};
 
 fn sieve(db: &TestDb, args: &[&str]) -> String {

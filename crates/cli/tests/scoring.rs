@@ -7,7 +7,7 @@ mod common;
 
 use common::{import_example, repo, serve_logged, wait_for_event};
 use serde_json::{Value, json};
-use sieve_store::testing::TestDb;
+use sieve_testkit::testing::TestDb;
 use std::process::Command;
 use std::time::{Duration, Instant};
 

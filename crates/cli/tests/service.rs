@@ -6,7 +6,7 @@ mod common;
 use common::{Served, create_key, repo, serve_logged, serve_with};
 use serde_json::{Value, json};
 use sieve_store::Store;
-use sieve_store::testing::TestDb;
+use sieve_testkit::testing::TestDb;
 use std::process::Command;
 use std::time::{Duration, Instant};
 

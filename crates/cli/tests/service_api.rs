@@ -7,7 +7,7 @@ mod common;
 
 use common::{create_key, repo, serve_logged, wait_for_event};
 use serde_json::{Value, json};
-use sieve_store::testing::TestDb;
+use sieve_testkit::testing::TestDb;
 use std::time::{Duration, Instant};
 
 const SECRET: &str = "7431958 2604417";

@@ -6,7 +6,7 @@ mod common;
 
 use common::{create_key, serve_logged, wait_for_event};
 use serde_json::{Value, json};
-use sieve_store::testing::TestDb;
+use sieve_testkit::testing::TestDb;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 

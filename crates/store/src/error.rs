@@ -34,9 +34,6 @@ pub enum StoreError {
         /// The key.
         key: String,
     },
-    /// The private cluster could not be started.
-    #[error(transparent)]
-    Cluster(#[from] crate::ClusterError),
 }
 
 impl StoreError {

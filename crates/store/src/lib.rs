@@ -1,7 +1,7 @@
 //! Persistence for sieve: the PostgreSQL schema (the top-level `migrations/`), the queries, the
-//! queue's contract (`queue::Task`: each job kind with its typed payload), and a private
-//! PostgreSQL cluster that sieve starts from the system's binaries when no `DATABASE_URL` is given
-//! (`postgres`).
+//! queue's contract (`queue::Task`: each job kind with its typed payload, `queue::JobOutput`
+//! what a finished job produced). Starting PostgreSQL is `pglocal`'s; fresh test databases and
+//! synthetic benchmark rows are `testkit`'s.
 //!
 //! This is the only crate that contains SQL. It depends on `domain` (and on `scoring`'s data
 //! types, which it loads pools into) and never on the sandbox, the API or the worker: they call
@@ -15,18 +15,14 @@ pub mod dashboard_lists;
 mod error;
 pub mod keys;
 pub mod notify;
-pub mod postgres;
 pub mod problem_info;
 pub mod problems;
 pub mod queue;
 pub mod scores;
 pub mod selections;
 pub mod sessions;
-pub mod synthetic;
-pub mod testing;
 
 pub use error::StoreError;
-pub use postgres::{ClusterError, LocalCluster};
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! `Verdict::passes` in Rust and `sieve_passes` (behind `results.passed`) in SQL.
 
 use sieve_domain::Verdict;
-use sieve_store::testing::TestDb;
+use sieve_testkit::testing::TestDb;
 
 #[tokio::test]
 async fn passed_means_the_same_in_sql_and_in_rust() -> anyhow::Result<()> {

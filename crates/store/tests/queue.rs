@@ -2,8 +2,8 @@
 
 use sieve_domain::{CandidateId, TestKind};
 use sieve_store::queue::{JobKind, JobState, JudgeJob, Outcome, Task};
-use sieve_store::testing::TestDb;
 use sieve_store::{Store, StoreError};
+use sieve_testkit::testing::TestDb;
 use std::collections::HashSet;
 use std::time::Duration;
 

@@ -4,7 +4,7 @@
 
 use sieve_domain::ProblemId;
 use sieve_store::Store;
-use sieve_store::testing::TestDb;
+use sieve_testkit::testing::TestDb;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

@@ -1,12 +1,8 @@
 //! Fresh databases for tests, on a real PostgreSQL server: never a mock.
-//!
-//! With `DATABASE_URL` set, databases are created on that server; otherwise on a private cluster
-//! under the workspace's `target/sieve-test/pg`, started on first use and shared by every test
-//! process (the test script stops it at the end). Each call of [`TestDb::new`] clones a template
-//! database that already has the migrations applied, so a fresh database costs one
-//! `CREATE DATABASE`.
 
-use crate::{LocalCluster, MIGRATOR, StoreError};
+use crate::TestkitError as StoreError;
+use sieve_pglocal::LocalCluster;
+use sieve_store::MIGRATOR;
 use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions};
 use sqlx::{Connection, Executor};
 use std::path::PathBuf;
@@ -33,12 +29,7 @@ pub fn server_url(database: &str) -> Result<String, StoreError> {
             .map(|c| c.url("postgres"))
             .map_err(|e| e.to_string()),
     });
-    let base = base.as_ref().map_err(|e| {
-        StoreError::Cluster(crate::ClusterError::Tool {
-            tool: "test cluster",
-            detail: e.clone(),
-        })
-    })?;
+    let base = base.as_ref().map_err(|e| StoreError::Cluster(e.clone()))?;
     let (server, _) = base.rsplit_once('/').unwrap_or((base, ""));
     Ok(format!("{server}/{database}"))
 }

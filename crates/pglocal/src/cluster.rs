@@ -1,12 +1,3 @@
-//! A private PostgreSQL cluster run from the system's binaries (`initdb`, `pg_ctl`).
-//!
-//! The cluster lives in a data directory that sieve owns, listens on 127.0.0.1 only, on a port
-//! chosen at `initdb` time, with a random password kept next to the data directory (mode 0600).
-//! PostgreSQL refuses to run as root, so when sieve runs as root the server runs as the system's
-//! `postgres` user, which then owns the data directory. When `postgres` cannot reach the data
-//! directory (a clone under root's mode-0700 home), the server's files live under
-//! `/var/lib/sieve` and the data directory is a link to them.
-
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File};
 use std::os::unix::fs::{PermissionsExt, chown};
