@@ -5,8 +5,8 @@
 use crate::DbArgs;
 use anyhow::{Context, bail};
 use sieve_app::generation::subtasks_holding;
-use sieve_domain::GenProgram;
-use sieve_domain::{Language, Limits};
+use sieve_domain::Limits;
+use sieve_formats::program_from_spec;
 use sieve_sandbox::Toolchain;
 use sieve_worker::generate::{GenerateSpec, generate};
 use std::path::{Path, PathBuf};
@@ -48,52 +48,19 @@ pub struct GenerateArgs {
     cache_dir: PathBuf,
 }
 
-/// `SOURCE [ARGS...]` (the source relative to `dir`) as a program named after the source's
-/// stem and its arguments.
-pub(crate) fn program(dir: &Path, spec: &str) -> anyhow::Result<GenProgram> {
-    let mut words = spec.split_whitespace();
-    let path = &dir.join(words.next().context("an empty program")?);
-    let args: Vec<String> = words.map(String::from).collect();
-    let mut name = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("program")
-        .to_string();
-    for a in &args {
-        name.push('-');
-        name.extend(a.chars().map(|c| {
-            if c.is_ascii_alphanumeric() || c == '=' {
-                c
-            } else {
-                '_'
-            }
-        }));
-    }
-    let language = Language::from_extension(&path.to_string_lossy())
-        .with_context(|| format!("{}: not a .c or .cpp source", path.display()))?;
-    let source =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    Ok(GenProgram {
-        name,
-        language,
-        source,
-        args,
-    })
-}
-
 /// Runs `sieve tests generate`.
 pub fn run(args: GenerateArgs, db: &DbArgs) -> anyhow::Result<()> {
     let spec = GenerateSpec {
         generators: args
             .generators
             .iter()
-            .map(|p| program(Path::new(""), p))
-            .collect::<anyhow::Result<_>>()?,
+            .map(|p| program_from_spec(Path::new(""), p))
+            .collect::<Result<_, _>>()?,
         validators: args
             .validators
             .iter()
-            .map(|p| program(Path::new(""), p))
-            .collect::<anyhow::Result<_>>()?,
+            .map(|p| program_from_spec(Path::new(""), p))
+            .collect::<Result<_, _>>()?,
         seeds: (args.first_seed..args.first_seed + args.count).collect(),
         threshold: args.threshold,
         limits: Limits {

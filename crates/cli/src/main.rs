@@ -3,17 +3,6 @@
 //! This crate only parses arguments, sets up telemetry and the database, and calls the library
 //! crates; nothing depends on it.
 
-mod bench_agreement;
-mod bench_dashboard;
-mod bench_fidelity;
-mod bench_interactive;
-mod bench_overhead;
-mod bench_pools;
-mod bench_sandbox;
-mod bench_scoring;
-mod bench_selection;
-mod bench_selection_speed;
-mod bench_service;
 mod calibrate;
 mod candidates;
 mod database;
@@ -64,7 +53,7 @@ enum Command {
     /// Measure sieve against baselines run on the same machine.
     Bench {
         #[command(subcommand)]
-        what: BenchWhat,
+        what: sieve_bench::Bench,
     },
     /// Run judging workers only (any number of machines can join the same database).
     Worker {
@@ -157,28 +146,6 @@ enum KeysAction {
     },
 }
 
-#[derive(Debug, Subcommand)]
-enum BenchWhat {
-    /// The judge: compute against native g++, per-test overhead against a spawn, two cores,
-    /// deterministic mode, compile times.
-    Sandbox(bench_sandbox::SandboxBenchArgs),
-    /// How much of a corpus of real contest C++ compiles and prints g++'s output.
-    Fidelity(bench_fidelity::FidelityBenchArgs),
-    /// The hand-written candidates of the real problems on their official tests (a directory
-    /// given), against their scores natively with g++.
-    Agreement(bench_agreement::AgreementBenchArgs),
-    /// The service: ingest of 10,000 candidates, and judging end to end against the sandbox
-    /// alone.
-    Service(bench_service::ServiceBenchArgs),
-    /// Scoring: features and every scorer over a pool of 10,000 candidates.
-    Scoring(bench_scoring::ScoringBenchArgs),
-    /// Selection: every strategy against random and the oracle on judged pools of the real
-    /// problems, and the speed of selecting and replaying at scale.
-    Selection(bench_selection::SelectionBenchArgs),
-    /// The dashboard: its JSON routes on a problem with 10,000 judged candidates.
-    Dashboard(bench_dashboard::DashboardBenchArgs),
-}
-
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     telemetry::init(cli.log_format);
@@ -205,15 +172,7 @@ fn main() -> anyhow::Result<()> {
         Command::SandboxChild { status, cache_dir } => {
             Ok(sieve_sandbox::child_main(&cache_dir, &status)?)
         }
-        Command::Bench { what } => match what {
-            BenchWhat::Sandbox(args) => bench_sandbox::run(args),
-            BenchWhat::Fidelity(args) => bench_fidelity::run(args),
-            BenchWhat::Agreement(args) => bench_agreement::run(args),
-            BenchWhat::Service(args) => bench_service::run(args),
-            BenchWhat::Scoring(args) => bench_scoring::run(args),
-            BenchWhat::Selection(args) => bench_selection::run(args),
-            BenchWhat::Dashboard(args) => bench_dashboard::run(args),
-        },
+        Command::Bench { what } => sieve_bench::run(what),
         Command::Db { action, db } => database::run(action, &db),
         Command::Scorer { action, db } => scorer::run(action, &db),
         Command::Simulate(args) => simulate::run(args),

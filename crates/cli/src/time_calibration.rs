@@ -6,11 +6,11 @@
 //! The references run natively on this machine, as package tools (BAPCtools, problemtools) run
 //! them: this is for a package author's own package, never for code a service received.
 
-use crate::bench_sandbox::run_native;
 use crate::judge::{build, supervisor, test_inputs};
 use anyhow::{Context, bail};
 use sieve_domain::{Checker, Language, TimeFactor, Verdict};
 use sieve_formats::Package;
+use sieve_sandbox::native::run_native;
 use sieve_sandbox::{CompileOutcome, JudgeOptions, Toolchain};
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -16,6 +16,7 @@ mod folder;
 mod jsonl;
 mod kattis;
 mod polygon;
+mod program;
 
 pub use archive::{
     ArchiveError, ArchiveLimits, MAX_COMPONENT_BYTES, MAX_PATH_BYTES, NameProblem, unpack,
@@ -25,6 +26,7 @@ pub use folder::load_folder;
 pub use jsonl::{JsonlProblem, PackageCandidate, load_jsonl, parse_jsonl_line, slug_of, to_jsonl};
 pub use kattis::load_kattis;
 pub use polygon::load_polygon;
+pub use program::program_from_spec;
 
 use sieve_domain::{Checker, CheckerProtocol, Language, Limits, Subtask, TestKind};
 use std::path::{Path, PathBuf};

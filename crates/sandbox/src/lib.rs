@@ -16,6 +16,7 @@ mod gnu;
 mod interact;
 mod jail;
 mod judge;
+pub mod native;
 mod normalise;
 mod options;
 mod protocol;

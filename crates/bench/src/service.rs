@@ -3,11 +3,11 @@
 //! x T tests from the API to results in PostgreSQL, against the same judging done directly
 //! through the sandbox with as many judging processes, in the same run.
 
-use crate::DbArgs;
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
 use sieve_domain::{Checker, Language, Limits};
 use sieve_pglocal::Database;
+use sieve_pglocal::DbArgs;
 use sieve_sandbox::{CompileOutcome, JudgeOptions, TestInput, Toolchain, compile};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -221,7 +221,7 @@ fn direct(
     std::thread::scope(|s| -> anyhow::Result<()> {
         let mut handles = Vec::new();
         for _ in 0..args.workers {
-            let mut supervisor = crate::judge::supervisor(&args.cache_dir)?;
+            let mut supervisor = crate::supervisor(&args.cache_dir)?;
             let (next, cpu, inputs, opts, toolchain) = (&next, &cpu, &inputs, &opts, &toolchain);
             handles.push(s.spawn(move || -> anyhow::Result<()> {
                 loop {

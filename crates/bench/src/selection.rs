@@ -6,13 +6,13 @@
 //! official tests as generated ones. Speed: selecting from a synthetic pool of 10,000
 //! candidates x 256 generated tests, and replaying an IOI contest of 6 such problems.
 
-use crate::DbArgs;
 use anyhow::Context;
 use sieve_app::holdout::Holdout;
 use sieve_app::scoring::{HEURISTIC, load_scorer};
 use sieve_app::selection::load_pool;
 use sieve_domain::Rules;
 use sieve_pglocal::Database;
+use sieve_pglocal::DbArgs;
 use sieve_selection::{Pool, STRATEGIES, simulate};
 use sieve_store::Store;
 use std::path::PathBuf;
@@ -70,7 +70,7 @@ pub fn run(args: SelectionBenchArgs) -> anyhow::Result<()> {
     if !args.speed_only {
         quality(&args)?;
     }
-    crate::bench_selection_speed::run(100);
+    crate::selection_speed::run(100);
     Ok(())
 }
 
@@ -90,7 +90,7 @@ fn quality(args: &SelectionBenchArgs) -> anyhow::Result<()> {
         let store = Store::connect(&url, 4)
             .await
             .context("connecting to the bench database")?;
-        let problems = crate::bench_pools::build(
+        let problems = crate::pools::build(
             &store,
             &repo,
             args.problems.as_deref(),
@@ -107,7 +107,7 @@ fn quality(args: &SelectionBenchArgs) -> anyhow::Result<()> {
         eprintln!("judged in {:.0} s", started.elapsed().as_secs_f64());
         let scorer = load_scorer(&store, HEURISTIC, None).await?;
         let mut pools: Vec<(String, Pool, bool)> = Vec::new();
-        for (p, (id, generated)) in crate::bench_pools::PROBLEMS.iter().zip(problems) {
+        for (p, (id, generated)) in crate::pools::PROBLEMS.iter().zip(problems) {
             let holdout = (!generated).then_some(Holdout {
                 share: args.holdout,
                 seed: 1,

@@ -3,10 +3,10 @@
 //! hidden tests by default), served in-process over HTTP. Each route is asked once (cold), then
 //! several times, and the median of those is reported next to the plain problem summary's.
 
-use crate::DbArgs;
 use anyhow::Context;
 use sieve_domain::{Checker, Limits, Rules, Subtask, TestKind};
 use sieve_pglocal::Database;
+use sieve_pglocal::DbArgs;
 use sieve_store::Store;
 use sieve_store::contests::NewContest;
 use sieve_store::problems::{NewProblem, NewTest};

@@ -4,11 +4,11 @@
 //! judged on every test (kept going, so official tests can also be held out). What is stored
 //! already is reused: a second run only judges what is new.
 
-use crate::generate::program;
 use anyhow::Context;
 use sieve_app::generation::subtasks_holding;
 use sieve_app::ingest::{JudgePlan, store_candidates};
 use sieve_domain::{Language, Limits, ProblemId, TestKind};
+use sieve_formats::program_from_spec as program;
 use sieve_formats::{Overrides, Package};
 use sieve_sandbox::Toolchain;
 use sieve_store::Store;
@@ -218,7 +218,7 @@ async fn generated_tests(
                 ..Limits::default()
             },
         };
-        let mut supervisor = crate::judge::supervisor(cache)?;
+        let mut supervisor = crate::supervisor(cache)?;
         let (tests, _) = generate(
             toolchain,
             cache,

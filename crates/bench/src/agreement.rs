@@ -4,7 +4,7 @@
 //! (`tests/fixtures/problems/<problem>/expected.tsv`). The test suite checks the same candidates on
 //! the repository's own small packages of these problems; this is the check on the real data.
 
-use crate::bench_pools::PROBLEMS;
+use crate::pools::PROBLEMS;
 use anyhow::Context;
 use std::path::PathBuf;
 use std::process::Command;

@@ -1,9 +1,10 @@
 //! `sieve bench sandbox`, second half: the cost of one test against a process spawn, and how
 //! judging scales over two cores (threads in one process; supervised judging processes).
 
-use crate::bench_sandbox::{SandboxBenchArgs, run_native};
+use crate::sandbox::SandboxBenchArgs;
 use anyhow::bail;
 use sieve_domain::{Checker, Language, Limits, Verdict};
+use sieve_sandbox::native::run_native;
 use sieve_sandbox::{
     CompileOutcome, JudgeOptions, RunSpec, Sandbox, TestInput, Toolchain, compile, on_guest_thread,
 };
@@ -51,7 +52,7 @@ pub fn overhead(
     let one_thread = started.elapsed();
     let per_test_us = one_thread.as_secs_f64() * 1e6 / args.tests as f64;
 
-    let mut supervisor = crate::judge::supervisor(cache)?;
+    let mut supervisor = crate::supervisor(cache)?;
     let tests: Vec<TestInput> = (0..args.tests)
         .map(|i| TestInput {
             name: i.to_string(),
@@ -116,7 +117,7 @@ pub fn overhead(
         args.tests as f64 / two_threads.as_secs_f64()
     );
     two_processes(args, toolchain, cache)?;
-    crate::bench_interactive::interactive(toolchain, cache, work, args.tests / 10)
+    crate::interactive::interactive(toolchain, cache, work, args.tests / 10)
 }
 
 /// A compute-heavy program judged by one supervised judging process, then by two at once.
@@ -149,7 +150,7 @@ fn two_processes(
         )
     };
     let judge_all = |rounds: usize| -> anyhow::Result<()> {
-        let mut supervisor = crate::judge::supervisor(cache)?;
+        let mut supervisor = crate::supervisor(cache)?;
         supervisor.judge(&c.wasm, &[], &tests[..1], &[], &opts)?; // start and load
         for _ in 0..rounds {
             supervisor.judge(&c.wasm, &[], &tests, &[], &opts)?;

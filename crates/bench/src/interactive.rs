@@ -61,7 +61,7 @@ pub fn interactive(
             },
         )
     };
-    let mut supervisor = crate::judge::supervisor(cache)?;
+    let mut supervisor = crate::supervisor(cache)?;
     let (program, checker) = (&candidate_wasm[..], &[&interactor_wasm[..]][..]);
     supervisor.judge(program, checker, &tests[..10], &[], &opts)?; // start, load the modules
     let started = Instant::now();

@@ -2,17 +2,16 @@
 //! (native g++ -O2 for compute, a native process spawn per test for overhead).
 
 use anyhow::{Context, bail};
-use nix::sys::resource::{UsageWho, getrusage};
 use sieve_domain::{Checker, Language, Limits, Verdict};
+use sieve_sandbox::native::run_native;
 use sieve_sandbox::{
     CompileOutcome, JudgeOptions, Mode, Program, RunSpec, RunStatus, Sandbox, SandboxConfig,
     TestInput, Toolchain, compile, on_guest_thread,
 };
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Options of `sieve bench sandbox`.
 #[derive(Debug, clap::Args)]
@@ -116,34 +115,6 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-fn children_cpu() -> Duration {
-    getrusage(UsageWho::RUSAGE_CHILDREN)
-        .map(|u| {
-            let t = u.user_time();
-            let s = u.system_time();
-            Duration::from_micros(
-                (t.tv_sec() * 1_000_000 + t.tv_usec() + s.tv_sec() * 1_000_000 + s.tv_usec())
-                    as u64,
-            )
-        })
-        .unwrap_or_default()
-}
-
-/// Runs a native binary on `input`; returns (CPU seconds, stdout).
-pub fn run_native(bin: &Path, input: &[u8]) -> anyhow::Result<(f64, Vec<u8>)> {
-    let before = children_cpu();
-    let mut child = Command::new(bin)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()?;
-    let mut stdin = child.stdin.take().context("stdin")?;
-    let data = input.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&data));
-    let out = child.wait_with_output()?;
-    let _ = writer.join();
-    Ok(((children_cpu() - before).as_secs_f64(), out.stdout))
-}
-
 fn sandbox(mode: Mode, cache: &Path) -> anyhow::Result<Sandbox> {
     Ok(Sandbox::new(SandboxConfig {
         mode,
@@ -186,14 +157,14 @@ pub fn run(args: SandboxBenchArgs) -> anyhow::Result<()> {
     )?;
     let bare = sandbox(Mode::Unmetered, &cache)?;
     if args.overhead_only {
-        return crate::bench_overhead::overhead(&args, &toolchain, &timed, &cache, work.path());
+        return crate::overhead::overhead(&args, &toolchain, &timed, &cache, work.path());
     }
 
     println!(
         "## Compute: CPU time against native g++ -O2 (median of {} runs)\n",
         args.reps
     );
-    let mut supervisor = crate::judge::supervisor(&cache)?;
+    let mut supervisor = crate::supervisor(&cache)?;
     println!(
         "| program | native s | wasm, no checks | **sieve** (supervised, limit enforced) | in-process epoch checks | deterministic (fuel) | fuel equal across runs |"
     );
@@ -315,6 +286,6 @@ pub fn run(args: SandboxBenchArgs) -> anyhow::Result<()> {
         );
     }
 
-    crate::bench_overhead::overhead(&args, &toolchain, &timed, &cache, work.path())?;
+    crate::overhead::overhead(&args, &toolchain, &timed, &cache, work.path())?;
     Ok(())
 }
