@@ -120,7 +120,7 @@ pub(crate) async fn register_scorer(
             .map_err(|e| ApiError::unavailable(e.to_string()))?
             .map_err(|e| ApiError::invalid("/model_base64", e.to_string()))?;
             let hash = state.store.put_blob(&bytes).await?;
-            serde_json::json!({ "model": hex::encode(hash) })
+            serde_json::json!({ "model": hash.to_string() })
         }
         other => {
             return Err(ApiError::invalid(

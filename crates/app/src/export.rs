@@ -1,7 +1,7 @@
 //! A stored problem as a package again, for `sieve export`: its tests, subtasks and graders,
 //! and a compiled checker as its module.
 
-use sieve_domain::{Checker, Language};
+use sieve_domain::{BlobHash, Checker, Language};
 use sieve_formats::{Package, PackageChecker, PackageTest, SourceFile};
 use sieve_store::{Store, StoreError};
 
@@ -74,12 +74,9 @@ fn wasm_file(name: &str, source: Vec<u8>) -> SourceFile {
 }
 
 /// The stored module of the custom program named by `program` (a hex blob hash).
-async fn module(store: &Store, program: &str) -> Result<Vec<u8>, StoreError> {
-    let mut hash = [0u8; 32];
-    hex::decode_to_slice(program, &mut hash)
-        .map_err(|e| StoreError::Corrupt(format!("checker hash {program:?}: {e}")))?;
+async fn module(store: &Store, program: &BlobHash) -> Result<Vec<u8>, StoreError> {
     store
-        .get_blob(&hash)
+        .get_blob(program)
         .await?
         .ok_or_else(|| StoreError::Corrupt(format!("checker blob {program} missing")))
 }

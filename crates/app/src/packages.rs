@@ -4,7 +4,7 @@
 //! stores the problem. This process never compiles or runs what a package holds.
 
 use crate::AppError;
-use sieve_domain::{BlobHash, ContestId, JobId, TimeFactor};
+use sieve_domain::{ContestId, JobId, TimeFactor};
 use sieve_formats::{ArchiveLimits, Overrides, PackageFormat, unpack};
 use sieve_store::Store;
 use sieve_store::queue::{PreparePackage, Rejection, Task};
@@ -70,7 +70,7 @@ pub async fn submit(store: &Store, upload: Upload) -> Result<JobId, AppError> {
     if store.problem_by_slug(&slug).await?.is_some() {
         return Err(AppError::Rejected(Rejection::SlugTaken { slug }));
     }
-    let hash = BlobHash(store.put_blob(&archive).await?);
+    let hash = store.put_blob(&archive).await?;
     let task = Task::PreparePackage(PreparePackage {
         archive: hash,
         format,

@@ -51,8 +51,10 @@ pub async fn load_scorer(
             Ok(Arc::new(Logistic::new(name, row.version, model)?))
         }
         "onnx" => {
-            let mut hash = [0u8; 32];
-            hex::decode_to_slice(row.params["model"].as_str().unwrap_or_default(), &mut hash)
+            let hash: sieve_domain::BlobHash = row.params["model"]
+                .as_str()
+                .unwrap_or_default()
+                .parse()
                 .map_err(|e| invalid(format!("scorer {name}: {e}")))?;
             let bytes = store
                 .get_blob(&hash)

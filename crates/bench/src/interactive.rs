@@ -57,7 +57,7 @@ pub fn interactive(
                 output_bytes: 1 << 20,
             },
             Checker::Interactive {
-                program: blake3::hash(&interactor_wasm).to_hex().to_string(),
+                program: sieve_domain::BlobHash::of(&interactor_wasm),
             },
         )
     };

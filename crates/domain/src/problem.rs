@@ -1,3 +1,4 @@
+use crate::BlobHash;
 use serde::{Deserialize, Serialize};
 
 /// Resource limits for one run of a candidate on one test.
@@ -67,25 +68,25 @@ pub enum Checker {
     /// A testlib checker compiled to wasm: `checker input output answer`.
     Testlib {
         /// The blob hash of the checker's compiled module or source.
-        program: String,
+        program: BlobHash,
     },
     /// A Kattis output validator compiled to wasm: `validator input answer feedback_dir < output`.
     Kattis {
         /// The blob hash of the validator's compiled module or source.
-        program: String,
+        program: BlobHash,
     },
     /// A CMS checker compiled to wasm: `checker input answer output`, a score in [0, 1] on
     /// stdout and a message on stderr.
     Cms {
         /// The blob hash of the checker's compiled module or source.
-        program: String,
+        program: BlobHash,
     },
     /// An interactive problem's interactor compiled to wasm, in the Kattis protocol: run as
     /// `validator input answer feedback_dir` beside the candidate, reading what the candidate
     /// writes and writing what it reads; exit 42 accepts, 43 rejects.
     Interactive {
         /// The blob hash of the interactor's compiled module or source.
-        program: String,
+        program: BlobHash,
     },
     /// An interactive problem's interactor compiled to wasm, in the testlib protocol (Codeforces,
     /// Polygon): run as `interactor input output answer` beside the candidate; exit 0 accepts,
@@ -93,7 +94,7 @@ pub enum Checker {
     /// interactor wrote to `output` against the answer, as a checker judges a batch output.
     TestlibInteractive {
         /// The blob hash of the interactor's compiled module or source.
-        program: String,
+        program: BlobHash,
         /// The problem's checker of the interactor's output (a built-in comparison or a
         /// testlib checker); `None`: the interactor's verdict alone.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -124,7 +125,7 @@ pub enum CheckerProtocol {
 
 impl Checker {
     /// The custom checker of `protocol` whose compiled module is the blob `program`.
-    pub fn custom(protocol: CheckerProtocol, program: String) -> Checker {
+    pub fn custom(protocol: CheckerProtocol, program: BlobHash) -> Checker {
         match protocol {
             CheckerProtocol::Testlib => Checker::Testlib { program },
             CheckerProtocol::Kattis => Checker::Kattis { program },
@@ -138,7 +139,7 @@ impl Checker {
     }
 
     /// A custom checker's protocol and program; None for the built-in comparisons.
-    pub fn custom_program(&self) -> Option<(CheckerProtocol, &str)> {
+    pub fn custom_program(&self) -> Option<(CheckerProtocol, &BlobHash)> {
         match self {
             Checker::Testlib { program } => Some((CheckerProtocol::Testlib, program)),
             Checker::Kattis { program } => Some((CheckerProtocol::Kattis, program)),
@@ -161,7 +162,7 @@ impl Checker {
 
     /// Every custom program the judge needs: the checker (or interactor), then the checker of
     /// the interactor's output.
-    pub fn programs(&self) -> Vec<&str> {
+    pub fn programs(&self) -> Vec<&BlobHash> {
         let then = self.then().and_then(|t| t.custom_program());
         self.custom_program()
             .into_iter()

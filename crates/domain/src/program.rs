@@ -4,6 +4,11 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A stored blob's name: the BLAKE3 hash of its bytes (32 bytes), written as 64 hex digits.
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(value_type = String, example = "af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262")
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct BlobHash(pub [u8; 32]);
 

@@ -8,7 +8,7 @@ use sieve_sandbox::JudgeOptions;
 
 fn with_checker(rel: &str, kattis: bool) -> JudgeOptions {
     let checker = program(&TIMED, rel);
-    let program = hex::encode(checker.hash);
+    let program = sieve_domain::BlobHash(checker.hash);
     let mut opts = options(if kattis {
         Checker::Kattis { program }
     } else {
@@ -125,7 +125,7 @@ fn subtasks_score_the_minimum_and_stop_at_the_first_failure() {
 fn cms_checker_gets_the_answer_before_the_output_and_reports_on_stdout() {
     let checker = program(&TIMED, "verdicts/checkers/checker_cms.cpp");
     let mut opts = options(Checker::Cms {
-        program: hex::encode(checker.hash),
+        program: sieve_domain::BlobHash(checker.hash),
     });
     opts.custom_checker = Some(checker);
     let (v, score, message) = verdict("verdicts/ac.cpp", &opts);

@@ -53,7 +53,7 @@ fn package_tests() -> (Vec<TestInput>, Vec<Subtask>) {
 fn interactive(sandbox: &Sandbox, interactor: &str) -> JudgeOptions {
     let program = program(sandbox, interactor);
     let mut opts = options(Checker::Interactive {
-        program: hex::encode(program.hash),
+        program: sieve_domain::BlobHash(program.hash),
     });
     opts.custom_checker = Some(program);
     opts

@@ -41,7 +41,7 @@ fn tests() -> Vec<TestInput> {
 fn options_with(then: Option<Checker>, checker: Option<Program>) -> JudgeOptions {
     let interactor = with_testlib(&TIMED, "files/interactor.cpp");
     let mut opts = options(Checker::TestlibInteractive {
-        program: hex::encode(interactor.hash),
+        program: sieve_domain::BlobHash(interactor.hash),
         then: then.map(Box::new),
     });
     opts.all_tests = true;
@@ -53,7 +53,7 @@ fn options_with(then: Option<Checker>, checker: Option<Program>) -> JudgeOptions
 fn package_options() -> JudgeOptions {
     let checker = with_testlib(&TIMED, "files/check.cpp");
     let then = Checker::Testlib {
-        program: hex::encode(checker.hash),
+        program: sieve_domain::BlobHash(checker.hash),
     };
     options_with(Some(then), Some(checker))
 }

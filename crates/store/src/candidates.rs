@@ -3,7 +3,9 @@
 
 use crate::{Store, StoreError};
 use serde::{Deserialize, Serialize};
-use sieve_domain::{CandidateId, Language, OutputHash, ProblemId, TestKind, TestOutcome, Verdict};
+use sieve_domain::{
+    BlobHash, CandidateId, Language, OutputHash, ProblemId, TestKind, TestOutcome, Verdict,
+};
 use uuid::Uuid;
 
 /// A candidate as posted.
@@ -69,7 +71,7 @@ pub struct BuildRow {
     /// Compiled?
     pub ok: bool,
     /// The module's blob hash when compiled.
-    pub module_hash: Option<[u8; 32]>,
+    pub module_hash: Option<BlobHash>,
     /// The compiler's message.
     pub message: String,
 }
@@ -135,12 +137,23 @@ impl Store {
         )
         .fetch_optional(self.pool())
         .await?;
-        Ok(row.map(|r| BuildRow {
-            key: *key,
-            ok: r.ok,
-            module_hash: r.module_hash.and_then(|h| h.try_into().ok()),
-            message: r.message,
-        }))
+        row.map(|r| {
+            let module_hash = r
+                .module_hash
+                .map(|h| {
+                    h.as_slice().try_into().map(BlobHash).map_err(|_| {
+                        StoreError::Corrupt(format!("a build's module hash of {} bytes", h.len()))
+                    })
+                })
+                .transpose()?;
+            Ok(BuildRow {
+                key: *key,
+                ok: r.ok,
+                module_hash,
+                message: r.message,
+            })
+        })
+        .transpose()
     }
 
     /// Records a build (once per key) and links `candidate` to it.
@@ -163,7 +176,7 @@ impl Store {
             language.name(),
             toolchain,
             build.ok,
-            build.module_hash.as_ref().map(|h| &h[..]),
+            build.module_hash.as_ref().map(|h| &h.0[..]),
             build.message,
             compile_ms
         )

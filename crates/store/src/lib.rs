@@ -24,6 +24,7 @@ pub mod sessions;
 
 pub use error::StoreError;
 
+use sieve_domain::BlobHash;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use std::time::Duration;
 
@@ -72,13 +73,13 @@ impl Store {
     }
 
     /// Stores `data` under its BLAKE3 hash (once) and returns the hash.
-    pub async fn put_blob(&self, data: &[u8]) -> Result<[u8; 32], StoreError> {
-        put_blob_on(&self.pool, data).await
+    pub async fn put_blob(&self, data: &[u8]) -> Result<BlobHash, StoreError> {
+        put_blob_on(&self.pool, data).await.map(BlobHash)
     }
 
     /// The blob stored under `hash`, if any.
-    pub async fn get_blob(&self, hash: &[u8; 32]) -> Result<Option<Vec<u8>>, StoreError> {
-        let row = sqlx::query_scalar!("SELECT data FROM blobs WHERE hash = $1", &hash[..])
+    pub async fn get_blob(&self, hash: &BlobHash) -> Result<Option<Vec<u8>>, StoreError> {
+        let row = sqlx::query_scalar!("SELECT data FROM blobs WHERE hash = $1", &hash.0[..])
             .fetch_optional(&self.pool)
             .await?;
         Ok(row)

@@ -4,7 +4,7 @@
 
 use crate::{Store, StoreError};
 use serde::{Deserialize, Serialize};
-use sieve_domain::{Checker, Limits, ProblemId, Subtask, TestKind, TimeFactor};
+use sieve_domain::{BlobHash, Checker, Limits, ProblemId, Subtask, TestKind, TimeFactor};
 
 /// A test to store, with its data.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,8 +24,8 @@ pub struct NewTest {
 pub struct StoredFile {
     /// File name.
     pub name: String,
-    /// Hex BLAKE3 of its content in `blobs`.
-    pub hash: String,
+    /// Its content's blob (hex in JSON).
+    pub hash: BlobHash,
 }
 
 /// A problem to store.
@@ -89,7 +89,7 @@ impl Store {
             let h = crate::put_blob_on(&mut *tx, data).await?;
             grader.push(StoredFile {
                 name: name.clone(),
-                hash: hex::encode(h),
+                hash: BlobHash(h),
             });
         }
         sqlx::query!(
@@ -194,15 +194,14 @@ impl Store {
                 contains: r.contains.iter().map(|c| *c as usize).collect(),
             })
             .collect();
-        let files: Vec<StoredFile> = serde_json::from_value(row.grader).unwrap_or_default();
+        let files: Vec<StoredFile> = serde_json::from_value(row.grader)
+            .map_err(|e| StoreError::Corrupt(format!("problem {id}'s grader files: {e}")))?;
         let mut grader = Vec::new();
         for f in files {
-            let mut h = [0u8; 32];
-            if hex::decode_to_slice(&f.hash, &mut h).is_ok()
-                && let Some(data) = self.get_blob(&h).await?
-            {
-                grader.push((f.name, data));
-            }
+            let data = self.get_blob(&f.hash).await?.ok_or_else(|| {
+                StoreError::Corrupt(format!("grader file {} ({}) is not stored", f.name, f.hash))
+            })?;
+            grader.push((f.name, data));
         }
         let problem = NewProblem {
             slug: row.slug,

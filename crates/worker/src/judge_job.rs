@@ -179,7 +179,7 @@ impl Worker {
         };
         let mut checker_wasm = Vec::new();
         for program in problem.problem.checker.programs() {
-            checker_wasm.push(self.blob_hex(program).await?);
+            checker_wasm.push(self.blob(program).await?);
         }
         let watched = public_tests_that_matter(&problem, candidate.target_subtask);
         let failed = |results: &[TestOutcome]| {
@@ -298,13 +298,11 @@ impl Worker {
         Ok((crashes, out))
     }
 
-    async fn blob_hex(&self, hex_hash: &str) -> Result<Vec<u8>, WorkerError> {
-        let mut h = [0u8; 32];
-        hex::decode_to_slice(hex_hash, &mut h).map_err(|e| WorkerError::Invalid(e.to_string()))?;
+    async fn blob(&self, hash: &sieve_domain::BlobHash) -> Result<Vec<u8>, WorkerError> {
         self.store
-            .get_blob(&h)
+            .get_blob(hash)
             .await?
-            .ok_or_else(|| WorkerError::Invalid(format!("no blob {hex_hash}")))
+            .ok_or_else(|| WorkerError::Invalid(format!("no blob {hash}")))
     }
 }
 

@@ -2,7 +2,7 @@
 //! a blob and named by hash in the problem), its tests and graders carried over. Used by
 //! `sieve import` and by the API's package upload.
 
-use sieve_domain::{Checker, CheckerProtocol, ContestId, Language};
+use sieve_domain::{BlobHash, Checker, CheckerProtocol, ContestId, Language};
 use sieve_formats::{Package, PackageChecker, SourceFile};
 use sieve_sandbox::{CompileOutcome, Toolchain, compile};
 use sieve_store::problems::{NewProblem, NewTest};
@@ -53,8 +53,7 @@ fn build(
             files,
         } => {
             let wasm = compile_program(toolchain, *language, files, cache_dir)?;
-            let program = blake3::hash(&wasm).to_hex().to_string();
-            Ok((Checker::custom(*protocol, program), vec![wasm]))
+            Ok((Checker::custom(*protocol, BlobHash::of(&wasm)), vec![wasm]))
         }
         PackageChecker::TestlibInteractor {
             language,
@@ -75,7 +74,7 @@ fn build(
             let (then, then_modules) = build(toolchain, then, cache_dir)?;
             let wasm = compile_program(toolchain, *language, files, cache_dir)?;
             let checker = Checker::TestlibInteractive {
-                program: blake3::hash(&wasm).to_hex().to_string(),
+                program: BlobHash::of(&wasm),
                 then: Some(Box::new(then)),
             };
             Ok((checker, [vec![wasm], then_modules].concat()))

@@ -22,7 +22,7 @@ impl Worker {
     ) -> Result<JobOutput, WorkerError> {
         let archive = self
             .store
-            .get_blob(&task.archive.0)
+            .get_blob(&task.archive)
             .await?
             .ok_or_else(|| WorkerError::Invalid(format!("no archive blob {}", task.archive)))?;
         let (toolchain, cache_dir, task_c) =
