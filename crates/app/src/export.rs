@@ -1,8 +1,8 @@
 //! A stored problem as a package again, for `sieve export`: its tests, subtasks and graders,
 //! and a compiled checker as its module.
 
-use sieve_domain::{BlobHash, Checker, Language};
-use sieve_formats::{Package, PackageChecker, PackageTest, SourceFile};
+use sieve_domain::{BlobHash, Language};
+use sieve_formats::{CheckerSource, Package, PackageTest, SourceFile};
 use sieve_store::{Store, StoreError};
 
 /// A stored problem as a package again (for export): a compiled checker comes back as its
@@ -13,32 +13,26 @@ pub async fn stored_package(
     stored: &sieve_store::problems::StoredProblem,
 ) -> Result<Package, StoreError> {
     let p = &stored.problem;
-    let checker = match (&p.checker, p.checker.custom_program()) {
-        (
-            Checker::TestlibInteractive {
-                program,
-                then: Some(then),
-            },
-            _,
-        ) => PackageChecker::TestlibInteractor {
-            language: Language::Wasm,
-            files: vec![wasm_file("interactor.wasm", module(store, program).await?)],
-            then: Box::new(match then.custom_program() {
-                Some((protocol, program)) => PackageChecker::Custom {
-                    protocol,
-                    language: Language::Wasm,
-                    files: vec![wasm_file("checker.wasm", module(store, program).await?)],
-                },
-                None => PackageChecker::Builtin((**then).clone()),
-            }),
-        },
-        (_, Some((protocol, program))) => PackageChecker::Custom {
-            protocol,
-            language: Language::Wasm,
-            files: vec![wasm_file("checker.wasm", module(store, program).await?)],
-        },
-        (_, None) => PackageChecker::Builtin(p.checker.clone()),
+    // The modules in the order of `programs()`: the checker or interactor, then the checker
+    // of a testlib interactor's output.
+    let names: &[&str] = match p.checker.then() {
+        Some(_) => &["interactor.wasm", "checker.wasm"],
+        None => &["checker.wasm"],
     };
+    let mut modules = Vec::new();
+    for (program, name) in p.checker.programs().into_iter().zip(names) {
+        modules.push(wasm_file(name, module(store, program).await?));
+    }
+    let mut modules = modules.into_iter();
+    let checker = p.checker.try_map(&mut |_| {
+        modules
+            .next()
+            .map(|file| CheckerSource {
+                language: Language::Wasm,
+                files: vec![file],
+            })
+            .ok_or_else(|| StoreError::Corrupt("a checker with more programs than names".into()))
+    })?;
     Ok(Package {
         name: p.name.clone(),
         limits: p.limits,

@@ -367,6 +367,17 @@ async fn the_rest_api_end_to_end() -> anyhow::Result<()> {
         assert!(doc["paths"][path].is_object(), "{path} is documented");
     }
     assert!(doc["components"]["schemas"]["NewCandidate"].is_object());
+    // Every schema the document refers to is in it (a generic type once left a dangling one).
+    let mut refs = Vec::new();
+    collect_refs(&doc, &mut refs);
+    for r in &refs {
+        let name = r.trim_start_matches("#/components/schemas/");
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "the OpenAPI document refers to {r}, which it does not define"
+        );
+    }
+    assert!(refs.len() > 20, "{} references", refs.len());
 
     drop(server);
     assert!(!seen.contains(SECRET), "a non-admin saw a hidden test");
@@ -530,6 +541,21 @@ async fn packages_upload_as_archives() -> anyhow::Result<()> {
     drop(server);
     db.drop_db().await?;
     Ok(())
+}
+
+fn collect_refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m {
+                match (k.as_str(), v) {
+                    ("$ref", Value::String(r)) => out.push(r.clone()),
+                    _ => collect_refs(v, out),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
 }
 
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {

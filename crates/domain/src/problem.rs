@@ -47,11 +47,19 @@ impl TestKind {
     }
 }
 
-/// How a candidate's output is compared with the expected answer.
+/// How a candidate's output is judged: a built-in comparison with the expected answer, or a
+/// custom program of a protocol. `P` is how a custom program is held: by its compiled module's
+/// blob (`BlobHash`, the default: a stored problem, what the judge runs), or by its sources
+/// before they are compiled (a package as read, `formats::PackageChecker`). One type, so that a
+/// package's checker and the stored one cannot disagree on what kinds there are.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Checker {
+#[serde(
+    tag = "kind",
+    rename_all = "snake_case",
+    bound(serialize = "P: Serialize", deserialize = "P: Deserialize<'de>")
+)]
+pub enum Checker<P = BlobHash> {
     /// Byte-for-byte equality, except that trailing whitespace at the end of the output is ignored.
     Exact,
     /// Whitespace-separated tokens must be equal.
@@ -67,39 +75,44 @@ pub enum Checker {
     },
     /// A testlib checker compiled to wasm: `checker input output answer`.
     Testlib {
-        /// The blob hash of the checker's compiled module or source.
-        program: BlobHash,
+        /// The checker.
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        program: P,
     },
     /// A Kattis output validator compiled to wasm: `validator input answer feedback_dir < output`.
     Kattis {
-        /// The blob hash of the validator's compiled module or source.
-        program: BlobHash,
+        /// The validator.
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        program: P,
     },
     /// A CMS checker compiled to wasm: `checker input answer output`, a score in [0, 1] on
     /// stdout and a message on stderr.
     Cms {
-        /// The blob hash of the checker's compiled module or source.
-        program: BlobHash,
+        /// The checker.
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        program: P,
     },
     /// An interactive problem's interactor compiled to wasm, in the Kattis protocol: run as
     /// `validator input answer feedback_dir` beside the candidate, reading what the candidate
     /// writes and writing what it reads; exit 42 accepts, 43 rejects.
     Interactive {
-        /// The blob hash of the interactor's compiled module or source.
-        program: BlobHash,
+        /// The interactor.
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        program: P,
     },
     /// An interactive problem's interactor compiled to wasm, in the testlib protocol (Codeforces,
     /// Polygon): run as `interactor input output answer` beside the candidate; exit 0 accepts,
     /// 1 WA, 2 PE, 3 FAIL. After an acceptance on a test with an answer, `then` judges what the
     /// interactor wrote to `output` against the answer, as a checker judges a batch output.
     TestlibInteractive {
-        /// The blob hash of the interactor's compiled module or source.
-        program: BlobHash,
+        /// The interactor.
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        program: P,
         /// The problem's checker of the interactor's output (a built-in comparison or a
         /// testlib checker); `None`: the interactor's verdict alone.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[cfg_attr(feature = "openapi", schema(no_recursion))]
-        then: Option<Box<Checker>>,
+        #[cfg_attr(feature = "openapi", schema(no_recursion, value_type = Option<Checker>))]
+        then: Option<Box<Checker<P>>>,
     },
 }
 
@@ -123,9 +136,9 @@ pub enum CheckerProtocol {
     TestlibInteractive,
 }
 
-impl Checker {
-    /// The custom checker of `protocol` whose compiled module is the blob `program`.
-    pub fn custom(protocol: CheckerProtocol, program: BlobHash) -> Checker {
+impl<P> Checker<P> {
+    /// The custom checker of `protocol` whose program is `program`.
+    pub fn custom(protocol: CheckerProtocol, program: P) -> Checker<P> {
         match protocol {
             CheckerProtocol::Testlib => Checker::Testlib { program },
             CheckerProtocol::Kattis => Checker::Kattis { program },
@@ -139,7 +152,7 @@ impl Checker {
     }
 
     /// A custom checker's protocol and program; None for the built-in comparisons.
-    pub fn custom_program(&self) -> Option<(CheckerProtocol, &BlobHash)> {
+    pub fn custom_program(&self) -> Option<(CheckerProtocol, &P)> {
         match self {
             Checker::Testlib { program } => Some((CheckerProtocol::Testlib, program)),
             Checker::Kattis { program } => Some((CheckerProtocol::Kattis, program)),
@@ -153,7 +166,7 @@ impl Checker {
     }
 
     /// The checker of a testlib interactor's output, when the problem has one.
-    pub fn then(&self) -> Option<&Checker> {
+    pub fn then(&self) -> Option<&Checker<P>> {
         match self {
             Checker::TestlibInteractive { then, .. } => then.as_deref(),
             _ => None,
@@ -162,7 +175,7 @@ impl Checker {
 
     /// Every custom program the judge needs: the checker (or interactor), then the checker of
     /// the interactor's output.
-    pub fn programs(&self) -> Vec<&BlobHash> {
+    pub fn programs(&self) -> Vec<&P> {
         let then = self.then().and_then(|t| t.custom_program());
         self.custom_program()
             .into_iter()
@@ -177,6 +190,41 @@ impl Checker {
             self,
             Checker::Interactive { .. } | Checker::TestlibInteractive { .. }
         )
+    }
+
+    /// The same checker with every custom program replaced by what `f` makes of it, called in
+    /// the order of [`Checker::programs`] (compiling a package's sources into modules, or a
+    /// stored module back into a file).
+    pub fn try_map<Q, E>(&self, f: &mut impl FnMut(&P) -> Result<Q, E>) -> Result<Checker<Q>, E> {
+        Ok(match self {
+            Checker::Exact => Checker::Exact,
+            Checker::Tokens => Checker::Tokens,
+            Checker::CaseInsensitive => Checker::CaseInsensitive,
+            Checker::Float { abs, rel } => Checker::Float {
+                abs: *abs,
+                rel: *rel,
+            },
+            Checker::Testlib { program } => Checker::Testlib {
+                program: f(program)?,
+            },
+            Checker::Kattis { program } => Checker::Kattis {
+                program: f(program)?,
+            },
+            Checker::Cms { program } => Checker::Cms {
+                program: f(program)?,
+            },
+            Checker::Interactive { program } => Checker::Interactive {
+                program: f(program)?,
+            },
+            Checker::TestlibInteractive { program, then } => {
+                let program = f(program)?;
+                let then = match then {
+                    Some(t) => Some(Box::new(t.try_map(f)?)),
+                    None => None,
+                };
+                Checker::TestlibInteractive { program, then }
+            }
+        })
     }
 }
 

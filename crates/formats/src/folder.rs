@@ -1,7 +1,7 @@
 //! Plain test folders: `N.in` with `N.out` (or `N.ans`), as the CSES archives ship them. Limits
 //! come from the caller; the whole folder is one all-or-nothing subtask worth 100 points.
 
-use crate::{FormatError, Overrides, Package, PackageChecker, PackageTest, read};
+use crate::{FormatError, Overrides, Package, PackageTest, read};
 use sieve_domain::{Checker, Limits, Subtask, TestKind};
 use std::path::Path;
 
@@ -78,7 +78,7 @@ pub fn load_folder(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
                 .unwrap_or("problem")
                 .to_string(),
             limits,
-            checker: PackageChecker::Builtin(Checker::Tokens),
+            checker: Checker::Tokens,
             subtasks: vec![Subtask {
                 name: "all".into(),
                 points: 100.0,

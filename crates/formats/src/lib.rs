@@ -28,7 +28,7 @@ pub use kattis::load_kattis;
 pub use polygon::load_polygon;
 pub use program::program_from_spec;
 
-use sieve_domain::{Checker, CheckerProtocol, Language, Limits, Subtask, TestKind};
+use sieve_domain::{Checker, Language, Limits, Subtask, TestKind};
 use std::path::{Path, PathBuf};
 
 /// One test with its data.
@@ -53,31 +53,18 @@ pub struct SourceFile {
     pub source: Vec<u8>,
 }
 
-/// How outputs are judged.
+/// A custom checker's, validator's or interactor's sources, as a package ships them.
 #[derive(Clone, Debug, PartialEq)]
-pub enum PackageChecker {
-    /// A built-in comparison.
-    Builtin(Checker),
-    /// A custom checker to compile: testlib checker, Kattis output validator or CMS checker.
-    Custom {
-        /// How it is called and how it reports.
-        protocol: CheckerProtocol,
-        /// Its language.
-        language: Language,
-        /// Its source files (the first holds `main`).
-        files: Vec<SourceFile>,
-    },
-    /// A testlib interactor to compile (Polygon), and the checker of what it writes to its
-    /// output file: a built-in comparison or a testlib checker.
-    TestlibInteractor {
-        /// The interactor's language.
-        language: Language,
-        /// The interactor's source files (the first holds `main`).
-        files: Vec<SourceFile>,
-        /// The checker of the interactor's output.
-        then: Box<PackageChecker>,
-    },
+pub struct CheckerSource {
+    /// Its language.
+    pub language: Language,
+    /// Its source files (the first with a known extension holds `main`).
+    pub files: Vec<SourceFile>,
 }
+
+/// How outputs are judged, as a package states it: the one checker type of `domain`, its
+/// custom programs still sources (the worker compiles them into modules named by hash).
+pub type PackageChecker = Checker<CheckerSource>;
 
 /// A problem as read from a package.
 #[derive(Clone, Debug, PartialEq)]

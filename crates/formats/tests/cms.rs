@@ -2,7 +2,7 @@
 //! and on a small TPS export written here.
 
 use sieve_domain::{Limits, TestKind};
-use sieve_formats::{Overrides, PackageChecker, load_cms};
+use sieve_formats::{CheckerSource, Overrides, load_cms};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -86,13 +86,10 @@ fn reads_the_italian_fixture() {
         ]
     );
     // The CMS comparator is kept, to be called in CMS's order.
-    let PackageChecker::Custom {
-        protocol, files, ..
-    } = &p.checker
-    else {
+    let Some((protocol, CheckerSource { files, .. })) = p.checker.custom_program() else {
         panic!("a custom checker: {:?}", p.checker);
     };
-    assert_eq!(*protocol, sieve_domain::CheckerProtocol::Cms);
+    assert_eq!(protocol, sieve_domain::CheckerProtocol::Cms);
     assert_eq!(files[0].name, "checker.cpp");
     let graders: Vec<&str> = p.grader.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(graders, ["grader.cpp", "cmssum.h"]);
@@ -270,11 +267,8 @@ fn reads_a_tps_export() {
         ]
     );
     assert!(matches!(
-        &p.checker,
-        PackageChecker::Custom {
-            protocol: sieve_domain::CheckerProtocol::Cms,
-            ..
-        }
+        p.checker.custom_program(),
+        Some((sieve_domain::CheckerProtocol::Cms, _))
     ));
     let graders: Vec<&str> = p.grader.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(graders, ["grader.cpp", "tpsum.h"]);

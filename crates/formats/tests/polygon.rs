@@ -3,7 +3,7 @@
 //! packages, and on broken copies of them.
 
 use sieve_domain::{Checker, Language, Limits, TestKind};
-use sieve_formats::{Overrides, Package, PackageChecker, load_polygon};
+use sieve_formats::{CheckerSource, Overrides, Package, load_polygon};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -95,7 +95,7 @@ fn reads_groups_points_and_dependencies() {
             st("bonus/7", 15.0, &[6], &[]),
         ]
     );
-    assert_eq!(p.checker, PackageChecker::Builtin(Checker::Tokens));
+    assert_eq!(p.checker, Checker::Tokens);
     assert!(p.grader.is_empty());
     assert_eq!(p.warnings, Vec::<String>::new());
 }
@@ -111,15 +111,10 @@ fn custom_checker_grader_and_generated_test_missing() {
         [TestKind::Public, TestKind::Hidden, TestKind::Hidden]
     );
     assert_eq!(shape(&p), [st("tests", 100.0, &[1, 2], &[])]);
-    let PackageChecker::Custom {
-        protocol,
-        language,
-        files,
-    } = &p.checker
-    else {
+    let Some((protocol, CheckerSource { language, files })) = p.checker.custom_program() else {
         panic!("expected a custom checker, got {:?}", p.checker);
     };
-    assert_eq!(*protocol, sieve_domain::CheckerProtocol::Testlib);
+    assert_eq!(protocol, sieve_domain::CheckerProtocol::Testlib);
     assert_eq!(*language, Language::Cpp17);
     assert_eq!(file_names(files), ["check.cpp", "testlib.h"]);
     assert!(String::from_utf8_lossy(&files[1].source).contains("registerTestlibCmd"));
@@ -160,17 +155,13 @@ fn standard_checkers_map_to_builtins() {
     ];
     for (name, want) in cases {
         let tmp = edited("polygon-sum", |x| x.replace("std::wcmp.cpp", name));
-        assert_eq!(
-            load(tmp.path()).checker,
-            PackageChecker::Builtin(want),
-            "{name}"
-        );
+        assert_eq!(load(tmp.path()).checker, want, "{name}");
     }
     let tmp = edited("polygon-sum", |x| {
         x.replace("std::wcmp.cpp", "std::lcmp.cpp")
     });
     let p = load(tmp.path());
-    assert_eq!(p.checker, PackageChecker::Builtin(Checker::Tokens));
+    assert_eq!(p.checker, Checker::Tokens);
     assert!(
         has(&p.warnings, "std::lcmp compares line by line"),
         "{:?}",
@@ -192,10 +183,7 @@ fn other_standard_checkers_are_compiled_and_need_testlib() {
     )
     .unwrap();
     let p = load(tmp.path());
-    let PackageChecker::Custom {
-        language, files, ..
-    } = &p.checker
-    else {
+    let Some((_, CheckerSource { language, files })) = p.checker.custom_program() else {
         panic!("expected a custom checker, got {:?}", p.checker);
     };
     assert_eq!(*language, Language::Cpp20);

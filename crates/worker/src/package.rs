@@ -3,7 +3,7 @@
 //! `sieve import` and by the API's package upload.
 
 use sieve_domain::{BlobHash, Checker, CheckerProtocol, ContestId, Language};
-use sieve_formats::{Package, PackageChecker, SourceFile};
+use sieve_formats::{CheckerSource, Package, PackageChecker, SourceFile};
 use sieve_sandbox::{CompileOutcome, Toolchain, compile};
 use sieve_store::problems::{NewProblem, NewTest};
 use sieve_store::{Store, StoreError};
@@ -45,41 +45,24 @@ fn build(
     checker: &PackageChecker,
     cache_dir: &Path,
 ) -> Result<(Checker, Vec<Vec<u8>>), PackageError> {
-    match checker {
-        PackageChecker::Builtin(c) => Ok((c.clone(), vec![])),
-        PackageChecker::Custom {
-            protocol,
-            language,
-            files,
-        } => {
-            let wasm = compile_program(toolchain, *language, files, cache_dir)?;
-            Ok((Checker::custom(*protocol, BlobHash::of(&wasm)), vec![wasm]))
-        }
-        PackageChecker::TestlibInteractor {
-            language,
-            files,
-            then,
-        } => {
-            // Refused before anything is compiled.
-            if !matches!(
-                **then,
-                PackageChecker::Builtin(_)
-                    | PackageChecker::Custom {
-                        protocol: CheckerProtocol::Testlib,
-                        ..
-                    }
-            ) {
-                return Err(PackageError::OutputChecker);
-            }
-            let (then, then_modules) = build(toolchain, then, cache_dir)?;
-            let wasm = compile_program(toolchain, *language, files, cache_dir)?;
-            let checker = Checker::TestlibInteractive {
-                program: BlobHash::of(&wasm),
-                then: Some(Box::new(then)),
-            };
-            Ok((checker, [vec![wasm], then_modules].concat()))
-        }
+    // Refused before anything is compiled: a testlib interactor's output is judged by a
+    // built-in comparison or a testlib checker.
+    if let Some(then) = checker.then()
+        && !matches!(
+            then.custom_program(),
+            None | Some((CheckerProtocol::Testlib, _))
+        )
+    {
+        return Err(PackageError::OutputChecker);
     }
+    let mut modules = Vec::new();
+    let built = checker.try_map(&mut |source: &CheckerSource| {
+        let wasm = compile_program(toolchain, source.language, &source.files, cache_dir)?;
+        let hash = BlobHash::of(&wasm);
+        modules.push(wasm);
+        Ok::<_, PackageError>(hash)
+    })?;
+    Ok((built, modules))
 }
 
 /// Compiles a checker's (or interactor's) `files`, the first with a known extension holding

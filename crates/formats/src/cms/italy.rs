@@ -155,8 +155,7 @@ pub(super) fn load(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
                 "task.yaml: exponent {e} (CMS real-number comparison) approximated by a float \
                  comparison with absolute and relative tolerance {eps}"
             ));
-            checker =
-                crate::PackageChecker::Builtin(sieve_domain::Checker::Float { abs: eps, rel: eps });
+            checker = sieve_domain::Checker::Float { abs: eps, rel: eps };
         }
     }
 

@@ -65,14 +65,14 @@ fn cms_checker(
     warnings: &mut Vec<String>,
 ) -> Result<PackageChecker, FormatError> {
     let Some(found) = candidates.iter().find(|c| dir.join(c).is_file()) else {
-        return Ok(PackageChecker::Builtin(Checker::Tokens));
+        return Ok(Checker::Tokens);
     };
     let main = dir.join(found);
     let Some(language) = Language::from_extension(found).filter(|l| l.is_compiled()) else {
         warnings.push(format!(
             "{found} is not C or C++ source: outputs are compared token by token"
         ));
-        return Ok(PackageChecker::Builtin(Checker::Tokens));
+        return Ok(Checker::Tokens);
     };
     // The checker's own directory may hold its headers (a CMS-patched testlib.h).
     let mut files = vec![SourceFile {
@@ -103,11 +103,10 @@ fn cms_checker(
             });
         }
     }
-    Ok(PackageChecker::Custom {
-        protocol: CheckerProtocol::Cms,
-        language,
-        files,
-    })
+    Ok(PackageChecker::custom(
+        CheckerProtocol::Cms,
+        crate::CheckerSource { language, files },
+    ))
 }
 
 /// `grader.cpp` (or `grader.c`) and the headers of `sub`; other languages' graders are named.

@@ -6,7 +6,7 @@ use crate::{Package, PackageChecker, PackageTest};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde_json::{Value, json};
-use sieve_domain::{Checker, CheckerProtocol, TestKind};
+use sieve_domain::{Checker, TestKind};
 
 fn group(tests: &[&PackageTest]) -> Group {
     // Text when every byte string is UTF-8; otherwise the whole group in base64.
@@ -47,45 +47,30 @@ fn file(name: &str, data: &[u8]) -> File {
 }
 
 fn checker(c: &PackageChecker) -> JsonChecker {
+    let custom = |p: &crate::CheckerSource| Custom {
+        language: p.language.name().into(),
+        files: p.files.iter().map(|f| file(&f.name, &f.source)).collect(),
+    };
     match c {
-        PackageChecker::Builtin(Checker::Exact) => JsonChecker::Exact,
-        PackageChecker::Builtin(Checker::CaseInsensitive) => JsonChecker::CaseInsensitive,
-        PackageChecker::Builtin(Checker::Float { abs, rel }) => JsonChecker::Float {
+        Checker::Exact => JsonChecker::Exact,
+        Checker::Tokens => JsonChecker::Tokens,
+        Checker::CaseInsensitive => JsonChecker::CaseInsensitive,
+        Checker::Float { abs, rel } => JsonChecker::Float {
             abs: *abs,
             rel: *rel,
         },
-        // A compiled checker named by hash has no bytes here: callers pass `Custom` instead.
-        PackageChecker::Builtin(_) => JsonChecker::Tokens,
-        PackageChecker::Custom {
-            protocol,
-            language,
-            files,
-        } => {
-            let c = Custom {
-                language: language.name().into(),
-                files: files.iter().map(|f| file(&f.name, &f.source)).collect(),
-            };
-            match protocol {
-                CheckerProtocol::Testlib => JsonChecker::Testlib(c),
-                CheckerProtocol::Kattis => JsonChecker::Kattis(c),
-                CheckerProtocol::Cms => JsonChecker::Cms(c),
-                CheckerProtocol::Interactive => JsonChecker::Interactive(c),
-                CheckerProtocol::TestlibInteractive => JsonChecker::TestlibInteractive {
-                    language: c.language,
-                    files: c.files,
-                    then: None,
-                },
+        Checker::Testlib { program } => JsonChecker::Testlib(custom(program)),
+        Checker::Kattis { program } => JsonChecker::Kattis(custom(program)),
+        Checker::Cms { program } => JsonChecker::Cms(custom(program)),
+        Checker::Interactive { program } => JsonChecker::Interactive(custom(program)),
+        Checker::TestlibInteractive { program, then } => {
+            let c = custom(program);
+            JsonChecker::TestlibInteractive {
+                language: c.language,
+                files: c.files,
+                then: then.as_ref().map(|t| Box::new(checker(t))),
             }
         }
-        PackageChecker::TestlibInteractor {
-            language,
-            files,
-            then,
-        } => JsonChecker::TestlibInteractive {
-            language: language.name().into(),
-            files: files.iter().map(|f| file(&f.name, &f.source)).collect(),
-            then: Some(Box::new(checker(then))),
-        },
     }
 }
 

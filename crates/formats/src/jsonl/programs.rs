@@ -1,7 +1,7 @@
 //! Programs in a line: files as text or base64, and the checker (a built-in comparison, or a
 //! custom checker's files with its protocol).
 
-use crate::{PackageChecker, SourceFile};
+use crate::{CheckerSource, PackageChecker, SourceFile};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
@@ -80,22 +80,18 @@ fn program(language: &str, files: &[File]) -> Result<(Language, Vec<SourceFile>)
 
 fn custom(c: &Custom, protocol: CheckerProtocol) -> Result<PackageChecker, String> {
     let (language, files) = program(&c.language, &c.files)?;
-    Ok(PackageChecker::Custom {
-        protocol,
-        language,
-        files,
-    })
+    Ok(Checker::custom(protocol, CheckerSource { language, files }))
 }
 
 pub(super) fn checker(c: Option<&JsonChecker>) -> Result<PackageChecker, String> {
     Ok(match c {
-        None | Some(JsonChecker::Tokens) => PackageChecker::Builtin(Checker::Tokens),
-        Some(JsonChecker::Exact) => PackageChecker::Builtin(Checker::Exact),
-        Some(JsonChecker::CaseInsensitive) => PackageChecker::Builtin(Checker::CaseInsensitive),
-        Some(JsonChecker::Float { abs, rel }) => PackageChecker::Builtin(Checker::Float {
+        None | Some(JsonChecker::Tokens) => Checker::Tokens,
+        Some(JsonChecker::Exact) => Checker::Exact,
+        Some(JsonChecker::CaseInsensitive) => Checker::CaseInsensitive,
+        Some(JsonChecker::Float { abs, rel }) => Checker::Float {
             abs: *abs,
             rel: *rel,
-        }),
+        },
         Some(JsonChecker::Testlib(c)) => custom(c, CheckerProtocol::Testlib)?,
         Some(JsonChecker::Kattis(c)) => custom(c, CheckerProtocol::Kattis)?,
         Some(JsonChecker::Cms(c)) => custom(c, CheckerProtocol::Cms)?,
@@ -106,16 +102,11 @@ pub(super) fn checker(c: Option<&JsonChecker>) -> Result<PackageChecker, String>
             then,
         }) => {
             let (language, files) = program(language, files)?;
-            match then {
-                None => PackageChecker::Custom {
-                    protocol: CheckerProtocol::TestlibInteractive,
-                    language,
-                    files,
-                },
-                Some(then) => PackageChecker::TestlibInteractor {
-                    language,
-                    files,
-                    then: Box::new(checker(Some(then))?),
+            Checker::TestlibInteractive {
+                program: CheckerSource { language, files },
+                then: match then {
+                    None => None,
+                    Some(then) => Some(Box::new(checker(Some(then))?)),
                 },
             }
         }
@@ -137,21 +128,12 @@ mod tests {
         // What a stored interactor without a checker exports: it must import as the same.
         let alone = parse(&format!(r#"{{"kind":"testlib_interactive",{program}}}"#));
         assert!(
-            matches!(
-                alone,
-                PackageChecker::Custom {
-                    protocol: CheckerProtocol::TestlibInteractive,
-                    ..
-                }
-            ),
+            matches!(alone, Checker::TestlibInteractive { then: None, .. }),
             "{alone:?}"
         );
         let exact = parse(&format!(
             r#"{{"kind":"testlib_interactive",{program},"then":{{"kind":"exact"}}}}"#
         ));
-        let PackageChecker::TestlibInteractor { then, .. } = &exact else {
-            panic!("{exact:?}");
-        };
-        assert_eq!(**then, PackageChecker::Builtin(Checker::Exact));
+        assert_eq!(exact.then(), Some(&Checker::Exact), "{exact:?}");
     }
 }

@@ -34,15 +34,14 @@ pub(super) fn checker_from(
                 message: "no C or C++ validator source".into(),
             });
         }
-        return Ok(PackageChecker::Custom {
-            protocol: if interactive {
+        return Ok(PackageChecker::custom(
+            if interactive {
                 sieve_domain::CheckerProtocol::Interactive
             } else {
                 sieve_domain::CheckerProtocol::Kattis
             },
-            language,
-            files,
-        });
+            crate::CheckerSource { language, files },
+        ));
     }
     if vdir.is_some() {
         warnings.push(
@@ -69,17 +68,17 @@ pub(super) fn checker_from(
         ),
     };
     Ok(if abs.is_some() || rel.is_some() {
-        PackageChecker::Builtin(Checker::Float {
+        Checker::Float {
             abs: abs.unwrap_or(0.0),
             rel: rel.unwrap_or(0.0),
-        })
+        }
     } else if words.contains(&"space_change_sensitive") {
-        PackageChecker::Builtin(Checker::Exact)
+        Checker::Exact
     } else if words.contains(&"case_sensitive") {
-        PackageChecker::Builtin(Checker::Tokens)
+        Checker::Tokens
     } else {
         // Kattis's default output validator ignores case unless told otherwise.
-        PackageChecker::Builtin(Checker::CaseInsensitive)
+        Checker::CaseInsensitive
     })
 }
 

@@ -14,7 +14,7 @@ fn file_name(path: &str) -> String {
 }
 
 /// The built-in comparison a standard checker (`std::NAME.cpp`) stands for, and what is lost.
-fn standard(name: &str) -> Option<(Checker, Option<&'static str>)> {
+fn standard(name: &str) -> Option<(PackageChecker, Option<&'static str>)> {
     let float = |eps: f64| Checker::Float { abs: eps, rel: eps };
     Some(match name {
         "wcmp" | "ncmp" | "icmp" | "hcmp" => (Checker::Tokens, None),
@@ -50,7 +50,7 @@ pub(super) fn checker(
         n.has_tag_name("checker") && n.parent().is_some_and(|p| p.has_tag_name("assets"))
     }) else {
         warnings.push("problem.xml has no <checker>: outputs compared token by token".into());
-        return Ok(PackageChecker::Builtin(Checker::Tokens));
+        return Ok(Checker::Tokens);
     };
     if let Some(t) = el.attribute("type").filter(|t| *t != "testlib") {
         warnings.push(format!(
@@ -65,25 +65,27 @@ pub(super) fn checker(
         if let Some(loss) = loss {
             warnings.push(loss.into());
         }
-        return Ok(PackageChecker::Builtin(builtin));
+        return Ok(builtin);
     }
     let source = el.children().find(|n| n.has_tag_name("source"));
     let Some((source, path)) = source.and_then(|s| Some((s, s.attribute("path")?))) else {
         warnings.push("<checker> has no <source>: outputs compared token by token".into());
-        return Ok(PackageChecker::Builtin(Checker::Tokens));
+        return Ok(Checker::Tokens);
     };
     let main_path = within(dir, path)?;
     if !main_path.is_file() {
         warnings.push(format!(
             "checker source {path} is missing: outputs compared token by token"
         ));
-        return Ok(PackageChecker::Builtin(Checker::Tokens));
+        return Ok(Checker::Tokens);
     }
-    Ok(PackageChecker::Custom {
-        protocol: sieve_domain::CheckerProtocol::Testlib,
-        language: language(source, path),
-        files: program_files(dir, root, path, warnings)?,
-    })
+    Ok(PackageChecker::custom(
+        sieve_domain::CheckerProtocol::Testlib,
+        crate::CheckerSource {
+            language: language(source, path),
+            files: program_files(dir, root, path, warnings)?,
+        },
+    ))
 }
 
 /// The problem's interactor (`<interactor>` among the assets), judged with `checker` reading
@@ -107,10 +109,12 @@ pub(super) fn interactor(
         warnings.push("the <interactor>'s source is missing: judged as a batch problem".into());
         return Ok(checker);
     };
-    Ok(PackageChecker::TestlibInteractor {
-        language: language(source, path),
-        files: program_files(dir, root, path, warnings)?,
-        then: Box::new(checker),
+    Ok(PackageChecker::TestlibInteractive {
+        program: crate::CheckerSource {
+            language: language(source, path),
+            files: program_files(dir, root, path, warnings)?,
+        },
+        then: Some(Box::new(checker)),
     })
 }
 
