@@ -89,11 +89,8 @@ pub(crate) async fn get_candidate(
     let mut results = BTreeMap::new();
     let mut by_subtask = BTreeMap::new();
     let mut points = BTreeMap::new();
-    let mut key = [0u8; 32];
-    if let Some(key_hex) = &c.build_key
-        && hex::decode_to_slice(key_hex, &mut key).is_ok()
-    {
-        if let Some(b) = state.store.build(&key).await? {
+    if let Some(key) = &c.build_key {
+        if let Some(b) = state.store.build(key).await? {
             build = Some(BuildOut {
                 ok: b.ok,
                 message: b.message,
@@ -111,7 +108,7 @@ pub(crate) async fn get_candidate(
                 .unwrap_or_default()
         };
         for kind in [TestKind::Public, TestKind::Generated, TestKind::Hidden] {
-            if let Some(r) = state.store.results(c.problem_id, &key, kind).await? {
+            if let Some(r) = state.store.results(c.problem_id, key, kind).await? {
                 let tests = r
                     .iter()
                     .map(|t| TestResultOut {
@@ -146,7 +143,7 @@ pub(crate) async fn get_candidate(
         problem_id: c.problem_id,
         language: c.language,
         source: String::from_utf8_lossy(&source).into_owned(),
-        source_hash: c.source_hash,
+        source_hash: c.source_hash.to_string(),
         target_subtask: c.target_subtask,
         build,
         results,

@@ -5,6 +5,7 @@
 //! it, so it must never depend on the sandbox, the store, tokio or wasmtime.
 
 mod contest;
+mod hashes;
 mod ids;
 mod language;
 mod name;
@@ -16,14 +17,15 @@ mod time_factor;
 mod verdict;
 
 pub use contest::{Rules, UnknownRules};
+pub use hashes::{BadBlobHash, BadBuildKey, BadOutputHash, BlobHash, BuildKey, OutputHash};
 pub use ids::{CandidateId, ContestId, JobId, ProblemId, TestId};
 pub use language::{Language, UnknownLanguage};
 pub use name::{
     MAX_NAME_CHARS, MAX_TEST_NAME_BYTES, NameError, NameKind, SLUG_RULE, check_name, is_slug,
 };
-pub use outcome::{BadOutputHash, OutputHash, TestOutcome};
-pub use problem::{Checker, CheckerProtocol, Limits, Subtask, TestCase, TestKind};
-pub use program::{BadBlobHash, BlobHash, GenProgram};
+pub use outcome::TestOutcome;
+pub use problem::{Checker, CheckerProtocol, Limits, Subtask, TestKind};
+pub use program::GenProgram;
 pub use score::{ScoreError, SubtaskResult, round_points, score_subtasks};
 pub use time_factor::{InvalidTimeFactor, TimeFactor};
 pub use verdict::Verdict;

@@ -228,20 +228,6 @@ impl<P> Checker<P> {
     }
 }
 
-/// One test of a problem.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TestCase {
-    /// A name unique within the problem (e.g. `secret/group1/003`).
-    pub name: String,
-    /// Public, generated or hidden.
-    pub kind: TestKind,
-    /// Content hash of the input.
-    pub input: String,
-    /// Content hash of the expected answer; generated tests may have none.
-    pub answer: Option<String>,
-}
-
 /// A scored group of tests.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -4,7 +4,8 @@
 use crate::{Store, StoreError};
 use serde::{Deserialize, Serialize};
 use sieve_domain::{
-    BlobHash, CandidateId, Language, OutputHash, ProblemId, TestKind, TestOutcome, Verdict,
+    BlobHash, BuildKey, CandidateId, Language, OutputHash, ProblemId, TestKind, TestOutcome,
+    Verdict,
 };
 use uuid::Uuid;
 
@@ -41,10 +42,10 @@ pub struct CandidateRow {
     pub problem_id: ProblemId,
     /// Its language.
     pub language: Language,
-    /// Hex hash of its source blob.
-    pub source_hash: String,
-    /// The build judged for it, once compiled (hex).
-    pub build_key: Option<String>,
+    /// Its source's blob.
+    pub source_hash: BlobHash,
+    /// The build judged for it, once compiled.
+    pub build_key: Option<BuildKey>,
     /// The subtask it was written for.
     pub target_subtask: Option<i16>,
 }
@@ -66,8 +67,8 @@ pub(crate) fn hash_at(hashes: &[u8], i: usize) -> Result<OutputHash, StoreError>
 /// A compile's outcome, stored once per build key.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BuildRow {
-    /// BLAKE3 of (source, language, toolchain fingerprint).
-    pub key: [u8; 32],
+    /// Its key.
+    pub key: BuildKey,
     /// Compiled?
     pub ok: bool,
     /// The module's blob hash when compiled.
@@ -119,8 +120,13 @@ impl Store {
                     id,
                     problem_id: ProblemId(r.problem_id),
                     language,
-                    source_hash: hex::encode(&r.source_hash),
-                    build_key: r.build_key.map(hex::encode),
+                    source_hash: BlobHash::from_slice(&r.source_hash)
+                        .map_err(|e| StoreError::Corrupt(format!("candidate {id}: {e}")))?,
+                    build_key: r
+                        .build_key
+                        .map(|k| BuildKey::from_slice(&k))
+                        .transpose()
+                        .map_err(|e| StoreError::Corrupt(format!("candidate {id}: {e}")))?,
                     target_subtask: r.target_subtask,
                 },
                 r.source,
@@ -130,10 +136,10 @@ impl Store {
     }
 
     /// The build stored under `key`, if any.
-    pub async fn build(&self, key: &[u8; 32]) -> Result<Option<BuildRow>, StoreError> {
+    pub async fn build(&self, key: &BuildKey) -> Result<Option<BuildRow>, StoreError> {
         let row = sqlx::query!(
             "SELECT ok, module_hash, message FROM builds WHERE key = $1",
-            &key[..]
+            &key.0[..]
         )
         .fetch_optional(self.pool())
         .await?;
@@ -162,7 +168,7 @@ impl Store {
         &self,
         candidate: CandidateId,
         build: &BuildRow,
-        source_hash: &[u8],
+        source_hash: &BlobHash,
         language: Language,
         toolchain: &str,
         compile_ms: i32,
@@ -171,8 +177,8 @@ impl Store {
         sqlx::query!(
             r#"INSERT INTO builds (key, source_hash, language, toolchain, ok, module_hash, message, compile_ms)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (key) DO NOTHING"#,
-            &build.key[..],
-            source_hash,
+            &build.key.0[..],
+            &source_hash.0[..],
             language.name(),
             toolchain,
             build.ok,
@@ -185,7 +191,7 @@ impl Store {
         sqlx::query!(
             "UPDATE candidates SET build_key = $2 WHERE id = $1",
             candidate.0,
-            &build.key[..]
+            &build.key.0[..]
         )
         .execute(&mut *tx)
         .await?;
@@ -198,7 +204,7 @@ impl Store {
     pub async fn put_results(
         &self,
         problem: ProblemId,
-        build_key: &[u8; 32],
+        build_key: &BuildKey,
         kind: TestKind,
         results: &[TestOutcome],
         time_factor: sieve_domain::TimeFactor,
@@ -219,7 +225,7 @@ impl Store {
                    output_hashes = EXCLUDED.output_hashes, time_factor = EXCLUDED.time_factor,
                    judged_at = now()"#,
             problem.0,
-            &build_key[..],
+            &build_key.0[..],
             kind.name(),
             &test_idx,
             &verdicts,
@@ -239,14 +245,14 @@ impl Store {
     pub async fn results(
         &self,
         problem: ProblemId,
-        build_key: &[u8; 32],
+        build_key: &BuildKey,
         kind: TestKind,
     ) -> Result<Option<Vec<TestOutcome>>, StoreError> {
         let row = sqlx::query!(
             r#"SELECT test_idx, verdicts, scores, time_us, fuel, memory_kib, output_hashes FROM results
                WHERE problem_id = $1 AND build_key = $2 AND kind = $3::text::test_kind"#,
             problem.0,
-            &build_key[..],
+            &build_key.0[..],
             kind.name()
         )
         .fetch_optional(self.pool())

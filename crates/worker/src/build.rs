@@ -3,7 +3,7 @@
 //! problem down to the tests of one kind.
 
 use crate::judge_job::{Worker, WorkerError};
-use sieve_domain::{CandidateId, Language, Subtask, TestKind};
+use sieve_domain::{BlobHash, BuildKey, CandidateId, Language, Subtask, TestKind};
 use sieve_sandbox::{CompileOutcome, TestInput, compile};
 use sieve_store::candidates::BuildRow;
 use sieve_store::problems::StoredProblem;
@@ -15,7 +15,7 @@ impl Worker {
     /// module is gone (it is then built again).
     async fn stored(
         &self,
-        key: &[u8; 32],
+        key: &BuildKey,
     ) -> Result<Option<(BuildRow, Option<Vec<u8>>)>, WorkerError> {
         let Some(build) = self.store.build(key).await? else {
             return Ok(None);
@@ -37,15 +37,13 @@ impl Worker {
     pub(crate) async fn build(
         &mut self,
         candidate: CandidateId,
-        kept: Option<&str>,
+        kept: Option<&BuildKey>,
         source: &[u8],
         language: Language,
         problem: &StoredProblem,
     ) -> Result<(BuildRow, Option<Vec<u8>>), WorkerError> {
-        let mut old = [0u8; 32];
         if let Some(k) = kept
-            && hex::decode_to_slice(k, &mut old).is_ok()
-            && let Some(found) = self.stored(&old).await?
+            && let Some(found) = self.stored(k).await?
         {
             return Ok(found);
         }
@@ -57,13 +55,13 @@ impl Worker {
             h.update(name.as_bytes());
             h.update(data);
         }
-        let key = *h.finalize().as_bytes();
+        let key = BuildKey(*h.finalize().as_bytes());
         if let Some((build, wasm)) = self.stored(&key).await? {
             self.store
                 .record_build(
                     candidate,
                     &build,
-                    blake3::hash(source).as_bytes(),
+                    &BlobHash::of(source),
                     language,
                     self.toolchain.fingerprint(),
                     0,
@@ -111,7 +109,7 @@ impl Worker {
             .record_build(
                 candidate,
                 &build,
-                blake3::hash(source).as_bytes(),
+                &BlobHash::of(source),
                 language,
                 self.toolchain.fingerprint(),
                 ms as i32,

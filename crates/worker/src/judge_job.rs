@@ -168,7 +168,7 @@ impl Worker {
         let (build, wasm) = self
             .build(
                 task.candidate,
-                candidate.build_key.as_deref(),
+                candidate.build_key.as_ref(),
                 &source,
                 language,
                 &problem,
