@@ -3,7 +3,7 @@
 //! compiles and runs the programs in its sandbox, keeps the inputs enough validators accept,
 //! and stores them as generated tests of the target subtask. The client follows the job.
 
-use crate::jobs::{Queued, queued};
+use crate::jobs::{JobView, Queued, queued};
 use crate::{ApiError, AppState, auth::Submitter};
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::routing::post;
@@ -115,7 +115,7 @@ fn programs(list: Vec<ProgramBody>, field: &str) -> Result<Vec<GenProgram>, ApiE
 /// tests' indices and every run's fate, or with the program that does not compile.
 #[utoipa::path(post, path = "/v1/problems/{id}/generated-tests", tag = "problems", request_body = GenerateBody,
     params(("id" = Uuid, Path, description = "problem id")),
-    responses((status = 202, body = Queued, description = "queued; follow the job"),
+    responses((status = 202, body = JobView, description = "queued; follow the job"),
               (status = 404, description = "no such problem"),
               (status = 422, description = "a field is invalid")))]
 pub(crate) async fn generate_tests(

@@ -108,18 +108,6 @@ impl IntoResponse for Queued {
     }
 }
 
-impl utoipa::PartialSchema for Queued {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        <JobView as utoipa::PartialSchema>::schema()
-    }
-}
-
-impl ToSchema for Queued {
-    fn name() -> std::borrow::Cow<'static, str> {
-        "JobView".into()
-    }
-}
-
 /// The answer to a request whose work was queued as `job`.
 pub(crate) async fn queued(state: &AppState, job: JobId) -> Result<Queued, ApiError> {
     let record = state

@@ -3,7 +3,7 @@
 //! that is not such a package is refused at once) and queued for a worker, which compiles the
 //! checker and stores the problem; the client follows the job at `/v1/jobs/{id}`.
 
-use crate::jobs::{Queued, queued};
+use crate::jobs::{JobView, Queued, queued};
 use crate::problems::valid_slug;
 use crate::{ApiError, AppState, auth::Admin};
 use axum::Router;
@@ -52,7 +52,7 @@ pub(crate) struct PackageQuery {
 #[utoipa::path(post, path = "/v1/problems/package", tag = "problems", params(PackageQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream",
                  description = "a tar, tar.gz or zip archive of the package"),
-    responses((status = 202, body = Queued, description = "queued; follow the job"),
+    responses((status = 202, body = JobView, description = "queued; follow the job"),
               (status = 404, description = "no such contest"),
               (status = 409, description = "the slug is taken"),
               (status = 413, description = "the archive is too large"),
@@ -77,7 +77,7 @@ pub(crate) async fn upload_package(
         .map(|f| TimeFactor::new(f).map_err(|e| ApiError::invalid("time_factor", e.to_string())))
         .transpose()?;
     let upload = Upload {
-        archive: body.to_vec(),
+        archive: Vec::from(body),
         format,
         slug: q.slug,
         contest: q.contest_id.map(ContestId),

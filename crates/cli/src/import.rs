@@ -3,7 +3,7 @@
 
 use crate::DbArgs;
 use anyhow::bail;
-use sieve_formats::{Overrides, Package, load_folder, load_jsonl, load_kattis};
+use sieve_formats::{Overrides, Package, PackageFormat, load_jsonl};
 use sieve_sandbox::Toolchain;
 use sieve_store::Store;
 use std::path::{Path, PathBuf};
@@ -154,13 +154,14 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
 }
 
 fn load_dir(format: Format, dir: &Path, overrides: &Overrides) -> anyhow::Result<Package> {
-    Ok(match format {
-        Format::Kattis => load_kattis(dir, overrides)?,
-        Format::Folder => load_folder(dir, overrides)?,
-        Format::Cms => sieve_formats::load_cms(dir, overrides)?,
-        Format::Polygon => sieve_formats::load_polygon(dir, overrides)?,
+    let format = match format {
+        Format::Kattis => PackageFormat::Kattis,
+        Format::Folder => PackageFormat::Folder,
+        Format::Cms => PackageFormat::Cms,
+        Format::Polygon => PackageFormat::Polygon,
         Format::Jsonl => unreachable!("a JSONL file is read line by line"),
-    })
+    };
+    Ok(format.load(dir, overrides)?)
 }
 
 async fn import_jsonl(

@@ -69,6 +69,10 @@ pub enum GenerateError {
     /// A program does not compile.
     #[error("{name} does not compile:\n{message}")]
     Compile {
+        /// A validator, not a generator.
+        validator: bool,
+        /// Its position among the generators (or validators).
+        index: usize,
         /// The program's name.
         name: String,
         /// The compiler's message.
@@ -79,15 +83,29 @@ pub enum GenerateError {
     Sandbox(#[from] sieve_sandbox::SandboxError),
 }
 
-fn build(toolchain: &Toolchain, p: &GenProgram, cache: &Path) -> Result<Vec<u8>, GenerateError> {
-    let language = p.language;
-    match compile(toolchain, p.source.as_bytes(), language, &[], cache)? {
-        CompileOutcome::Ok(c) => Ok(c.wasm),
-        CompileOutcome::Error { message } => Err(GenerateError::Compile {
-            name: p.name.clone(),
-            message,
-        }),
-    }
+/// Compiles `programs` (validators or not); the first that does not compile is named by its role
+/// and position.
+fn build_all(
+    toolchain: &Toolchain,
+    programs: &[GenProgram],
+    validator: bool,
+    cache: &Path,
+) -> Result<Vec<Vec<u8>>, GenerateError> {
+    programs
+        .iter()
+        .enumerate()
+        .map(
+            |(index, p)| match compile(toolchain, p.source.as_bytes(), p.language, &[], cache)? {
+                CompileOutcome::Ok(c) => Ok(c.wasm),
+                CompileOutcome::Error { message } => Err(GenerateError::Compile {
+                    validator,
+                    index,
+                    name: p.name.clone(),
+                    message,
+                }),
+            },
+        )
+        .collect()
 }
 
 /// Whether a validator's run accepts (exit 0, or 42 under the Kattis protocol).
@@ -114,16 +132,8 @@ pub fn generate(
     if !(spec.threshold > 0.0 && spec.threshold <= 1.0) {
         return Err(GenerateError::Invalid("threshold must be in (0, 1]".into()));
     }
-    let gens = spec
-        .generators
-        .iter()
-        .map(|p| build(toolchain, p, cache_dir));
-    let gens = gens.collect::<Result<Vec<_>, _>>()?;
-    let vals = spec
-        .validators
-        .iter()
-        .map(|p| build(toolchain, p, cache_dir));
-    let vals = vals.collect::<Result<Vec<_>, _>>()?;
+    let gens = build_all(toolchain, &spec.generators, false, cache_dir)?;
+    let vals = build_all(toolchain, &spec.validators, true, cache_dir)?;
     // Not against hidden tests: whether an input is among them is not for selection to learn,
     // and the largest case, say, belongs among the generated tests even when a hidden test has it.
     let mut seen: HashSet<[u8; 32]> = problem

@@ -122,13 +122,12 @@ impl Worker {
         }
         let (tests, report) = match generated {
             Ok(done) => done,
-            Err(GenerateError::Compile { name, message }) => {
-                let at =
-                    |list: &[sieve_domain::GenProgram]| list.iter().position(|p| p.name == name);
-                let (validator, index) = match at(&task.generators) {
-                    Some(i) => (false, i),
-                    None => (true, at(&task.validators).unwrap_or(0)),
-                };
+            Err(GenerateError::Compile {
+                validator,
+                index,
+                name,
+                message,
+            }) => {
                 return Ok(rejected(Rejection::ProgramDoesNotCompile {
                     validator,
                     index,
