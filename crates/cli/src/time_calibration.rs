@@ -51,11 +51,10 @@ pub fn calibrate(
     checker: &Checker,
     cache: &Path,
 ) -> anyhow::Result<Calibration> {
-    if matches!(
-        checker,
-        Checker::Interactive { .. } | Checker::TestlibInteractive { .. }
-    ) {
-        bail!("--calibrate-time cannot run an interactive problem's references natively");
+    if checker.is_conversation() {
+        bail!(
+            "--calibrate-time cannot run the references of an interactive or Communication problem natively"
+        );
     }
     let refs = references(problem);
     if refs.is_empty() {
@@ -159,7 +158,9 @@ fn build_native(
     for file in &package.grader {
         let path = dir.join(Path::new(&file.name).file_name().unwrap_or_default());
         std::fs::write(&path, &file.source)?;
-        if Language::from_extension(&file.name).is_some_and(|l| l.is_compiled()) {
+        if Language::from_extension(&file.name)
+            .is_some_and(|l| l.is_compiled() && l.is_c() == lang.is_c())
+        {
             cmd.arg(&path);
         }
     }

@@ -57,6 +57,11 @@ impl Language {
         !matches!(self, Language::Wasm | Language::Wat)
     }
 
+    /// True for C (either standard), whose sources link with a task's C graders.
+    pub fn is_c(self) -> bool {
+        matches!(self, Language::C11 | Language::C17)
+    }
+
     /// Guesses the language from a file name's extension (`.c`, `.cc`, `.cpp`, `.wasm`, ...).
     pub fn from_extension(path: &str) -> Option<Language> {
         let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();

@@ -24,7 +24,7 @@ pub use name::{
     MAX_NAME_CHARS, MAX_TEST_NAME_BYTES, NameError, NameKind, SLUG_RULE, check_name, is_slug,
 };
 pub use outcome::TestOutcome;
-pub use problem::{Checker, CheckerProtocol, Limits, Subtask, TestKind};
+pub use problem::{Checker, CheckerProtocol, Limits, MAX_PROCESSES, Subtask, TestKind, UserIo};
 pub use program::GenProgram;
 pub use score::{ScoreError, SubtaskResult, round_points, score_subtasks};
 pub use time_factor::{InvalidTimeFactor, TimeFactor};

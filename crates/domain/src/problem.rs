@@ -114,6 +114,49 @@ pub enum Checker<P = BlobHash> {
         #[cfg_attr(feature = "openapi", schema(no_recursion, value_type = Option<Checker>))]
         then: Option<Box<Checker<P>>>,
     },
+    /// A CMS Communication task's manager compiled to wasm: it reads the test's input on stdin
+    /// and talks with `processes` copies of the candidate (each linked with the task's stub),
+    /// process `i` over the channel pair named by its arguments `2i+1` (what the process writes)
+    /// and `2i+2` (what it reads); it prints the score in [0, 1] on stdout and a message on
+    /// stderr. With more than one process, each is also given its index as its last argument.
+    Communication {
+        /// The manager.
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        program: P,
+        /// How many copies of the candidate run at once (CMS's `num_processes`, 1 to 8).
+        #[serde(default = "one")]
+        processes: u32,
+        /// How each process reaches its channels.
+        #[serde(default)]
+        user_io: UserIo,
+        /// The task's checker of what the manager printed (TPS tasks with `has_checker`: the
+        /// manager prints the processes' results, which are compared with the answer); `None`:
+        /// the manager's score alone.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "openapi", schema(no_recursion, value_type = Option<Checker>))]
+        then: Option<Box<Checker<P>>>,
+    },
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// The most processes a Communication task may run at once.
+pub const MAX_PROCESSES: u32 = 8;
+
+/// How the candidate's processes in a Communication task reach their channels (CMS's
+/// `user_io`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserIo {
+    /// Standard input and output are the channels (CMS's default).
+    #[default]
+    StdIo,
+    /// The channels are files named by the arguments: what the manager writes, then what it
+    /// reads (the stub opens them).
+    FifoIo,
 }
 
 /// How a custom checker is called and how it reports.
@@ -134,6 +177,9 @@ pub enum CheckerProtocol {
     /// exit 0 OK, 1 WA, 2 PE, 3 FAIL.
     #[serde(rename = "testlib_interactive")]
     TestlibInteractive,
+    /// CMS Communication: `manager from_0 to_0 [from_1 to_1 …]` with the input on stdin, talking
+    /// with the candidate's processes; score on stdout, message on stderr.
+    Communication,
 }
 
 impl<P> Checker<P> {
@@ -146,6 +192,12 @@ impl<P> Checker<P> {
             CheckerProtocol::Interactive => Checker::Interactive { program },
             CheckerProtocol::TestlibInteractive => Checker::TestlibInteractive {
                 program,
+                then: None,
+            },
+            CheckerProtocol::Communication => Checker::Communication {
+                program,
+                processes: 1,
+                user_io: UserIo::StdIo,
                 then: None,
             },
         }
@@ -161,14 +213,19 @@ impl<P> Checker<P> {
             Checker::TestlibInteractive { program, .. } => {
                 Some((CheckerProtocol::TestlibInteractive, program))
             }
+            Checker::Communication { program, .. } => {
+                Some((CheckerProtocol::Communication, program))
+            }
             _ => None,
         }
     }
 
-    /// The checker of a testlib interactor's output, when the problem has one.
+    /// The checker of a testlib interactor's or a manager's output, when the problem has one.
     pub fn then(&self) -> Option<&Checker<P>> {
         match self {
-            Checker::TestlibInteractive { then, .. } => then.as_deref(),
+            Checker::TestlibInteractive { then, .. } | Checker::Communication { then, .. } => {
+                then.as_deref()
+            }
             _ => None,
         }
     }
@@ -190,6 +247,17 @@ impl<P> Checker<P> {
             self,
             Checker::Interactive { .. } | Checker::TestlibInteractive { .. }
         )
+    }
+
+    /// Whether the candidate talks with a CMS manager (a Communication task).
+    pub fn is_communication(&self) -> bool {
+        matches!(self, Checker::Communication { .. })
+    }
+
+    /// Whether the candidate never reads the test's input itself: a program judges it by
+    /// talking with it (an interactor or a manager).
+    pub fn is_conversation(&self) -> bool {
+        self.is_interactive() || self.is_communication()
     }
 
     /// The same checker with every custom program replaced by what `f` makes of it, called in
@@ -223,6 +291,24 @@ impl<P> Checker<P> {
                     None => None,
                 };
                 Checker::TestlibInteractive { program, then }
+            }
+            Checker::Communication {
+                program,
+                processes,
+                user_io,
+                then,
+            } => {
+                let program = f(program)?;
+                let then = match then {
+                    Some(t) => Some(Box::new(t.try_map(f)?)),
+                    None => None,
+                };
+                Checker::Communication {
+                    program,
+                    processes: *processes,
+                    user_io: *user_io,
+                    then,
+                }
             }
         })
     }

@@ -159,6 +159,15 @@ pub enum FormatError {
         /// What is wrong.
         message: String,
     },
+    /// A package of a kind sieve cannot judge (a task type it does not run): refused rather
+    /// than judged as something it is not.
+    #[error("{path}: {message}")]
+    Unsupported {
+        /// The file that says so.
+        path: PathBuf,
+        /// What cannot be judged, and why.
+        message: String,
+    },
     /// A package without a single test.
     #[error("{path}: the package holds no test")]
     NoTests {

@@ -92,7 +92,7 @@ fn reads_the_italian_fixture() {
     assert_eq!(protocol, sieve_domain::CheckerProtocol::Cms);
     assert_eq!(files[0].name, "checker.cpp");
     let graders: Vec<&str> = p.grader.iter().map(|f| f.name.as_str()).collect();
-    assert_eq!(graders, ["grader.cpp", "cmssum.h"]);
+    assert_eq!(graders, ["cmssum.h", "grader.cpp"]);
     assert!(has(
         &p.warnings,
         "contest settings not used when judging: title, token_mode"
@@ -315,4 +315,125 @@ fn names_with_nul_or_too_long_are_refused() {
     );
     // The fixture itself reads.
     load_cms(&fixture(), &Overrides::default()).unwrap();
+}
+
+fn package(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/packages")
+        .join(name)
+}
+
+fn names(files: &[sieve_formats::SourceFile]) -> Vec<&str> {
+    files.iter().map(|f| f.name.as_str()).collect()
+}
+
+#[test]
+fn a_communication_task_is_judged_by_its_manager_with_the_stub() {
+    use sieve_domain::{Checker, UserIo};
+    let guess = load_cms(&package("tps-guess"), &Overrides::default()).unwrap();
+    let Checker::Communication {
+        program,
+        processes,
+        user_io,
+        then,
+    } = &guess.checker
+    else {
+        panic!("{:?}", guess.checker);
+    };
+    assert_eq!((*processes, *user_io), (1, UserIo::StdIo));
+    assert!(then.is_none(), "no checker: the manager's score stands");
+    // The manager with the headers of its directory; the stub (grader_name) with the task's
+    // header, never the manager.
+    assert_eq!(names(&program.files), ["manager.cpp", "guess.h"]);
+    assert_eq!(names(&guess.grader), ["guess.h", "stub.cpp"]);
+    // CMS exports give the parameters as a JSON string.
+    let relay = load_cms(&package("tps-relay"), &Overrides::default()).unwrap();
+    assert!(matches!(
+        relay.checker,
+        Checker::Communication {
+            processes: 2,
+            user_io: UserIo::FifoIo,
+            ..
+        }
+    ));
+    // With a checker (TPS's has_checker), the checker judges what the manager prints.
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&package("tps-guess"), tmp.path());
+    fs::create_dir_all(tmp.path().join("checker")).unwrap();
+    fs::write(tmp.path().join("checker/checker.cpp"), "int main() {}").unwrap();
+    let checked = load_cms(tmp.path(), &Overrides::default()).unwrap();
+    let then = checked
+        .checker
+        .then()
+        .expect("the checker of the manager's output");
+    assert!(matches!(then, Checker::Cms { .. }), "{then:?}");
+    assert_eq!(
+        checked.checker.programs().len(),
+        2,
+        "the manager, then the checker"
+    );
+}
+
+#[test]
+fn a_function_task_keeps_its_c_and_cpp_graders_and_names_the_others() {
+    let max = load_cms(&package("tps-max"), &Overrides::default()).unwrap();
+    assert_eq!(names(&max.grader), ["grader.c", "grader.cpp", "max.h"]);
+    assert!(
+        has(
+            &max.warnings,
+            "graders for other languages not used: grader.java"
+        ),
+        "{:?}",
+        max.warnings
+    );
+}
+
+#[test]
+fn task_types_sieve_cannot_run_are_refused_not_judged_as_batch() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&package("tps-max"), tmp.path());
+    let json = tmp.path().join("problem.json");
+    let edit = |from: &str, to: &str| {
+        let text = fs::read_to_string(&json).unwrap().replace(from, to);
+        fs::write(&json, text).unwrap();
+    };
+    edit("\"Batch\"", "\"OutputOnly\"");
+    let err = load_cms(tmp.path(), &Overrides::default()).unwrap_err();
+    assert!(
+        matches!(&err, sieve_formats::FormatError::Unsupported { message, .. }
+            if message.contains("task type OutputOnly")),
+        "{err}"
+    );
+    // A Communication task without its manager's source cannot be judged either.
+    edit("\"OutputOnly\"", "\"Communication\"");
+    let err = load_cms(tmp.path(), &Overrides::default()).unwrap_err();
+    assert!(err.to_string().contains("needs its manager"), "{err}");
+    // Nor can one asking for more processes than sieve runs.
+    copy_dir(
+        &package("tps-guess").join("graders"),
+        &tmp.path().join("graders"),
+    );
+    edit("\"grader_name\"", "\"num_processes\": 9, \"grader_name\"");
+    let err = load_cms(tmp.path(), &Overrides::default()).unwrap_err();
+    assert!(err.to_string().contains("9 processes"), "{err}");
+    // An Italian task with a manager in check/ is a Communication task, as CMS reads it.
+    let italian = edited(|y| y);
+    fs::create_dir_all(italian.path().join("check")).unwrap();
+    fs::write(italian.path().join("check/manager.cpp"), "int main() {}").unwrap();
+    let p = load_cms(italian.path(), &Overrides::default()).unwrap();
+    assert!(p.checker.is_communication(), "{:?}", p.checker);
+    let output_only = edited(|y| y + "output_only: true\n");
+    assert!(matches!(
+        load_cms(output_only.path(), &Overrides::default()),
+        Err(sieve_formats::FormatError::Unsupported { .. })
+    ));
+}
+
+#[test]
+fn a_tps_working_copy_without_tests_says_how_to_make_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&package("tps-max"), tmp.path());
+    fs::remove_dir_all(tmp.path().join("tests")).unwrap();
+    let err = load_cms(tmp.path(), &Overrides::default()).unwrap_err();
+    assert!(err.to_string().contains("tps gen"), "{err}");
 }

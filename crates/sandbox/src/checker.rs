@@ -54,7 +54,8 @@ pub fn check_builtin(checker: &Checker, output: &[u8], answer: &[u8]) -> CheckOu
         | Checker::Kattis { .. }
         | Checker::Cms { .. }
         | Checker::Interactive { .. }
-        | Checker::TestlibInteractive { .. } => {
+        | Checker::TestlibInteractive { .. }
+        | Checker::Communication { .. } => {
             return CheckOutcome::new(Verdict::JudgeError, 0.0, "custom checker not loaded");
         }
     };

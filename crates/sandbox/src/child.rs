@@ -6,15 +6,19 @@
 //! with arguments and an input), then the blobs it announces, each as an 8-byte little-endian
 //! length and the bytes. Replies on stdout: JSON lines ([`Reply`]).
 //! Status file: 40 bytes, `[seq, test, phase, cpu_ns, seq]` as little-endian u64, rewritten in
-//! place (`phase` 0 idle, 1 candidate running, 2 checker running).
+//! place (`phase` 0 idle, 1 candidate running, 2 checker running); then, from byte
+//! [`SLOTS_AT`], one 32-byte slot per process of a Communication task, `[seq, tid, cpu_ns,
+//! seq]` while that process runs on thread `tid` (whose CPU clock read `cpu_ns` as it began),
+//! zeros when it has ended.
 
 use crate::SandboxError;
+use crate::communicate::Watch;
 use crate::engine::{Mode, Sandbox, SandboxConfig, on_guest_thread};
 use crate::judge::{JudgeOptions, JudgeReport, TestInput, TestReport, judge_by, judge_test_with};
 use crate::run::{RunSpec, RunStatus};
 use cpu_time::ThreadTime;
 use serde::{Deserialize, Serialize};
-use sieve_domain::{Checker, Limits, Subtask};
+use sieve_domain::{Checker, Limits, MAX_PROCESSES, Subtask};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::fs::FileExt;
 use std::path::Path;
@@ -86,6 +90,40 @@ pub(crate) enum Reply {
 pub(crate) const PHASE_IDLE: u64 = 0;
 pub(crate) const PHASE_RUN: u64 = 1;
 pub(crate) const PHASE_CHECK: u64 = 2;
+/// Where the process slots of the status file begin.
+pub(crate) const SLOTS_AT: u64 = 64;
+/// The status file's size: the header and a slot per possible process.
+pub(crate) const STATUS_BYTES: usize = SLOTS_AT as usize + 32 * MAX_PROCESSES as usize;
+
+/// Publishes each process of a Communication task in its slot of the status file.
+struct Slots<'a> {
+    status: &'a std::fs::File,
+    seq: std::sync::atomic::AtomicU64,
+}
+
+impl Slots<'_> {
+    fn write(&self, process: usize, tid: u64, cpu: u64) {
+        let seq = self.seq.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        let mut buf = [0u8; 32];
+        for (i, v) in [seq, tid, cpu, seq].iter().enumerate() {
+            buf[i * 8..i * 8 + 8].copy_from_slice(&v.to_le_bytes());
+        }
+        let _ = self
+            .status
+            .write_all_at(&buf, SLOTS_AT + 32 * process as u64);
+    }
+}
+
+impl Watch for Slots<'_> {
+    fn started(&self, process: usize) {
+        let cpu = ThreadTime::now().as_duration().as_nanos() as u64;
+        self.write(process, u64::from(thread_id()), cpu);
+    }
+
+    fn ended(&self, process: usize) {
+        self.write(process, 0, 0);
+    }
+}
 
 pub(crate) fn read_blob(r: &mut impl Read) -> std::io::Result<Vec<u8>> {
     let mut len = [0u8; 8];
@@ -276,11 +314,20 @@ fn serve(sandbox: &Sandbox, status: &std::fs::File) -> std::io::Result<()> {
             precision: req.precision,
         };
         let mut write_error = None;
+        let slots = Slots {
+            status,
+            seq: std::sync::atomic::AtomicU64::new(0),
+        };
         let report = judge_by(&tests, &req.subtasks, &opts, req.done, &mut |i| {
             publish(i, PHASE_RUN);
-            let report = judge_test_with(sandbox, &program, &tests[i], &opts, &mut || {
-                publish(i, PHASE_CHECK)
-            });
+            let report = judge_test_with(
+                sandbox,
+                &program,
+                &tests[i],
+                &opts,
+                &mut || publish(i, PHASE_CHECK),
+                &slots,
+            );
             if let Err(e) = send(
                 &mut out,
                 &Reply::Report {

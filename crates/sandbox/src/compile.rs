@@ -56,7 +56,8 @@ pub enum CompileOutcome {
 }
 
 /// Compiles `source` in `language` together with `extra` files (a task's grader: headers are
-/// placed beside the source, `.c`/`.cpp` files are compiled and linked too), using
+/// placed beside the source, and the `.c` files (for C) or `.cpp`/`.cc` files (for C++) are
+/// compiled and linked too), using
 /// `cache_dir/builds` keyed by all sources, the language and the toolchain's fingerprint.
 pub fn compile(
     toolchain: &Toolchain,
@@ -134,7 +135,10 @@ fn run_clang(
         }
         let path = scratch.path().join(file);
         std::fs::write(&path, data).map_err(SandboxError::io("writing grader file"))?;
-        if Language::from_extension(name).is_some_and(|l| l.is_compiled()) {
+        // A task may ship its grader in C and in C++: each candidate links its own language's.
+        if Language::from_extension(name)
+            .is_some_and(|l| l.is_compiled() && l.is_c() == language.is_c())
+        {
             extra_sources.push(path);
         }
     }

@@ -103,7 +103,7 @@ pub(crate) fn converse(
 /// A testlib interactor's output (the file `output`) judged by the problem's checker.
 fn check_output(
     sandbox: &Sandbox,
-    (checker, program): (&Checker, Option<&Program>),
+    then: (&Checker, Option<&Program>),
     test: &TestInput,
     interactor: &RunOutcome,
     answer: &Arc<[u8]>,
@@ -113,6 +113,18 @@ fn check_output(
         .iter()
         .find(|(n, _)| n == "output")
         .map_or(&[][..], |(_, d)| d.as_slice());
+    check_judges_output(sandbox, then, test, output, answer)
+}
+
+/// What a judging program (an interactor or a manager) printed, judged against the answer by
+/// the problem's checker (`program`: its module, when it is custom).
+pub(crate) fn check_judges_output(
+    sandbox: &Sandbox,
+    (checker, program): (&Checker, Option<&Program>),
+    test: &TestInput,
+    output: &[u8],
+    answer: &Arc<[u8]>,
+) -> CheckOutcome {
     match (checker.custom_program(), program) {
         (Some((protocol, _)), Some(p)) => {
             check_custom(sandbox, p, protocol, &test.input, output, answer)
@@ -126,19 +138,24 @@ fn check_output(
     }
 }
 
-/// The output hash of a conversation. Conversations the interactor accepted are equal answers,
-/// whatever was asked on the way (a binary and a ternary search say different things), so they
-/// hash alike and cluster together; any other keeps the hash of the candidate's side, so that
-/// different wrong behaviours stay apart. The accepted hash depends on the test, as a right
-/// output does: one value for every test would mark accepted runs wherever verdicts are
-/// withheld (tests held out of the hidden ones).
+/// The output hash of a conversation. Conversations the interactor or manager accepted are
+/// equal answers, whatever was asked on the way (a binary and a ternary search say different
+/// things), so they hash alike and cluster together, and so do those given the same partial
+/// score; any other keeps the hash of the candidate's side, so that different wrong behaviours
+/// stay apart. The accepted hash depends on the test, as a right output does: one value for
+/// every test would mark accepted runs wherever verdicts are withheld (tests held out of the
+/// hidden ones).
 pub(crate) fn conversation_hash(
     outcome: &CheckOutcome,
     run: &RunOutcome,
     test: &TestInput,
 ) -> OutputHash {
-    if outcome.verdict.passes(outcome.score) {
-        let mut accepted = b"accepted by the interactor on ".to_vec();
+    if outcome.verdict == Verdict::AC && outcome.score > 0.0 {
+        let mut accepted = if outcome.score >= 1.0 {
+            b"accepted by the interactor on ".to_vec()
+        } else {
+            format!("scored {} by the manager on ", outcome.score).into_bytes()
+        };
         accepted.extend_from_slice(&test.input);
         output_hash(&Checker::Exact, &accepted)
     } else {

@@ -4,6 +4,7 @@
 //! problem's test is a conversation with its interactor instead of a run and a check.
 
 use crate::checker::{CheckOutcome, check_builtin, check_custom};
+use crate::communicate::{Manager, Unwatched, Watch, communicate};
 use crate::interact::{Interactor, conversation_hash, converse};
 use crate::{Program, RunOutcome, RunSpec, RunStatus, Sandbox, output_hash};
 use serde::Serialize;
@@ -83,23 +84,44 @@ pub fn judge_test(
     test: &TestInput,
     opts: &JudgeOptions,
 ) -> TestReport {
-    judge_test_with(sandbox, program, test, opts, &mut || {})
+    judge_test_with(sandbox, program, test, opts, &mut || {}, &Unwatched)
 }
 
 /// [`judge_test`], calling `before_check` when the candidate's run is over and the checker's
-/// begins (a supervisor must not count the checker's time as the candidate's).
+/// begins (a supervisor must not count the checker's time as the candidate's). In a
+/// Communication task the manager runs on the calling thread, counted as the checker from the
+/// start (`before_check` is called first), and the candidate's processes on threads of their
+/// own, each announced to `watch`.
 pub fn judge_test_with(
     sandbox: &Sandbox,
     program: &Program,
     test: &TestInput,
     opts: &JudgeOptions,
     before_check: &mut dyn FnMut(),
+    watch: &dyn Watch,
 ) -> TestReport {
-    if opts.checker.is_interactive() && opts.custom_checker.is_none() {
+    if opts.checker.is_conversation() && opts.custom_checker.is_none() {
         // Run alone, the candidate would read the secret input as its own.
         return not_run(&test.name, Verdict::JudgeError, "interactor not loaded");
     }
     let (run, outcome, hash) = match (&opts.checker, &opts.custom_checker) {
+        (
+            checker @ sieve_domain::Checker::Communication {
+                processes, user_io, ..
+            },
+            Some(manager),
+        ) => {
+            let manager = Manager {
+                program: manager,
+                processes: *processes,
+                user_io: *user_io,
+                then: checker.then().map(|c| (c, opts.then_checker.as_ref())),
+            };
+            before_check();
+            let (run, outcome) = communicate(sandbox, program, &manager, test, opts.limits, watch);
+            let hash = conversation_hash(&outcome, &run, test);
+            (run, outcome, hash)
+        }
         (checker, Some(interactor)) if checker.is_interactive() => {
             let interactor = Interactor {
                 program: interactor,

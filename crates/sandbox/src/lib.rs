@@ -9,6 +9,7 @@
 
 mod checker;
 mod child;
+mod communicate;
 mod compile;
 mod engine;
 mod error;
@@ -28,6 +29,7 @@ mod wasi;
 
 pub use checker::{CheckOutcome, check_builtin};
 pub use child::child_main;
+pub use communicate::{Unwatched, Watch};
 pub use compile::{CompileOutcome, Compiled, compile};
 pub use engine::{GUEST_THREAD_STACK, Mode, Program, Sandbox, SandboxConfig, on_guest_thread};
 pub use error::SandboxError;

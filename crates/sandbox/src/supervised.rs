@@ -10,7 +10,9 @@
 //! process, and only a test that kills [`MAX_CRASHES`] processes in a row is `JudgeError`.
 
 use crate::SandboxError;
-use crate::child::{Message, PHASE_CHECK, PHASE_RUN, Reply, Request, RunRequest, write_blob};
+use crate::child::{
+    Message, PHASE_CHECK, PHASE_RUN, Reply, Request, RunRequest, SLOTS_AT, STATUS_BYTES, write_blob,
+};
 use crate::judge::{JudgeOptions, JudgeReport, TestInput, TestReport};
 use crate::run::{RunOutcome, RunSpec, RunStatus};
 use sieve_domain::{Subtask, Verdict};
@@ -113,7 +115,7 @@ impl Supervisor {
 
     fn process(&mut self) -> Result<&mut Process, SandboxError> {
         if self.process.is_none() {
-            let _ = self.status.as_file().write_all_at(&[0u8; 40], 0);
+            let _ = self.status.as_file().write_all_at(&[0u8; STATUS_BYTES], 0);
             let mut child = (self.command)(self.status.path())
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
@@ -163,6 +165,30 @@ impl Supervisor {
             .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
             .collect();
         (v[0] == v[4] && v[0] != 0).then_some((v[1] as usize, v[2], v[3]))
+    }
+
+    /// The CPU time used by the most used of the processes of a Communication task that run
+    /// now, in nanoseconds since each began.
+    fn slots_used(&self, pid: u32) -> u64 {
+        let mut buf = [0u8; STATUS_BYTES - SLOTS_AT as usize];
+        if self
+            .status
+            .as_file()
+            .read_exact_at(&mut buf, SLOTS_AT)
+            .is_err()
+        {
+            return 0;
+        }
+        buf.chunks(32)
+            .filter_map(|slot| {
+                let v: Vec<u64> = slot
+                    .chunks(8)
+                    .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+                    .collect();
+                (v[0] == v[3] && v[1] != 0).then(|| cpu_ns(pid, v[1] as u32).saturating_sub(v[2]))
+            })
+            .max()
+            .unwrap_or(0)
     }
 
     /// Judges `program` (wasm bytes) like [`crate::judge`], in a supervised judging process.
@@ -404,7 +430,13 @@ impl Supervisor {
                         _ => seen.insert(((test, phase, start), Instant::now())).1,
                     };
                     let walled = since.elapsed() > wall_limit(budget);
-                    if used > budget || walled {
+                    // A process of a Communication task past the time limit: the candidate's.
+                    let process_used = self.slots_used(process.pid);
+                    let (phase, used) = match process_used > limit_ns {
+                        true => (PHASE_RUN, process_used),
+                        false => (phase, used),
+                    };
+                    if used > budget || walled || process_used > limit_ns {
                         let report = stopped(&tests[test].name, phase, used, walled);
                         // Reports already sent stay valid; the caller drops (kills) the process.
                         while let Ok(Reply::Report { index, report }) = process.replies.try_recv() {

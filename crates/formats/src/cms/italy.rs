@@ -2,7 +2,7 @@
 //! `cor/` checker, `sol/grader.*` with headers, subtasks from `score_type` or `gen/GEN`.
 
 use super::score::{self, Group};
-use super::{Tests, cms_checker, dir_name, graders, limits};
+use super::{Tests, cms_checker, dir_name, graders, judged_by, limits, task_type};
 use crate::{FormatError, Overrides, Package, read};
 use serde_yaml_ng::Value;
 use std::collections::HashSet;
@@ -27,6 +27,8 @@ const USED: &[&str] = &[
     "output_only",
     "task_type",
     "exponent",
+    "num_processes",
+    "user_io",
 ];
 /// Keys about running a contest (statements, tokens, submission limits, feedback), not about
 /// judging one program: listed together in one warning.
@@ -121,25 +123,39 @@ pub(super) fn load(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
             ));
         }
     }
+    let yaml = dir.join("task.yaml");
     if conf.get("output_only").and_then(Value::as_bool) == Some(true) {
-        warnings.push("task.yaml: output_only task: judged as a batch task".into());
+        return Err(FormatError::Unsupported {
+            path: yaml,
+            message: "an output-only task cannot be judged by sieve: refused rather than \
+                      judged as Batch"
+                .into(),
+        });
     }
-    if let Some(t) = conf
+    // As CMS's loader: a manager in check/ (or cor/) makes a Communication task.
+    const MANAGERS: &[&str] = &[
+        "check/manager.cpp",
+        "check/manager.cc",
+        "check/manager.c",
+        "cor/manager.cpp",
+        "cor/manager.cc",
+        "cor/manager.c",
+    ];
+    let has_manager = ["check/manager", "cor/manager"]
+        .iter()
+        .chain(MANAGERS)
+        .any(|m| dir.join(m).exists());
+    let type_name = conf
         .get("task_type")
         .and_then(Value::as_str)
-        .filter(|t| *t != "Batch")
-    {
-        warnings.push(format!(
-            "task.yaml: task_type {t} is not supported: judged as Batch"
-        ));
-    }
-    for manager in ["check/manager", "cor/manager"] {
-        if dir.join(manager).exists() {
-            warnings.push(format!(
-                "{manager}: Communication tasks are not supported: judged as Batch without it"
-            ));
-        }
-    }
+        .unwrap_or(if has_manager {
+            "Communication"
+        } else {
+            "Batch"
+        });
+    let processes = conf.get("num_processes").and_then(Value::as_u64);
+    let user_io = conf.get("user_io").and_then(Value::as_str);
+    let task_type = task_type(&yaml, type_name, processes, user_io)?;
     let time_s = get(&conf, &["time_limit", "timeout"]).and_then(number);
     let memory = get(&conf, &["memory_limit", "memlimit"])
         .and_then(number)
@@ -158,6 +174,7 @@ pub(super) fn load(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
             checker = sieve_domain::Checker::Float { abs: eps, rel: eps };
         }
     }
+    let checker = judged_by(dir, task_type, MANAGERS, checker)?;
 
     let gen_file = dir.join("gen/GEN");
     let declared = conf
@@ -249,7 +266,7 @@ pub(super) fn load(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
         .collect();
     let tests = Tests::load(&files, &public, &mut warnings)?;
     let subtasks = tests.subtasks(groups);
-    let grader = graders(dir, "sol", &mut warnings)?;
+    let grader = graders(dir, &["sol"], &["grader", "stub"], &mut warnings)?;
     crate::checked(
         Package {
             name: conf

@@ -11,7 +11,9 @@ mod score;
 mod tps;
 
 use crate::{FormatError, Overrides, Package, PackageChecker, PackageTest, SourceFile, read};
-use sieve_domain::{Checker, CheckerProtocol, Language, Limits, Subtask, TestKind};
+use sieve_domain::{
+    Checker, CheckerProtocol, Language, Limits, MAX_PROCESSES, Subtask, TestKind, UserIo,
+};
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
@@ -67,14 +69,24 @@ fn cms_checker(
     let Some(found) = candidates.iter().find(|c| dir.join(c).is_file()) else {
         return Ok(Checker::Tokens);
     };
+    match with_headers(dir, found)? {
+        Some(program) => Ok(PackageChecker::custom(CheckerProtocol::Cms, program)),
+        None => {
+            warnings.push(format!(
+                "{found} is not C or C++ source: outputs are compared token by token"
+            ));
+            Ok(Checker::Tokens)
+        }
+    }
+}
+
+/// The program whose source is `found` (under `dir`), with the headers of its own directory
+/// (a CMS-patched testlib.h); `None` when it is not C or C++ source.
+fn with_headers(dir: &Path, found: &str) -> Result<Option<crate::CheckerSource>, FormatError> {
     let main = dir.join(found);
     let Some(language) = Language::from_extension(found).filter(|l| l.is_compiled()) else {
-        warnings.push(format!(
-            "{found} is not C or C++ source: outputs are compared token by token"
-        ));
-        return Ok(Checker::Tokens);
+        return Ok(None);
     };
-    // The checker's own directory may hold its headers (a CMS-patched testlib.h).
     let mut files = vec![SourceFile {
         name: main
             .file_name()
@@ -103,54 +115,146 @@ fn cms_checker(
             });
         }
     }
-    Ok(PackageChecker::custom(
-        CheckerProtocol::Cms,
-        crate::CheckerSource { language, files },
-    ))
+    Ok(Some(crate::CheckerSource { language, files }))
 }
 
-/// `grader.cpp` (or `grader.c`) and the headers of `sub`; other languages' graders are named.
+/// A CMS task type as sieve judges it.
+enum TaskType {
+    Batch,
+    Communication { processes: u32, user_io: UserIo },
+}
+
+/// The task type named `name` in `file`, with its parameters (`processes`, `user_io`); the
+/// types sieve cannot run are refused.
+fn task_type(
+    file: &Path,
+    name: &str,
+    processes: Option<u64>,
+    user_io: Option<&str>,
+) -> Result<TaskType, FormatError> {
+    let unsupported = |message: String| FormatError::Unsupported {
+        path: file.to_path_buf(),
+        message,
+    };
+    match name.to_ascii_lowercase().as_str() {
+        "batch" => Ok(TaskType::Batch),
+        "communication" => {
+            let processes = processes.unwrap_or(1);
+            if !(1..=u64::from(MAX_PROCESSES)).contains(&processes) {
+                return Err(unsupported(format!(
+                    "a Communication task with {processes} processes: sieve runs 1 to {MAX_PROCESSES}"
+                )));
+            }
+            let user_io = match user_io.unwrap_or("std_io") {
+                "std_io" => UserIo::StdIo,
+                "fifo_io" => UserIo::FifoIo,
+                other => {
+                    return Err(unsupported(format!(
+                        "user_io {other:?} is neither std_io nor fifo_io"
+                    )));
+                }
+            };
+            Ok(TaskType::Communication {
+                processes: processes as u32,
+                user_io,
+            })
+        }
+        _ => Err(unsupported(format!(
+            "task type {name} cannot be judged by sieve (it judges Batch and Communication \
+             tasks): refused rather than judged as Batch"
+        ))),
+    }
+}
+
+/// The checker of a task of type `task_type`: the manager (the first of `managers` found, with
+/// its headers) for Communication, followed by the task's own checker when it has one;
+/// `checker` otherwise.
+fn judged_by(
+    dir: &Path,
+    task_type: TaskType,
+    managers: &[&str],
+    checker: PackageChecker,
+) -> Result<PackageChecker, FormatError> {
+    let TaskType::Communication { processes, user_io } = task_type else {
+        return Ok(checker);
+    };
+    let found = managers.iter().find(|m| dir.join(m).is_file());
+    let program = match found {
+        Some(found) => with_headers(dir, found)?,
+        None => None,
+    };
+    let Some(program) = program else {
+        return Err(FormatError::Unsupported {
+            path: dir.to_path_buf(),
+            message: format!(
+                "a Communication task needs its manager's C or C++ source (one of {})",
+                managers.join(", ")
+            ),
+        });
+    };
+    // With a checker, the manager prints the processes' results and the checker compares them
+    // with the answer (TPS's `has_checker`); without, the manager's score stands.
+    let then = match checker {
+        Checker::Tokens => None,
+        other => Some(Box::new(other)),
+    };
+    Ok(Checker::Communication {
+        program,
+        processes,
+        user_io,
+        then,
+    })
+}
+
+/// The sources linked with every candidate: the first of `dirs` that holds one, its C and C++
+/// sources named after one of `stems` (the package's grader name first, then `grader` and
+/// `stub`) and its headers. Each candidate is linked with the sources of its own language;
+/// other languages' graders are named in a warning.
 fn graders(
     dir: &Path,
-    sub: &str,
+    dirs: &[&str],
+    stems: &[&str],
     warnings: &mut Vec<String>,
 ) -> Result<Vec<SourceFile>, FormatError> {
-    let d = dir.join(sub);
-    let Ok(entries) = std::fs::read_dir(&d) else {
-        return Ok(vec![]);
-    };
-    let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .collect();
-    names.sort();
-    let main = ["grader.cpp", "grader.cc", "grader.c"]
-        .into_iter()
-        .find(|m| names.iter().any(|n| n == m));
-    let Some(main) = main else {
-        return Ok(vec![]);
-    };
-    let mut files = vec![SourceFile {
-        name: main.to_string(),
-        source: read(&d.join(main))?,
-    }];
-    let mut other = Vec::new();
-    for n in &names {
-        if n.ends_with(".h") || n.ends_with(".hpp") {
-            files.push(SourceFile {
-                name: n.clone(),
-                source: read(&d.join(n))?,
-            });
-        } else if n.starts_with("grader") && n != main {
-            other.push(n.as_str());
+    for sub in dirs {
+        let d = dir.join(sub);
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .collect();
+        names.sort();
+        let stem_of = |n: &str| n.rsplit_once('.').map(|(s, _)| s.to_string());
+        let Some(stem) = stems
+            .iter()
+            .find(|s| names.iter().any(|n| stem_of(n).as_deref() == Some(**s)))
+        else {
+            continue;
+        };
+        let mut files = Vec::new();
+        let mut other = Vec::new();
+        for n in &names {
+            let compiled = Language::from_extension(n).is_some_and(|l| l.is_compiled());
+            let header = n.ends_with(".h") || n.ends_with(".hpp");
+            if (stem_of(n).as_deref() == Some(*stem) && compiled) || header {
+                files.push(SourceFile {
+                    name: n.clone(),
+                    source: read(&d.join(n))?,
+                });
+            } else if stem_of(n).as_deref() == Some(*stem) {
+                other.push(n.as_str());
+            }
         }
+        if !other.is_empty() {
+            warnings.push(format!(
+                "{sub}/: graders for other languages not used: {}",
+                other.join(", ")
+            ));
+        }
+        return Ok(files);
     }
-    if !other.is_empty() {
-        warnings.push(format!(
-            "{sub}/: graders for other languages not used: {}",
-            other.join(", ")
-        ));
-    }
-    Ok(files)
+    Ok(vec![])
 }
 
 /// Tests by codename, each read once; a missing input drops the test, a missing answer leaves

@@ -4,7 +4,7 @@
 //! writes) is read too.
 
 use super::score::{self, Group};
-use super::{Tests, cms_checker, dir_name, graders, limits};
+use super::{Tests, cms_checker, dir_name, graders, judged_by, limits, task_type};
 use crate::{FormatError, Overrides, Package, read};
 use serde_json::Value;
 use std::collections::HashSet;
@@ -19,6 +19,8 @@ const USED: &[&str] = &[
     "task_type",
     "type",
     "task_type_params",
+    "num_processes",
+    "grader_name",
 ];
 /// Keys about the contest or the preparation system, not about judging one program.
 const OTHER: &[&str] = &[
@@ -29,7 +31,6 @@ const OTHER: &[&str] = &[
     "has_grader",
     "has_checker",
     "has_manager",
-    "grader_name",
     "author",
     "authors",
     "attachments",
@@ -66,26 +67,39 @@ pub(super) fn load(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
             other.join(", ")
         ));
     }
-    let task_type = map
+    let type_name = map
         .get("task_type")
         .or_else(|| map.get("type"))
         .and_then(Value::as_str)
         .unwrap_or("Batch");
-    if !task_type.eq_ignore_ascii_case("batch") {
-        warnings.push(format!(
-            "problem.json: task type {task_type} is not supported: judged as Batch"
-        ));
-    }
-    if let Some(params) = map.get("task_type_params").and_then(Value::as_str) {
-        let params: Value = serde_json::from_str(params).unwrap_or(Value::Null);
-        for (k, v) in params.as_object().into_iter().flatten() {
-            if k.contains("_io_") && v.as_str().is_some_and(|f| !f.is_empty()) {
-                warnings.push(format!(
-                    "problem.json: {k} = {v} (file I/O) is not supported: programs use stdin and stdout"
-                ));
-            }
+    // CMS exports give the task type's parameters as a JSON string; working copies give
+    // `num_processes` beside the type.
+    let params: Value = map
+        .get("task_type_params")
+        .and_then(Value::as_str)
+        .and_then(|p| serde_json::from_str(p).ok())
+        .unwrap_or(Value::Null);
+    let param = |suffix: &str| {
+        params
+            .as_object()
+            .into_iter()
+            .flatten()
+            .find(|(k, _)| k.ends_with(suffix))
+            .map(|(_, v)| v)
+    };
+    for (k, v) in params.as_object().into_iter().flatten() {
+        if k.contains("_io_") && v.as_str().is_some_and(|f| !f.is_empty()) {
+            warnings.push(format!(
+                "problem.json: {k} = {v} (file I/O) is not supported: programs use stdin and stdout"
+            ));
         }
     }
+    let processes = map
+        .get("num_processes")
+        .or_else(|| param("num_processes"))
+        .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()));
+    let user_io = param("user_io").and_then(Value::as_str);
+    let task_type = task_type(&dir.join("problem.json"), type_name, processes, user_io)?;
     let number = |k: &str| {
         map.get(k)
             .and_then(|v| v.as_f64().or_else(|| v.as_str()?.trim().parse().ok()))
@@ -106,15 +120,31 @@ pub(super) fn load(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
         &mut warnings,
     );
     let checker = cms_checker(dir, &["checker/checker.cpp"], &mut warnings)?;
-    if dir.join("graders/manager.cpp").is_file() {
-        warnings.push(
-            "graders/manager.cpp: Communication tasks are not supported: judged as Batch without it"
-                .into(),
-        );
-    }
-    let grader = graders(dir, "graders", &mut warnings)?;
+    let checker = judged_by(
+        dir,
+        task_type,
+        &["graders/manager.cpp", "grader/manager.cpp"],
+        checker,
+    )?;
+    // Exports keep the graders in `graders/`; working copies in `grader/<language>/`.
+    let grader_name = map.get("grader_name").and_then(Value::as_str);
+    let stems: Vec<&str> = grader_name.into_iter().chain(["grader", "stub"]).collect();
+    let grader = graders(
+        dir,
+        &["graders", "grader/cpp", "grader/c", "grader"],
+        &stems,
+        &mut warnings,
+    )?;
 
     let tests_dir = dir.join("tests");
+    if !tests_dir.is_dir() {
+        return Err(invalid(
+            &tests_dir,
+            "no tests/ directory: this TPS working copy has only its generators; run `tps gen` \
+             to make the tests first"
+                .into(),
+        ));
+    }
     let mut codenames: Vec<String> = std::fs::read_dir(&tests_dir)
         .map_err(|source| FormatError::Io {
             path: tests_dir.clone(),

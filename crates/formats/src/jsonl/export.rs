@@ -71,6 +71,21 @@ fn checker(c: &PackageChecker) -> JsonChecker {
                 then: then.as_ref().map(|t| Box::new(checker(t))),
             }
         }
+        Checker::Communication {
+            program,
+            processes,
+            user_io,
+            then,
+        } => {
+            let c = custom(program);
+            JsonChecker::Communication {
+                language: c.language,
+                files: c.files,
+                processes: *processes,
+                user_io: *user_io,
+                then: then.as_ref().map(|t| Box::new(checker(t))),
+            }
+        }
     }
 }
 

@@ -5,7 +5,7 @@ use crate::{CheckerSource, PackageChecker, SourceFile};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
-use sieve_domain::{Checker, CheckerProtocol, Language};
+use sieve_domain::{Checker, CheckerProtocol, Language, MAX_PROCESSES, UserIo};
 
 /// A file: text in `source`, or bytes in `base64`.
 #[derive(Debug, Deserialize, Serialize)]
@@ -48,6 +48,22 @@ pub(super) enum JsonChecker {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         then: Option<Box<JsonChecker>>,
     },
+    /// A CMS Communication manager, with the number of the candidate's processes and how they
+    /// reach their channels.
+    Communication {
+        language: String,
+        files: Vec<File>,
+        #[serde(default = "one")]
+        processes: u32,
+        #[serde(default)]
+        user_io: UserIo,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        then: Option<Box<JsonChecker>>,
+    },
+}
+
+fn one() -> u32 {
+    1
 }
 
 pub(super) fn file_bytes(f: &File) -> Result<Vec<u8>, String> {
@@ -104,6 +120,29 @@ pub(super) fn checker(c: Option<&JsonChecker>) -> Result<PackageChecker, String>
             let (language, files) = program(language, files)?;
             Checker::TestlibInteractive {
                 program: CheckerSource { language, files },
+                then: match then {
+                    None => None,
+                    Some(then) => Some(Box::new(checker(Some(then))?)),
+                },
+            }
+        }
+        Some(JsonChecker::Communication {
+            language,
+            files,
+            processes,
+            user_io,
+            then,
+        }) => {
+            if !(1..=MAX_PROCESSES).contains(processes) {
+                return Err(format!(
+                    "checker: processes must be 1 to {MAX_PROCESSES}, not {processes}"
+                ));
+            }
+            let (language, files) = program(language, files)?;
+            Checker::Communication {
+                program: CheckerSource { language, files },
+                processes: *processes,
+                user_io: *user_io,
                 then: match then {
                     None => None,
                     Some(then) => Some(Box::new(checker(Some(then))?)),

@@ -1,8 +1,8 @@
 //! Descriptors: the standard streams, the root preopen, and in-memory files.
 
 use super::{
-    Fd, Host, Io, OutputLimit, R, STDERR_CAP, Side, WRITTEN_FILE_CAP, code, errno, iovecs, memory,
-    put, slice,
+    Fd, Host, Io, OutputLimit, R, STDERR_CAP, WRITTEN_FILE_CAP, code, errno, iovecs, memory, put,
+    slice,
 };
 use std::sync::Arc;
 use wasmtime::Caller;
@@ -28,7 +28,18 @@ pub(super) fn fd_write(
         Err(e) => return Ok(e),
     };
     let target = io.fds.get(fd as usize).cloned().flatten();
-    if let (Some(Fd::Stdout), Some(pipe)) = (&target, &io.pipe) {
+    let channel = match (&target, &io.pipe) {
+        (Some(Fd::Stdout), Some(pipe)) => pipe.stdout,
+        (
+            Some(Fd::Pipe {
+                channel,
+                write: true,
+            }),
+            Some(_),
+        ) => Some(*channel),
+        _ => None,
+    };
+    if let (Some(channel), Some(pipe)) = (channel, &io.pipe) {
         // One write, one message: a reader never sees half of a writev (as a pipe guarantees
         // for small writes), so conversations, and their fuel, are the same on every run.
         let mut message = Vec::new();
@@ -39,9 +50,9 @@ pub(super) fn fd_write(
             message.extend_from_slice(bytes);
         }
         let written = message.len() as u32;
-        pipe.write(message).map_err(wasmtime::Error::new)?;
-        // The interactor's side of the conversation is not kept; the candidate's is its output.
-        if pipe.side == Side::Interactor {
+        pipe.write(channel, message).map_err(wasmtime::Error::new)?;
+        // The judge's side of the conversation is not kept; a candidate's is its output.
+        if pipe.is_judge() || !matches!(target, Some(Fd::Stdout)) {
             return Ok(code(put(mem, out as u32, &written.to_le_bytes())));
         }
     }
@@ -88,11 +99,22 @@ pub(super) fn fd_read(
         Err(e) => return Ok(e),
     };
     let wanted: usize = vecs.iter().map(|(_, len)| *len as usize).sum();
-    if let (Some(pipe), Some(Some(Fd::Stdin))) = (&io.pipe, io.fds.get(fd as usize)) {
+    let channel = match (&io.pipe, io.fds.get(fd as usize)) {
+        (Some(pipe), Some(Some(Fd::Stdin))) => pipe.stdin,
+        (
+            Some(_),
+            Some(Some(Fd::Pipe {
+                channel,
+                write: false,
+            })),
+        ) => Some(*channel),
+        _ => None,
+    };
+    if let (Some(channel), Some(pipe)) = (channel, &io.pipe) {
         if wanted == 0 {
             return Ok(code(put(mem, out as u32, &0u32.to_le_bytes())));
         }
-        let bytes = pipe.read(wanted).map_err(wasmtime::Error::new)?;
+        let bytes = pipe.read(channel, wanted).map_err(wasmtime::Error::new)?;
         return Ok(code(scatter(mem, &vecs, &bytes, out)));
     }
     let (source, pos): (Arc<[u8]>, usize) = match io.fds.get(fd as usize).cloned().flatten() {
@@ -165,6 +187,8 @@ pub(super) fn filestat(filetype: u8, size: u64) -> [u8; 64] {
 pub(super) fn fd_kind(io: &Io, fd: i32) -> Option<(u8, u64)> {
     Some(match io.fds.get(fd as usize)?.as_ref()? {
         Fd::Stdin | Fd::Stdout | Fd::Stderr => (0, 0),
+        // A FIFO is a character device to the guest, as a terminal or pipe is.
+        Fd::Pipe { .. } => (2, 0),
         Fd::Root => (3, 0),
         Fd::Read(i, _) => (4, io.files[*i].1.len() as u64),
         Fd::Write(i) => (4, io.written[*i].1.len() as u64),
@@ -229,6 +253,13 @@ pub(super) fn fd_close(mut caller: Caller<'_, Host>, fd: i32) -> R<i32> {
     let io = &mut caller.data_mut().io;
     match io.fds.get_mut(fd as usize) {
         Some(slot @ Some(Fd::Read(..) | Fd::Write(_))) => *slot = None,
+        Some(slot @ Some(Fd::Pipe { .. })) => {
+            if let (Some(Fd::Pipe { channel, write }), Some(pipe)) = (slot.take(), &io.pipe)
+                && write
+            {
+                pipe.close(channel);
+            }
+        }
         Some(Some(_)) => {}
         _ => return Ok(errno::BADF),
     }

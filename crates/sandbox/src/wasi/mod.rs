@@ -15,7 +15,7 @@ use crate::engine::Host;
 use env::*;
 use fd::*;
 use path::*;
-pub(crate) use pipe::{Ending, PipeEnd, PipeStop, Side, pipes};
+pub(crate) use pipe::{Ending, Hub, JUDGE, PipeEnd, PipeStop, Side, pipes};
 use std::sync::Arc;
 use wasmtime::{Caller, Extern, Linker, Module, Val, ValType};
 
@@ -55,6 +55,13 @@ pub(crate) enum Fd {
     Read(usize, usize),
     /// A writable file: index into `Host::written`.
     Write(usize),
+    /// A channel of the run's pipes opened by name (a CMS manager's FIFOs).
+    Pipe {
+        /// The channel.
+        channel: usize,
+        /// Whether the run writes to it (else reads from it).
+        write: bool,
+    },
 }
 
 /// The files and streams of one run.
@@ -73,7 +80,8 @@ pub(crate) struct Io {
     pub rng: u64,
     pub fake_clock_ns: u64,
     pub deterministic: bool,
-    /// An interactive run's pipes: stdin reads from them and stdout writes to them.
+    /// A conversation's pipes: stdin and stdout may be channels, and channels may be opened
+    /// by name.
     pub pipe: Option<PipeEnd>,
 }
 

@@ -52,7 +52,16 @@ pub(super) fn path_open(
         Err(e) => return Ok(e),
     };
     let (create, directory, truncate) = (oflags & 1 != 0, oflags & 2 != 0, oflags & 8 != 0);
-    let fd = if let Some(i) = io.files.iter().position(|(n, _)| *n == name) {
+    let named = io
+        .pipe
+        .as_ref()
+        .and_then(|p| p.named.iter().find(|(n, _, _)| *n == name));
+    let fd = if let Some((_, channel, write)) = named {
+        Fd::Pipe {
+            channel: *channel,
+            write: *write,
+        }
+    } else if let Some(i) = io.files.iter().position(|(n, _)| *n == name) {
         if directory {
             return Ok(errno::NOTDIR);
         }
@@ -93,7 +102,13 @@ pub(super) fn path_filestat_get(
         Ok(r) => r,
         Err(e) => return Ok(e),
     };
-    let stat = if let Some((_, data)) = io.files.iter().find(|(n, _)| *n == name) {
+    let fifo = io
+        .pipe
+        .as_ref()
+        .is_some_and(|p| p.named.iter().any(|(n, _, _)| *n == name));
+    let stat = if fifo {
+        filestat(2, 0)
+    } else if let Some((_, data)) = io.files.iter().find(|(n, _)| *n == name) {
         filestat(4, data.len() as u64)
     } else if let Some((_, data)) = io.written.iter().find(|(n, _)| *n == name) {
         filestat(4, data.len() as u64)

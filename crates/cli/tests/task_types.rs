@@ -1,0 +1,130 @@
+//! IOI task types through `sieve judge` (the supervised judging process, and `--in-process`):
+//! function-call tasks whose grader comes in C and C++ with a shared header, and CMS
+//! Communication tasks with a manager and one process (std_io) or two (fifo_io, the role as
+//! the last argument), on the fixture packages `tps-max`, `tps-guess` and `tps-relay`.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+const PACKAGES: &str = "tests/fixtures/packages";
+
+/// `sieve judge --json` of `solution` (under the package's `solutions/`) on `package`.
+fn judge(package: &str, solution: &str, extra: &[&str]) -> Value {
+    let dir = repo().join(PACKAGES).join(package);
+    let out = Command::new(env!("CARGO_BIN_EXE_sieve"))
+        .args(["judge", "--json", "--all-tests", "--problem"])
+        .arg(&dir)
+        .arg("--source")
+        .arg(dir.join("solutions").join(solution))
+        .arg("--cache-dir")
+        .arg(repo().join("target/sieve-test/cache"))
+        .args(extra)
+        .output()
+        .expect("run sieve judge");
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{package}/{solution}: {e}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// The verdicts of the report's tests, and its total.
+fn verdicts(v: &Value) -> (Vec<String>, f64) {
+    let tests = v["report"]["tests"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{v}"));
+    let verdicts = tests
+        .iter()
+        .map(|t| t["verdict"].as_str().unwrap_or("").to_string())
+        .collect();
+    (verdicts, v["report"]["total"].as_f64().unwrap_or(-1.0))
+}
+
+fn message(v: &Value, test: usize) -> String {
+    v["report"]["tests"][test]["message"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
+#[test]
+fn a_function_task_links_each_candidate_with_the_grader_of_its_language() {
+    let cpp = judge("tps-max", "max.cpp", &[]);
+    assert_eq!(verdicts(&cpp), (vec!["AC".into(), "AC".into()], 100.0));
+    let c = judge("tps-max", "max.c", &[]);
+    assert_eq!(verdicts(&c), (vec!["AC".into(), "AC".into()], 100.0), "{c}");
+    let zero = judge("tps-max", "zero.c", &[]);
+    assert_eq!(verdicts(&zero), (vec!["AC".into(), "WA".into()], 0.0));
+}
+
+#[test]
+fn a_communication_task_is_scored_by_its_manager() {
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<String>>();
+    let binary = judge("tps-guess", "binary.cpp", &[]);
+    assert_eq!(verdicts(&binary), (s(&["AC"; 5]), 100.0), "{binary}");
+    assert_eq!(message(&binary, 1), "output is correct");
+    // Within n questions but not within 20: the manager's partial score.
+    let linear = judge("tps-guess", "linear.cpp", &[]);
+    assert_eq!(verdicts(&linear).1, 50.0, "{linear}");
+    assert_eq!(linear["report"]["tests"][4]["score"], 0.5);
+    assert_eq!(message(&linear, 4), "output is partially correct");
+    let wrong = judge("tps-guess", "wrong.cpp", &[]);
+    assert_eq!(verdicts(&wrong), (s(&["WA", "AC", "WA", "WA", "WA"]), 0.0));
+    let crash = judge("tps-guess", "crash.cpp", &[]);
+    assert_eq!(verdicts(&crash).0[0], "RE", "{crash}");
+    assert_eq!(
+        verdicts(&crash).0[1],
+        "AC",
+        "x = 1 is found by the first question"
+    );
+}
+
+#[test]
+fn a_process_past_its_limit_or_waiting_with_the_manager_is_a_time_out() {
+    for extra in [&[][..], &["--in-process"][..]] {
+        let spin = judge("tps-guess", "spin.cpp", extra);
+        let (v, total) = verdicts(&spin);
+        assert!(v.iter().all(|v| v == "TLE"), "{extra:?}: {spin}");
+        assert_eq!(total, 0.0);
+        // Both sides wait to read: stopped at once as idle, not after a wall clock.
+        let silent = judge("tps-guess", "silent.cpp", extra);
+        assert!(
+            verdicts(&silent).0.iter().all(|v| v == "TLE"),
+            "{extra:?}: {silent}"
+        );
+        assert!(message(&silent, 0).starts_with("idle"), "{silent}");
+    }
+}
+
+#[test]
+fn two_processes_talk_through_the_manager_one_after_the_other() {
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<String>>();
+    let binary = judge("tps-relay", "binary.cpp", &[]);
+    assert_eq!(verdicts(&binary), (s(&["AC"; 4]), 100.0), "{binary}");
+    let short = judge("tps-relay", "short.cpp", &[]);
+    assert_eq!(verdicts(&short).0, s(&["AC", "AC", "WA", "WA"]), "{short}");
+    let chatty = judge("tps-relay", "chatty.cpp", &[]);
+    assert_eq!(
+        verdicts(&chatty).0,
+        s(&["AC", "AC", "WA", "WA"]),
+        "{chatty}"
+    );
+    assert_eq!(message(&chatty, 2), "more than 40 bits");
+    // The second process fails: its failure, named by its index.
+    let crash = judge("tps-relay", "crash_decoder.cpp", &[]);
+    assert!(verdicts(&crash).0.iter().all(|v| v == "RE"), "{crash}");
+    assert!(message(&crash, 0).starts_with("process 1:"), "{crash}");
+    for extra in [&[][..], &["--in-process"][..]] {
+        let spin = judge("tps-relay", "spin_decoder.cpp", extra);
+        assert!(
+            verdicts(&spin).0.iter().all(|v| v == "TLE"),
+            "{extra:?}: {spin}"
+        );
+    }
+}
