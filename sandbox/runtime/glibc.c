@@ -82,7 +82,9 @@ static void heap_sort(char *base, size_t n, size_t size, cmp_fn cmp) {
     }
 }
 
-void qsort(void *base, size_t n, size_t size, cmp_fn cmp) {
+/* Weak, as glibc's are to a program linking statically: a program (testlib defines rand and
+ * srand) may define its own. */
+__attribute__((weak)) void qsort(void *base, size_t n, size_t size, cmp_fn cmp) {
     if (n < 2 || size == 0) return;
     char small[256];
     char *tmp = size <= sizeof small ? small : malloc(size);
@@ -100,7 +102,7 @@ void qsort(void *base, size_t n, size_t size, cmp_fn cmp) {
 static int rand_r_[34];
 static int rand_f_, rand_b_, rand_seeded_;
 
-void srandom(unsigned seed) {
+__attribute__((weak)) void srandom(unsigned seed) {
     int word = (int)(seed == 0 ? 1 : seed);
     rand_r_[0] = word;
     for (int i = 1; i < 31; ++i) {
@@ -116,7 +118,7 @@ void srandom(unsigned seed) {
     for (int i = 0; i < 310; ++i) (void)random();
 }
 
-long random(void) {
+__attribute__((weak)) long random(void) {
     if (!rand_seeded_) srandom(1);
     unsigned v = (unsigned)rand_r_[rand_f_] + (unsigned)rand_r_[rand_b_];
     rand_r_[rand_f_] = (int)v;
@@ -125,11 +127,24 @@ long random(void) {
     return (long)(v >> 1);
 }
 
-void srand(unsigned seed) { srandom(seed); }
-int rand(void) { return (int)random(); }
+__attribute__((weak)) void srand(unsigned seed) { srandom(seed); }
+__attribute__((weak)) int rand(void) { return (int)random(); }
 
 /* Debian's compiler-rt builtins for wasm32 (the 128-bit division of __int128) were built with
  * the stack protector; wasi-libc does not define its symbols, so any program dividing __int128
  * by a variable failed to link. */
 unsigned long __stack_chk_guard = 0x5e7e5eedUL;
 void __stack_chk_fail(void) { abort(); }
+
+/* sigaction() through wasi-libc's emulated signal(): see sandbox/include/signal.h. */
+#include <signal.h>
+
+__attribute__((weak)) int sigaction(int sig, const struct sigaction *restrict act, struct sigaction *restrict old) {
+    void (*previous)(int) = SIG_DFL;
+    if (act) previous = signal(sig, act->sa_handler);
+    if (old) {
+        memset(old, 0, sizeof *old);
+        old->sa_handler = previous == SIG_ERR ? SIG_DFL : previous;
+    }
+    return 0;
+}

@@ -43,6 +43,10 @@ pub(crate) const HEADERS: &[(&str, &str)] = &[
         "ext/numeric_traits.h",
         include_str!("../../../sandbox/include/ext/numeric_traits.h"),
     ),
+    (
+        "signal.h",
+        include_str!("../../../sandbox/include/signal.h"),
+    ),
 ];
 
 /// The line of libc++'s `<bitset>` after which the extensions go: the first line of the public

@@ -30,6 +30,8 @@ const COMPILE_FLAGS: &[&str] = &[
     "-DONLINE_JUDGE",
     "-DEVAL",
     "-D_WASI_EMULATED_PROCESS_CLOCKS",
+    // signal() and raise() (wasi-libc's emulation) and sieve's sigaction().
+    "-D_WASI_EMULATED_SIGNAL",
     // libstdc++ keeps what C++17 removed (random_shuffle, bind1st, auto_ptr), deprecated.
     "-D_LIBCPP_ENABLE_CXX17_REMOVED_FEATURES",
     // g++ warns about narrowing in braces from a non-constant; clang refuses to compile it.
@@ -176,6 +178,7 @@ impl Toolchain {
             format!("-Wl,-z,stack-size={SHADOW_STACK_BYTES}"),
             "-Wl,--strip-debug".into(),
             "-lwasi-emulated-process-clocks".into(),
+            "-lwasi-emulated-signal".into(),
             "-lc-printscan-long-double".into(),
         ]
     }
