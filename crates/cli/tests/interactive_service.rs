@@ -130,3 +130,39 @@ async fn a_polygon_interactor_and_the_checker_of_its_output_judge_together() -> 
     );
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cms_communication_task_is_judged_by_its_manager_through_the_workers()
+-> anyhow::Result<()> {
+    // Two processes of each candidate, linked with the stub, relayed by the manager.
+    let files = [
+        ("solutions/binary.cpp", 100.0),
+        ("solutions/short.cpp", 0.0),
+        ("solutions/crash_decoder.cpp", 0.0),
+    ];
+    let judged = judged_through_the_service(
+        "cms",
+        "tests/fixtures/packages/tps-relay",
+        "relay",
+        "communication",
+        &files,
+    )
+    .await?;
+    let sample = &judged[2]["results"]["public"][0];
+    assert_eq!(sample["verdict"], "RE", "{}", judged[2]);
+    // One process and the manager's partial score: 0.5 of the full subtask.
+    let guess = judged_through_the_service(
+        "cms",
+        "tests/fixtures/packages/tps-guess",
+        "guess",
+        "communication",
+        &[("solutions/linear.cpp", 50.0)],
+    )
+    .await?;
+    assert_eq!(
+        guess[0]["results"]["public"][0]["verdict"], "AC",
+        "{}",
+        guess[0]
+    );
+    Ok(())
+}

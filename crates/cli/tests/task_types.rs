@@ -15,10 +15,15 @@ const PACKAGES: &str = "tests/fixtures/packages";
 
 /// `sieve judge --json` of `solution` (under the package's `solutions/`) on `package`.
 fn judge(package: &str, solution: &str, extra: &[&str]) -> Value {
-    let dir = repo().join(PACKAGES).join(package);
+    judge_in(&repo().join(PACKAGES).join(package), solution, extra)
+}
+
+/// [`judge`] on the package in `dir`.
+fn judge_in(dir: &std::path::Path, solution: &str, extra: &[&str]) -> Value {
+    let (dir, package) = (dir, dir.display());
     let out = Command::new(env!("CARGO_BIN_EXE_sieve"))
         .args(["judge", "--json", "--all-tests", "--problem"])
-        .arg(&dir)
+        .arg(dir)
         .arg("--source")
         .arg(dir.join("solutions").join(solution))
         .arg("--cache-dir")
@@ -127,4 +132,43 @@ fn two_processes_talk_through_the_manager_one_after_the_other() {
             "{extra:?}: {spin}"
         );
     }
+}
+
+/// A CMS checker that takes the score the manager printed (the output it judges) as its own.
+const SCORE_CHECKER: &str = r#"
+#include <cstdio>
+int main(int argc, char** argv) {
+  FILE* out = fopen(argv[3], "r");
+  double score = 0;
+  if (!out || fscanf(out, "%lf", &score) != 1) { printf("0\n"); fprintf(stderr, "no score\n"); return 0; }
+  printf("%g\n", score);
+  fprintf(stderr, "checked %g\n", score);
+  return 0;
+}
+"#;
+
+#[test]
+fn with_a_checker_the_checker_judges_what_the_manager_printed() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let copy = |from: &std::path::Path, to: &std::path::Path| {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for e in std::fs::read_dir(from).expect("read_dir") {
+            let e = e.expect("entry");
+            if e.path().is_file() {
+                std::fs::copy(e.path(), to.join(e.file_name())).expect("copy");
+            }
+        }
+    };
+    let from = repo().join(PACKAGES).join("tps-guess");
+    for sub in ["", "graders", "tests", "subtasks", "solutions"] {
+        copy(&from.join(sub), &tmp.path().join(sub));
+    }
+    std::fs::create_dir_all(tmp.path().join("checker")).expect("mkdir");
+    std::fs::write(tmp.path().join("checker/checker.cpp"), SCORE_CHECKER).expect("write");
+    let binary = judge_in(tmp.path(), "binary.cpp", &[]);
+    assert_eq!(verdicts(&binary).1, 100.0, "{binary}");
+    assert_eq!(message(&binary, 1), "checked 1", "the checker's message");
+    let linear = judge_in(tmp.path(), "linear.cpp", &[]);
+    assert_eq!(verdicts(&linear).1, 50.0, "{linear}");
+    assert_eq!(message(&linear, 4), "checked 0.5");
 }

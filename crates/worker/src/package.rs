@@ -15,8 +15,8 @@ pub enum PackageError {
     /// The custom checker has no source file.
     #[error("the custom checker has no source file")]
     NoCheckerSource,
-    /// The custom checker does not compile.
-    #[error("the problem's checker does not compile:\n{0}")]
+    /// The custom checker (or interactor, or manager) does not compile.
+    #[error("the problem's checker (or interactor, or manager) does not compile:\n{0}")]
     CheckerDoesNotCompile(String),
     /// A testlib interactor's output would be judged by something other than a built-in
     /// comparison or a testlib checker.
@@ -47,7 +47,9 @@ fn build(
 ) -> Result<(Checker, Vec<Vec<u8>>), PackageError> {
     // Refused before anything is compiled: a testlib interactor's output is judged by a
     // built-in comparison or a testlib checker.
-    if let Some(then) = checker.then()
+    if let Checker::TestlibInteractive {
+        then: Some(then), ..
+    } = checker
         && !matches!(
             then.custom_program(),
             None | Some((CheckerProtocol::Testlib, _))
