@@ -19,8 +19,32 @@ pub(super) fn checker_from(
         .iter()
         .map(|d| dir.join(d))
         .find(|d| d.is_dir());
-    if validation.split_whitespace().next() == Some("custom") {
-        let interactive = validation.split_whitespace().any(|w| w == "interactive");
+    // The 2023-07 format says `type: interactive` (or a list of types); the legacy one puts
+    // the same words after `validation: custom`.
+    let types: Vec<String> = match meta.get("type") {
+        Some(Value::String(s)) => s.split_whitespace().map(String::from).collect(),
+        Some(Value::Sequence(list)) => list
+            .iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect(),
+        _ => vec![],
+    };
+    let said = |word: &str| {
+        types.iter().any(|t| t == word) || validation.split_whitespace().any(|w| w == word)
+    };
+    for kind in ["multi-pass", "submit-answer"] {
+        if said(kind) {
+            return Err(FormatError::Unsupported {
+                path: dir.join("problem.yaml"),
+                message: format!(
+                    "a {kind} problem cannot be judged by sieve: refused rather than judged as \
+                     pass-fail"
+                ),
+            });
+        }
+    }
+    if validation.split_whitespace().next() == Some("custom") || said("interactive") {
+        let interactive = said("interactive");
         let Some(vdir) = vdir else {
             return Err(FormatError::Invalid {
                 path: dir.join("problem.yaml"),
