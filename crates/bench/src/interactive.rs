@@ -1,6 +1,8 @@
 //! `sieve bench sandbox`, interactive part: one conversation (binary search up to 10^9, 30 round
 //! trips through the in-host pipes) judged in the supervised judging process, against what
-//! process-based judges do: spawn the interactor and the program, joined by OS pipes.
+//! process-based judges do: spawn the interactor and the program, joined by OS pipes; and a CMS
+//! Communication test (the `tps-guess` fixture, 999 questions of a linear search) against the
+//! same manager and stub compiled with g++ and joined by FIFOs, as CMS runs them.
 
 use anyhow::{Context, bail};
 use sieve_domain::{Checker, Language, Limits, Verdict};
@@ -134,4 +136,172 @@ pub fn interactive(
         native_us / sieve_us
     );
     Ok(())
+}
+
+/// The Communication fixture, relative to the repository.
+const COMMUNICATION: &str = "tests/fixtures/packages/tps-guess";
+const GUESS_INPUT: &[u8] = b"1000 999\n";
+
+/// Compiles `files` (under `dir`) with g++ -O2 into `work/name`.
+fn gxx(dir: &Path, files: &[&str], work: &Path, name: &str) -> anyhow::Result<std::path::PathBuf> {
+    let bin = work.join(name);
+    let mut cmd = Command::new("g++");
+    cmd.args(["-O2", "-std=gnu++17", "-I"])
+        .arg(dir.join("graders"))
+        .arg("-o")
+        .arg(&bin);
+    for f in files {
+        cmd.arg(dir.join(f));
+    }
+    if !cmd.status()?.success() {
+        bail!("g++ failed on {files:?}");
+    }
+    Ok(bin)
+}
+
+/// Measures and prints the Communication table.
+pub fn communication(toolchain: &Toolchain, cache: &Path, work: &Path) -> anyhow::Result<()> {
+    let dir = Path::new(COMMUNICATION);
+    if !dir.is_dir() {
+        println!("\n(Communication part skipped: run from the repository)");
+        return Ok(());
+    }
+    let read = |f: &str| std::fs::read(dir.join(f)).with_context(|| f.to_string());
+    let manager = match compile(
+        toolchain,
+        &read("graders/manager.cpp")?,
+        Language::Cpp17,
+        &[],
+        cache,
+    )? {
+        CompileOutcome::Ok(c) => c.wasm,
+        CompileOutcome::Error { message } => bail!("the manager: {message}"),
+    };
+    let grader = vec![
+        ("guess.h".to_string(), read("graders/guess.h")?),
+        ("stub.cpp".to_string(), read("graders/stub.cpp")?),
+    ];
+    let candidate = match compile(
+        toolchain,
+        &read("solutions/linear.cpp")?,
+        Language::Cpp17,
+        &grader,
+        cache,
+    )? {
+        CompileOutcome::Ok(c) => c.wasm,
+        CompileOutcome::Error { message } => bail!("the candidate: {message}"),
+    };
+    let tests: Vec<TestInput> = (0..20)
+        .map(|i| TestInput {
+            name: i.to_string(),
+            input: Arc::from(GUESS_INPUT),
+            answer: None,
+        })
+        .collect();
+    let opts = JudgeOptions {
+        all_tests: true,
+        ..JudgeOptions::new(
+            Limits {
+                time_ms: 10_000,
+                memory_bytes: 256 << 20,
+                output_bytes: 1 << 20,
+            },
+            Checker::Communication {
+                program: sieve_domain::BlobHash::of(&manager),
+                processes: 1,
+                user_io: sieve_domain::UserIo::StdIo,
+                then: None,
+            },
+        )
+    };
+    let mut supervisor = crate::supervisor(cache)?;
+    let (program, managers) = (&candidate[..], &[&manager[..]][..]);
+    supervisor.judge(program, managers, &tests[..2], &[], &opts)?; // start, load the modules
+    let started = Instant::now();
+    let report = supervisor.judge(program, managers, &tests, &[], &opts)?;
+    let sieve_wall = started.elapsed().as_secs_f64() * 1e6 / tests.len() as f64;
+    if let Some(t) = report.tests.iter().find(|t| t.score != 0.5) {
+        bail!(
+            "the manager did not give 0.5: {:?} {}",
+            t.verdict,
+            t.message
+        );
+    }
+    let sieve_cpu = report.tests.iter().map(|t| t.time_us).sum::<u64>() as f64 / tests.len() as f64;
+
+    let manager_bin = gxx(dir, &["graders/manager.cpp"], work, "manager")?;
+    let user_bin = gxx(
+        dir,
+        &["graders/stub.cpp", "solutions/linear.cpp"],
+        work,
+        "user",
+    )?;
+    let fifos = tempfile::tempdir_in(work)?;
+    let (u2m, m2u) = (fifos.path().join("u0_to_m"), fifos.path().join("m_to_u0"));
+    for f in [&u2m, &m2u] {
+        let ok = Command::new("mkfifo").arg(f).status()?.success();
+        if !ok {
+            bail!("mkfifo failed");
+        }
+    }
+    let input = work.join("guess.in");
+    std::fs::write(&input, GUESS_INPUT)?;
+    let runs = 20;
+    let mut native_cpu = 0.0;
+    let started = Instant::now();
+    for _ in 0..runs {
+        let mut manager = Command::new(&manager_bin)
+            .arg(&u2m)
+            .arg(&m2u)
+            .stdin(std::fs::File::open(&input)?)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        // As CMS: the process's stdin and stdout are the FIFOs (opened by the shell, so that
+        // neither open blocks this process).
+        let user = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "exec {} < {} > {}",
+                user_bin.display(),
+                m2u.display(),
+                u2m.display()
+            ))
+            .spawn()?;
+        let before = children_cpu_us();
+        let out = user.wait_with_output()?;
+        native_cpu += children_cpu_us() - before;
+        let mut score = String::new();
+        std::io::Read::read_to_string(manager.stdout.as_mut().context("stdout")?, &mut score)?;
+        manager.wait()?;
+        if !out.status.success() || score.trim() != "0.5" {
+            bail!("the native pair did not give 0.5: {score:?}");
+        }
+    }
+    let native_wall = started.elapsed().as_secs_f64() * 1e6 / runs as f64;
+    let native_cpu = native_cpu / runs as f64;
+    println!("\n## Communication: one test of 999 questions through a manager (tps-guess)\n");
+    println!("| | the candidate's CPU time | wall time per test |\n|---|---|---|");
+    println!(
+        "| sieve: manager + process in wasm, in-host channels, supervised | {sieve_cpu:.0} us | {sieve_wall:.0} us |"
+    );
+    println!(
+        "| native: manager + process (g++ -O2) over FIFOs, as CMS runs them | {native_cpu:.0} us | {native_wall:.0} us |"
+    );
+    println!(
+        "\nthe candidate's time in sieve is {:.2}x its native time (a round trip costs it {:.1} us against {:.1} us)",
+        sieve_cpu / native_cpu,
+        sieve_cpu / 999.0,
+        native_cpu / 999.0
+    );
+    Ok(())
+}
+
+/// CPU time (user + system) of this process's waited-for children, in microseconds.
+fn children_cpu_us() -> f64 {
+    use nix::sys::resource::{UsageWho, getrusage};
+    getrusage(UsageWho::RUSAGE_CHILDREN).map_or(0.0, |u| {
+        let us = |t: nix::sys::time::TimeVal| t.tv_sec() as f64 * 1e6 + t.tv_usec() as f64;
+        us(u.user_time()) + us(u.system_time())
+    })
 }

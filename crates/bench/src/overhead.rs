@@ -117,7 +117,8 @@ pub fn overhead(
         args.tests as f64 / two_threads.as_secs_f64()
     );
     two_processes(args, toolchain, cache)?;
-    crate::interactive::interactive(toolchain, cache, work, args.tests / 10)
+    crate::interactive::interactive(toolchain, cache, work, args.tests / 10)?;
+    crate::interactive::communication(toolchain, cache, work)
 }
 
 /// A compute-heavy program judged by one supervised judging process, then by two at once.
