@@ -17,9 +17,15 @@ const PACKAGE: &str = "examples/guess";
 const INPUT: &[u8] = b"1000000000 123456789\n";
 const ANSWER: &[u8] = b"123456789\n";
 
-fn wasm(toolchain: &Toolchain, source: &Path, cache: &Path) -> anyhow::Result<Vec<u8>> {
+/// `source` compiled to wasm with `extra` (a task's grader).
+fn wasm(
+    toolchain: &Toolchain,
+    source: &Path,
+    extra: &[(String, Vec<u8>)],
+    cache: &Path,
+) -> anyhow::Result<Vec<u8>> {
     let bytes = std::fs::read(source).with_context(|| source.display().to_string())?;
-    match compile(toolchain, &bytes, Language::Cpp17, &[], cache)? {
+    match compile(toolchain, &bytes, Language::Cpp17, extra, cache)? {
         CompileOutcome::Ok(c) => Ok(c.wasm),
         CompileOutcome::Error { message } => bail!("{}: {message}", source.display()),
     }
@@ -40,8 +46,8 @@ pub fn interactive(
     let interactor = dir.join("output_validators/guess/interactor.cpp");
     let candidate = dir.join("submissions/accepted/binary_search.cpp");
     let (interactor_wasm, candidate_wasm) = (
-        wasm(toolchain, &interactor, cache)?,
-        wasm(toolchain, &candidate, cache)?,
+        wasm(toolchain, &interactor, &[], cache)?,
+        wasm(toolchain, &candidate, &[], cache)?,
     );
     let tests: Vec<TestInput> = (0..conversations.max(10))
         .map(|i| TestInput {
@@ -77,22 +83,9 @@ pub fn interactive(
         );
     }
 
-    let native = |source: &Path, name: &str| -> anyhow::Result<std::path::PathBuf> {
-        let bin = work.join(name);
-        let ok = Command::new("g++")
-            .args(["-O2", "-o"])
-            .arg(&bin)
-            .arg(source)
-            .status()?
-            .success();
-        if !ok {
-            bail!("g++ failed on {}", source.display());
-        }
-        Ok(bin)
-    };
     let (interactor_bin, candidate_bin) = (
-        native(&interactor, "interactor")?,
-        native(&candidate, "binary_search")?,
+        gxx(&[&interactor], None, work, "interactor")?,
+        gxx(&[&candidate], None, work, "binary_search")?,
     );
     let (input, answer, feedback) = (work.join("in"), work.join("ans"), work.join("feedback"));
     std::fs::write(&input, INPUT)?;
@@ -142,16 +135,20 @@ pub fn interactive(
 const COMMUNICATION: &str = "tests/fixtures/packages/tps-guess";
 const GUESS_INPUT: &[u8] = b"1000 999\n";
 
-/// Compiles `files` (under `dir`) with g++ -O2 into `work/name`.
-fn gxx(dir: &Path, files: &[&str], work: &Path, name: &str) -> anyhow::Result<std::path::PathBuf> {
+/// Compiles `files` with g++ -O2 (`include`: a directory of headers) into `work/name`.
+fn gxx(
+    files: &[&Path],
+    include: Option<&Path>,
+    work: &Path,
+    name: &str,
+) -> anyhow::Result<std::path::PathBuf> {
     let bin = work.join(name);
     let mut cmd = Command::new("g++");
-    cmd.args(["-O2", "-std=gnu++17", "-I"])
-        .arg(dir.join("graders"))
-        .arg("-o")
-        .arg(&bin);
-    for f in files {
-        cmd.arg(dir.join(f));
+    cmd.args(["-O2", "-std=gnu++17", "-o"])
+        .arg(&bin)
+        .args(files);
+    if let Some(dir) = include {
+        cmd.arg("-I").arg(dir);
     }
     if !cmd.status()?.success() {
         bail!("g++ failed on {files:?}");
@@ -167,30 +164,12 @@ pub fn communication(toolchain: &Toolchain, cache: &Path, work: &Path) -> anyhow
         return Ok(());
     }
     let read = |f: &str| std::fs::read(dir.join(f)).with_context(|| f.to_string());
-    let manager = match compile(
-        toolchain,
-        &read("graders/manager.cpp")?,
-        Language::Cpp17,
-        &[],
-        cache,
-    )? {
-        CompileOutcome::Ok(c) => c.wasm,
-        CompileOutcome::Error { message } => bail!("the manager: {message}"),
-    };
+    let manager = wasm(toolchain, &dir.join("graders/manager.cpp"), &[], cache)?;
     let grader = vec![
         ("guess.h".to_string(), read("graders/guess.h")?),
         ("stub.cpp".to_string(), read("graders/stub.cpp")?),
     ];
-    let candidate = match compile(
-        toolchain,
-        &read("solutions/linear.cpp")?,
-        Language::Cpp17,
-        &grader,
-        cache,
-    )? {
-        CompileOutcome::Ok(c) => c.wasm,
-        CompileOutcome::Error { message } => bail!("the candidate: {message}"),
-    };
+    let candidate = wasm(toolchain, &dir.join("solutions/linear.cpp"), &grader, cache)?;
     let tests: Vec<TestInput> = (0..20)
         .map(|i| TestInput {
             name: i.to_string(),
@@ -229,13 +208,10 @@ pub fn communication(toolchain: &Toolchain, cache: &Path, work: &Path) -> anyhow
     }
     let sieve_cpu = report.tests.iter().map(|t| t.time_us).sum::<u64>() as f64 / tests.len() as f64;
 
-    let manager_bin = gxx(dir, &["graders/manager.cpp"], work, "manager")?;
-    let user_bin = gxx(
-        dir,
-        &["graders/stub.cpp", "solutions/linear.cpp"],
-        work,
-        "user",
-    )?;
+    let graders = dir.join("graders");
+    let manager_bin = gxx(&[&graders.join("manager.cpp")], None, work, "manager")?;
+    let (stub, linear) = (graders.join("stub.cpp"), dir.join("solutions/linear.cpp"));
+    let user_bin = gxx(&[&stub, &linear], Some(&graders), work, "user")?;
     let fifos = tempfile::tempdir_in(work)?;
     let (u2m, m2u) = (fifos.path().join("u0_to_m"), fifos.path().join("m_to_u0"));
     for f in [&u2m, &m2u] {

@@ -286,10 +286,8 @@ impl<P> Checker<P> {
             },
             Checker::TestlibInteractive { program, then } => {
                 let program = f(program)?;
-                let then = match then {
-                    Some(t) => Some(Box::new(t.try_map(f)?)),
-                    None => None,
-                };
+                let then = then.as_deref().map(|t| t.try_map(f).map(Box::new));
+                let then = then.transpose()?;
                 Checker::TestlibInteractive { program, then }
             }
             Checker::Communication {
@@ -299,10 +297,8 @@ impl<P> Checker<P> {
                 then,
             } => {
                 let program = f(program)?;
-                let then = match then {
-                    Some(t) => Some(Box::new(t.try_map(f)?)),
-                    None => None,
-                };
+                let then = then.as_deref().map(|t| t.try_map(f).map(Box::new));
+                let then = then.transpose()?;
                 Checker::Communication {
                     program,
                     processes: *processes,

@@ -168,7 +168,7 @@ pub fn check_custom(
         return kattis_outcome(code, &run.written);
     }
     if protocol == CheckerProtocol::Cms {
-        return cms_outcome(code, &run.stdout, stderr);
+        return cms_outcome("checker", code, &run.stdout, stderr);
     }
     testlib_outcome("checker", code, &run.stdout, stderr)
 }

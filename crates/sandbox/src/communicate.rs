@@ -207,16 +207,7 @@ fn manager_score(manager: &RunOutcome) -> CheckOutcome {
         RunStatus::Exited(code) => {
             let stderr = String::from_utf8_lossy(&manager.stderr);
             let first = stderr.lines().next().unwrap_or("").trim().to_string();
-            let outcome = cms_outcome(*code, &manager.stdout, first);
-            if outcome.verdict == Verdict::JudgeError {
-                CheckOutcome::new(
-                    Verdict::JudgeError,
-                    0.0,
-                    outcome.message.replacen("checker", "manager", 1),
-                )
-            } else {
-                outcome
-            }
+            cms_outcome("manager", *code, &manager.stdout, first)
         }
         other => CheckOutcome::new(
             Verdict::JudgeError,

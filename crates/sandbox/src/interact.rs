@@ -14,7 +14,7 @@
 use crate::checker::{CHECKER_LIMITS, CheckOutcome, check_builtin, check_custom};
 use crate::judge::{TestInput, failure};
 use crate::protocol::{kattis_outcome, testlib_outcome};
-use crate::wasi::{PipeEnd, Side, pipes};
+use crate::wasi::{JUDGE, PipeEnd, pipes};
 use crate::{GUEST_THREAD_STACK, Program, RunOutcome, RunSpec, RunStatus, Sandbox, output_hash};
 use sieve_domain::{Checker, CheckerProtocol, Limits, OutputHash, Verdict};
 use std::sync::Arc;
@@ -209,11 +209,7 @@ fn decide(
     match failure(candidate) {
         // The interactor rejected (or failed) before the candidate failed: what came after
         // does not count.
-        Some(_)
-            if judged.verdict != Verdict::AC && pipe.first_ended() == Some(Side::Interactor) =>
-        {
-            judged
-        }
+        Some(_) if judged.verdict != Verdict::AC && pipe.ended_before(JUDGE, 1) => judged,
         Some(failed) => failed,
         None => judged,
     }
@@ -222,6 +218,12 @@ fn decide(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Which of the two ended first.
+    enum Side {
+        Candidate,
+        Interactor,
+    }
 
     fn outcome(status: RunStatus) -> RunOutcome {
         RunOutcome {

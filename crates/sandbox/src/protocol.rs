@@ -62,15 +62,16 @@ pub(crate) fn kattis_outcome(code: i32, written: &[(String, Vec<u8>)]) -> CheckO
     }
 }
 
-/// A CMS checker's report: exit 0, the score in [0, 1] as the first token of stdout, and a
-/// message on stderr (CMS's `translate:success` / `translate:wrong` / `translate:partial` are
-/// shown as words).
-pub(crate) fn cms_outcome(code: i32, stdout: &[u8], stderr: String) -> CheckOutcome {
+/// A CMS checker's (or Communication manager's) report: exit 0, the score in [0, 1] as the
+/// first token of stdout, and a message on stderr (CMS's `translate:success` /
+/// `translate:wrong` / `translate:partial` are shown as words). `who` names the program in
+/// judge errors.
+pub(crate) fn cms_outcome(who: &str, code: i32, stdout: &[u8], stderr: String) -> CheckOutcome {
     if code != 0 {
         return CheckOutcome::new(
             Verdict::JudgeError,
             0.0,
-            format!("checker exited {code}: {stderr}"),
+            format!("{who} exited {code}: {stderr}"),
         );
     }
     let stdout = String::from_utf8_lossy(stdout);
@@ -91,7 +92,7 @@ pub(crate) fn cms_outcome(code: i32, stdout: &[u8], stderr: String) -> CheckOutc
         _ => CheckOutcome::new(
             Verdict::JudgeError,
             0.0,
-            format!("CMS checker printed no score in [0,1] on stdout: {stdout:?}"),
+            format!("CMS {who} printed no score in [0,1] on stdout: {stdout:?}"),
         ),
     }
 }

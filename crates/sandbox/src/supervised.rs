@@ -400,6 +400,7 @@ impl Supervisor {
     ) -> Result<Watched, SandboxError> {
         let process = self.process.as_ref().expect("started");
         let limit_ns = opts.limits.time_ms * 1_000_000;
+        let communication = opts.checker.is_communication();
         // When the current phase was first seen: an interactive run can wait without using CPU
         // (for an interactor that loops), so a wall clock backs the CPU clock up.
         let mut seen: Option<((usize, u64, u64), Instant)> = None;
@@ -430,23 +431,27 @@ impl Supervisor {
                         _ => seen.insert(((test, phase, start), Instant::now())).1,
                     };
                     let walled = since.elapsed() > wall_limit(budget);
-                    // A process of a Communication task past the time limit: the candidate's.
-                    let process_used = self.slots_used(process.pid);
-                    let (phase, used) = match process_used > limit_ns {
-                        true => (PHASE_RUN, process_used),
-                        false => (phase, used),
+                    // A process of a Communication task past the time limit is the candidate's
+                    // time-out, whatever the manager's thread is doing.
+                    let process_used = match communication {
+                        true => self.slots_used(process.pid),
+                        false => 0,
                     };
-                    if used > budget || walled || process_used > limit_ns {
-                        let report = stopped(&tests[test].name, phase, used, walled);
-                        // Reports already sent stay valid; the caller drops (kills) the process.
-                        while let Ok(Reply::Report { index, report }) = process.replies.try_recv() {
-                            done[index] = Some(report);
-                        }
-                        if done[test].is_none() {
-                            done[test] = Some(report);
-                        }
-                        return Ok(Watched::Stopped);
+                    let report = if process_used > limit_ns {
+                        stopped(&tests[test].name, PHASE_RUN, process_used, false)
+                    } else if used > budget || walled {
+                        stopped(&tests[test].name, phase, used, walled)
+                    } else {
+                        continue;
+                    };
+                    // Reports already sent stay valid; the caller drops (kills) the process.
+                    while let Ok(Reply::Report { index, report }) = process.replies.try_recv() {
+                        done[index] = Some(report);
                     }
+                    if done[test].is_none() {
+                        done[test] = Some(report);
+                    }
+                    return Ok(Watched::Stopped);
                 }
                 Err(RecvTimeoutError::Disconnected) => {
                     // Reports it sent before dying stay valid.

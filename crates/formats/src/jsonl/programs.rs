@@ -120,10 +120,10 @@ pub(super) fn checker(c: Option<&JsonChecker>) -> Result<PackageChecker, String>
             let (language, files) = program(language, files)?;
             Checker::TestlibInteractive {
                 program: CheckerSource { language, files },
-                then: match then {
-                    None => None,
-                    Some(then) => Some(Box::new(checker(Some(then))?)),
-                },
+                then: then
+                    .as_deref()
+                    .map(|t| checker(Some(t)).map(Box::new))
+                    .transpose()?,
             }
         }
         Some(JsonChecker::Communication {
@@ -143,10 +143,10 @@ pub(super) fn checker(c: Option<&JsonChecker>) -> Result<PackageChecker, String>
                 program: CheckerSource { language, files },
                 processes: *processes,
                 user_io: *user_io,
-                then: match then {
-                    None => None,
-                    Some(then) => Some(Box::new(checker(Some(then))?)),
-                },
+                then: then
+                    .as_deref()
+                    .map(|t| checker(Some(t)).map(Box::new))
+                    .transpose()?,
             }
         }
     })

@@ -15,7 +15,7 @@ use crate::engine::Host;
 use env::*;
 use fd::*;
 use path::*;
-pub(crate) use pipe::{Ending, Hub, JUDGE, PipeEnd, PipeStop, Side, pipes};
+pub(crate) use pipe::{Ending, Hub, JUDGE, PipeEnd, PipeStop, pipes};
 use std::sync::Arc;
 use wasmtime::{Caller, Extern, Linker, Module, Val, ValType};
 

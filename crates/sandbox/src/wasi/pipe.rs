@@ -13,13 +13,6 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
-/// Which end of a two-party conversation a run holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Side {
-    Candidate = 0,
-    Interactor = 1,
-}
-
 /// The judge's party number.
 pub(crate) const JUDGE: usize = 0;
 
@@ -256,14 +249,6 @@ impl PipeEnd {
         }
     }
 
-    /// The side whose run ended first, in a two-party conversation.
-    pub fn first_ended(&self) -> Option<Side> {
-        self.lock().end_order.first().map(|p| match *p {
-            JUDGE => Side::Interactor,
-            _ => Side::Candidate,
-        })
-    }
-
     /// Whether this end belongs to the judge.
     pub fn is_judge(&self) -> bool {
         self.party == JUDGE
@@ -282,7 +267,7 @@ mod tests {
         assert_eq!(i.read(0, 100).unwrap(), b"ss 5\n");
         c.end();
         assert_eq!(i.read(0, 100).unwrap(), b"");
-        assert_eq!(c.first_ended(), Some(Side::Candidate));
+        assert!(c.ended_before(1, JUDGE), "the candidate ended first");
         // Writing to a candidate that has ended is not the interactor's error.
         assert!(i.write(1, b"late".to_vec()).is_ok());
     }
