@@ -89,7 +89,7 @@ pub fn read_candidates(path: &Path, model: Option<&str>) -> anyhow::Result<Vec<N
                 .to_string();
             let Some(language) = Language::from_extension(&name) else {
                 eprintln!(
-                    "warning: {name}: not a source sieve judges (.c, .cpp, .cc, .wasm, .wat): skipped"
+                    "warning: {name}: not a source sieve judges (.c, .cpp, .cc, .py, .wasm, .wat): skipped"
                 );
                 continue;
             };

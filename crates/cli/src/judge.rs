@@ -169,6 +169,11 @@ pub fn run(args: JudgeArgs) -> anyhow::Result<()> {
     let (checker, checker_wasm) = build_checker(&toolchain, &package, &args.cache_dir)?;
     let (factor, factor_from) = match (args.time_factor, args.calibrate_time) {
         (Some(f), _) => (TimeFactor::new(f)?, "given (--time-factor)".to_string()),
+        // A problem's calibration runs its C and C++ references: Python has its own allowance.
+        (None, _) if lang.is_python() => (
+            TimeFactor::PYTHON,
+            "Python's allowance (CPython for WASI against native CPython)".to_string(),
+        ),
         (None, true) => {
             let c = crate::time_calibration::calibrate(
                 &toolchain,

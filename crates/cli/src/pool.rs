@@ -72,8 +72,10 @@ fn parents(from: &[PathBuf]) -> anyhow::Result<Vec<(String, String, Language)>> 
             .and_then(|n| n.to_str())
             .unwrap_or_default()
             .to_string();
-        let Some(language) = Language::from_extension(&label).filter(|l| l.is_compiled()) else {
-            bail!("{}: not a C or C++ source", f.display());
+        let Some(language) =
+            Language::from_extension(&label).filter(|l| l.is_compiled() || l.is_python())
+        else {
+            bail!("{}: not a C, C++ or Python source", f.display());
         };
         let source =
             std::fs::read_to_string(&f).with_context(|| format!("reading {}", f.display()))?;

@@ -32,7 +32,7 @@ async fn codecontests_line_with_solutions() -> anyhow::Result<()> {
         "unused keys are named: {stderr}"
     );
     assert!(
-        stderr.contains("1 in python3"),
+        stderr.contains("1 in python2"),
         "skipped solutions are counted: {stderr}"
     );
     let store = Store::from_pool(db.pool.clone());
@@ -52,25 +52,27 @@ async fn codecontests_line_with_solutions() -> anyhow::Result<()> {
     assert_eq!(p.tests[2].answer.as_deref(), Some(&b"4000000000\n"[..]));
     assert_eq!(p.subtasks.len(), 1);
     assert_eq!(p.subtasks[0].tests, vec![1, 2], "the private tests score");
-    let tags: Vec<(String, String)> =
-        sqlx::query_as("SELECT tags->>'origin', language FROM candidates ORDER BY tags->>'origin'")
-            .fetch_all(&db.pool)
-            .await?;
+    let tags: Vec<(String, String)> = sqlx::query_as(
+        "SELECT tags->>'origin', language FROM candidates ORDER BY tags->>'origin', language",
+    )
+    .fetch_all(&db.pool)
+    .await?;
     assert_eq!(
         tags,
         [
             ("incorrect_solutions".to_string(), "cpp17".to_string()),
-            ("solutions".to_string(), "cpp17".to_string())
+            ("solutions".to_string(), "cpp17".to_string()),
+            ("solutions".to_string(), "python3".to_string())
         ]
     );
     let jobs = store.job_counts().await?;
-    assert_eq!(jobs, [(JobKind::Judge, JobState::Queued, 2)]);
+    assert_eq!(jobs, [(JobKind::Judge, JobState::Queued, 3)]);
     // Importing again with --skip-existing adds nothing.
     sieve(&db, &["import", "jsonl", path(&file), "--skip-existing"]);
     let n: i64 = sqlx::query_scalar("SELECT count(*) FROM candidates")
         .fetch_one(&db.pool)
         .await?;
-    assert_eq!(n, 2);
+    assert_eq!(n, 3);
     db.drop_db().await?;
     Ok(())
 }

@@ -22,22 +22,27 @@ pub enum Language {
     Wasm,
     /// A WebAssembly text module.
     Wat,
+    /// Python 3, run by CPython built for WASI (the sandbox's Python runtime).
+    Python3,
 }
 
 /// A language name that sieve does not know.
 #[derive(Debug, thiserror::Error)]
-#[error("unknown language {0:?}: expected one of c, c11, c17, cpp, c++, cpp17, cpp20, wasm, wat")]
+#[error(
+    "unknown language {0:?}: expected one of c, c11, c17, cpp, c++, cpp17, cpp20, python3, py, wasm, wat"
+)]
 pub struct UnknownLanguage(pub String);
 
 impl Language {
     /// Every language, in a stable order.
-    pub const ALL: [Language; 6] = [
+    pub const ALL: [Language; 7] = [
         Language::C11,
         Language::C17,
         Language::Cpp17,
         Language::Cpp20,
         Language::Wasm,
         Language::Wat,
+        Language::Python3,
     ];
 
     /// The canonical short name, as accepted by [`FromStr`].
@@ -49,12 +54,18 @@ impl Language {
             Language::Cpp20 => "cpp20",
             Language::Wasm => "wasm",
             Language::Wat => "wat",
+            Language::Python3 => "python3",
         }
     }
 
     /// True when the candidate's source must go through a C or C++ compiler.
     pub fn is_compiled(self) -> bool {
-        !matches!(self, Language::Wasm | Language::Wat)
+        !matches!(self, Language::Wasm | Language::Wat | Language::Python3)
+    }
+
+    /// True for Python, whose source the sandbox's interpreter runs.
+    pub fn is_python(self) -> bool {
+        self == Language::Python3
     }
 
     /// True for C (either standard), whose sources link with a task's C graders.
@@ -62,7 +73,7 @@ impl Language {
         matches!(self, Language::C11 | Language::C17)
     }
 
-    /// Guesses the language from a file name's extension (`.c`, `.cc`, `.cpp`, `.wasm`, ...).
+    /// Guesses the language from a file name's extension (`.c`, `.cc`, `.cpp`, `.py`, `.wasm`, ...).
     pub fn from_extension(path: &str) -> Option<Language> {
         let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
         Some(match ext.as_str() {
@@ -70,6 +81,7 @@ impl Language {
             "cc" | "cpp" | "cxx" | "c++" => Language::Cpp17,
             "wasm" => Language::Wasm,
             "wat" => Language::Wat,
+            "py" => Language::Python3,
             _ => return None,
         })
     }
@@ -92,6 +104,7 @@ impl FromStr for Language {
             "cpp20" | "c++20" => Language::Cpp20,
             "wasm" => Language::Wasm,
             "wat" => Language::Wat,
+            "python3" | "python" | "py" | "py3" => Language::Python3,
             _ => return Err(UnknownLanguage(s.to_string())),
         })
     }
@@ -115,7 +128,9 @@ mod tests {
         }
         assert_eq!(Language::from_extension("a/b.CPP"), Some(Language::Cpp17));
         assert_eq!(Language::from_extension("x.c"), Some(Language::C17));
-        assert_eq!(Language::from_extension("x.py"), None);
+        assert_eq!(Language::from_extension("x.py"), Some(Language::Python3));
+        assert_eq!(Language::from_extension("x.java"), None);
+        assert_eq!("python".parse::<Language>().unwrap(), Language::Python3);
         assert!("rust".parse::<Language>().is_err());
         let read: Vec<Language> = serde_json::from_str(r#"["cpp", "C++20", "c", "wat"]"#).unwrap();
         assert_eq!(

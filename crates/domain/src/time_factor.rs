@@ -27,6 +27,10 @@ impl TimeFactor {
     pub const DEFAULT: TimeFactor = TimeFactor(1.5);
     /// The largest factor: beyond it, a limit says little about the algorithm.
     pub const MAX: f64 = 4.0;
+    /// Python's allowance, in place of a problem's factor (which is measured on C and C++):
+    /// sieve's CPython 3.15 for WASI runs compute-heavy scripts in 1.7-1.9x the time of native
+    /// CPython 3.11 (`sieve bench sandbox`, docs/benchmarks.md).
+    pub const PYTHON: TimeFactor = TimeFactor(2.0);
     /// The share of the judged limit from which a run is borderline.
     pub const BORDERLINE: f64 = 0.8;
 
@@ -53,6 +57,16 @@ impl TimeFactor {
     /// The factor as a number.
     pub fn value(self) -> f64 {
         self.0
+    }
+
+    /// The factor for a run in `language`: this one (the problem's) for C, C++ and wasm, and
+    /// [`TimeFactor::PYTHON`] for Python.
+    pub fn for_language(self, language: crate::Language) -> TimeFactor {
+        if language.is_python() {
+            TimeFactor::PYTHON
+        } else {
+            self
+        }
     }
 
     /// The limit a run is judged against, in milliseconds, for a stated limit.

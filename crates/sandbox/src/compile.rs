@@ -69,9 +69,24 @@ pub fn compile(
     // clang runs in a scratch directory: every path it sees must be absolute.
     std::fs::create_dir_all(cache_dir).map_err(SandboxError::io("cache dir"))?;
     let cache_dir = &std::fs::canonicalize(cache_dir).map_err(SandboxError::io("cache dir"))?;
+    let grader = extra
+        .iter()
+        .find(|(name, _)| Language::from_extension(name).is_some_and(|l| l.is_compiled()));
+    if let (true, Some((name, _))) = (language.is_python(), grader) {
+        return Ok(CompileOutcome::Error {
+            message: format!(
+                "this task links candidates with its C/C++ grader {name}: Python cannot be judged \
+                 on it"
+            ),
+        });
+    }
     if !language.is_compiled() {
         return Ok(CompileOutcome::Ok(Compiled {
-            wasm: source.to_vec(),
+            wasm: if language.is_python() {
+                crate::python::bundle(source)
+            } else {
+                source.to_vec()
+            },
             warnings: 0,
             message: String::new(),
             compile_ms: 0,

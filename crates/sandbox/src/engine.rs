@@ -2,13 +2,14 @@
 //! memory limiter, the host state of a run, and the cache of compiled modules.
 
 use crate::SandboxError;
+use crate::python;
 use crate::wasi::{self, Io};
 use cpu_time::ThreadTime;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 use wasmtime::{
     Config, Engine, InstanceAllocationStrategy, InstancePre, Linker, Module, OptLevel,
@@ -116,6 +117,17 @@ pub struct Program {
     /// BLAKE3 of the module's bytes.
     pub hash: [u8; 32],
     pub(crate) pre: InstancePre<Host>,
+    /// A Python script, with the interpreter in `pre`.
+    pub(crate) python: Option<Arc<Script>>,
+}
+
+/// What a Python program's runs add to the interpreter's: its script and the standard library.
+#[derive(Debug)]
+pub(crate) struct Script {
+    pub source: Arc<[u8]>,
+    pub stdlib: Arc<[u8]>,
+    /// Memory not charged to the script (see `python::Interpreter::reserve`).
+    pub reserve: u64,
 }
 
 impl std::fmt::Debug for Program {
@@ -132,52 +144,34 @@ pub struct Sandbox {
     pub(crate) mode: Mode,
     cache_dir: Option<PathBuf>,
     fingerprint: String,
+    /// The engine, linker and fingerprint of Python's interpreter (lazily filled tables).
+    python_engine: (Engine, Linker<Host>, String),
     programs: Mutex<HashMap<[u8; 32], Program>>,
+    python: OnceLock<Result<python::Interpreter, String>>,
     ticker: Option<(Arc<AtomicBool>, std::thread::JoinHandle<()>)>,
 }
 
 impl Sandbox {
-    /// Builds the engine for `config`.
+    /// Builds the engines for `config`.
     pub fn new(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
-        let mut c = Config::new();
-        c.cranelift_opt_level(OptLevel::Speed);
-        // Funcref tables filled at instantiation: an indirect call (virtual functions, std::function,
-        // qsort comparators) then skips the lazy-initialisation check. std::function DFS: about
-        // 1.4-1.65x native instead of 1.9-2.45x (docs/fidelity.md).
-        c.table_lazy_init(false);
-        c.max_wasm_stack(MAX_WASM_STACK);
-        // Checked against max_wasm_stack even without async support; no fiber stack is made.
-        c.async_stack_size(MAX_WASM_STACK);
-        match config.mode {
-            Mode::Timed => c.epoch_interruption(true),
-            Mode::Deterministic { .. } => c.consume_fuel(true),
-            Mode::Unmetered => &mut c,
-        };
-        let n = config.max_instances.max(2);
-        let mut pool = PoolingAllocationConfig::default();
-        pool.total_memories(n)
-            .total_core_instances(n)
-            .total_tables(n)
-            .max_memory_size(4 << 30)
-            .linear_memory_keep_resident(1 << 20)
-            .table_keep_resident(1 << 16)
-            // Resets only the pages a run dirtied (Linux >= 6.7); elsewhere falls back to madvise.
-            .pagemap_scan(wasmtime::Enabled::Auto);
-        c.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
-        let engine = Engine::new(&c).map_err(|e| SandboxError::Engine(e.to_string()))?;
-        let mut linker = Linker::new(&engine);
-        wasi::add_to_linker(&mut linker).map_err(|e| SandboxError::Engine(e.to_string()))?;
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        engine.precompile_compatibility_hash().hash(&mut h);
-        let fingerprint = format!("{:016x}", h.finish());
-        let ticker = (config.mode == Mode::Timed).then(|| spawn_ticker(engine.clone()));
+        // Funcref tables filled at instantiation: an indirect call (virtual functions,
+        // std::function, qsort comparators) then skips the lazy-initialisation check.
+        // std::function DFS: about 1.4-1.65x native instead of 1.9-2.45x (docs/fidelity.md).
+        let (engine, linker, fingerprint) = build_engine(&config, false)?;
+        // The Python interpreter's table holds 47,000 functions: filling it costs 2 ms of every
+        // 5 ms run of a small script, and its interpreter loop gains nothing measurable from it.
+        let python_engine = build_engine(&config, true)?;
+        let ticker = (config.mode == Mode::Timed)
+            .then(|| spawn_ticker(vec![engine.clone(), python_engine.0.clone()]));
         Ok(Sandbox {
             engine,
             linker,
             mode: config.mode,
             cache_dir: config.cache_dir,
             fingerprint,
+            python_engine,
             programs: Mutex::new(HashMap::new()),
+            python: OnceLock::new(),
             ticker,
         })
     }
@@ -193,6 +187,26 @@ impl Sandbox {
         if let Some(p) = self.programs.lock().map_err(poisoned)?.get(&hash) {
             return Ok(p.clone());
         }
+        if let Some(source) = python::script(bytes) {
+            let interpreter = self
+                .python
+                .get_or_init(|| self.interpreter().map_err(|e| e.to_string()))
+                .clone()
+                .map_err(SandboxError::Toolchain)?;
+            let program = Program {
+                hash,
+                pre: interpreter.pre,
+                python: Some(Arc::new(Script {
+                    source: Arc::from(source),
+                    stdlib: interpreter.stdlib,
+                    reserve: interpreter.reserve,
+                })),
+            };
+            if let Ok(mut cache) = self.programs.lock() {
+                cache.insert(hash, program.clone());
+            }
+            return Ok(program);
+        }
         let module = self.module(&hash, bytes)?;
         if module.get_export("_start").is_none() || module.get_export("memory").is_none() {
             return Err(SandboxError::InvalidModule(
@@ -204,12 +218,60 @@ impl Sandbox {
             .and_then(|_| linker.instantiate_pre(&module))
             .map_err(|e| SandboxError::InvalidModule(format!("{e:#}")))
             .map(|pre| {
-                let program = Program { hash, pre };
+                let program = Program {
+                    hash,
+                    pre,
+                    python: None,
+                };
                 if let Ok(mut cache) = self.programs.lock() {
                     cache.insert(hash, program.clone());
                 }
                 program
             })
+    }
+
+    /// The Python interpreter, compiled for this engine (or read from a cache: the user's
+    /// shared one first, as its compile takes about a minute, then this sandbox's) and linked.
+    fn interpreter(&self) -> Result<python::Interpreter, SandboxError> {
+        let runtime = python::PythonRuntime::locate()?;
+        let (engine, linker, fingerprint) = &self.python_engine;
+        let name = format!("python-{}-{}.cwasm", runtime.key, fingerprint);
+        let dirs: Vec<PathBuf> = [python::shared_cache(), self.cache_dir.clone()]
+            .into_iter()
+            .flatten()
+            .map(|d| d.join("modules"))
+            .collect();
+        let cached = dirs
+            .iter()
+            .map(|d| d.join(&name))
+            .filter(|p| p.exists())
+            .find_map(|p| load_cached(engine, &p).ok());
+        let module = match cached {
+            Some(m) => m,
+            None => {
+                let m = Module::new(engine, runtime.interpreter()?)
+                    .map_err(|e| SandboxError::Toolchain(format!("Python interpreter: {e:#}")))?;
+                if let Ok(serialized) = m.serialize() {
+                    // The first cache that takes it; none is not an error, only a slower start.
+                    let _ = dirs.iter().find(|d| {
+                        std::fs::create_dir_all(d).is_ok()
+                            && write_atomically(&d.join(&name), &serialized).is_ok()
+                    });
+                }
+                m
+            }
+        };
+        let stdlib = runtime.stdlib()?;
+        let mut linker = linker.clone();
+        python::link_host(&mut linker, &module)
+            .and_then(|_| wasi::stub_missing(&mut linker, &module))
+            .and_then(|_| linker.instantiate_pre(&module))
+            .map(|pre| python::Interpreter {
+                reserve: python::reserve(python::initial_memory(&module)),
+                pre,
+                stdlib,
+            })
+            .map_err(|e| SandboxError::Toolchain(format!("Python interpreter: {e:#}")))
     }
 
     fn module(&self, hash: &[u8; 32], bytes: &[u8]) -> Result<Module, SandboxError> {
@@ -233,6 +295,47 @@ impl Sandbox {
         }
         Ok(module)
     }
+}
+
+/// An engine for `config` (tables filled lazily or at instantiation), the WASI host linked to
+/// it, and the fingerprint naming its compiled code in the caches.
+fn build_engine(
+    config: &SandboxConfig,
+    lazy_tables: bool,
+) -> Result<(Engine, Linker<Host>, String), SandboxError> {
+    let mut c = Config::new();
+    c.cranelift_opt_level(OptLevel::Speed);
+    c.table_lazy_init(lazy_tables);
+    // C++ exceptions, and the Python interpreter's, are wasm exceptions.
+    c.wasm_exceptions(true);
+    c.max_wasm_stack(MAX_WASM_STACK);
+    // Checked against max_wasm_stack even without async support; no fiber stack is made.
+    c.async_stack_size(MAX_WASM_STACK);
+    match config.mode {
+        Mode::Timed => c.epoch_interruption(true),
+        Mode::Deterministic { .. } => c.consume_fuel(true),
+        Mode::Unmetered => &mut c,
+    };
+    let n = config.max_instances.max(2);
+    let mut pool = PoolingAllocationConfig::default();
+    pool.total_memories(n)
+        .total_core_instances(n)
+        .total_tables(n)
+        // The Python interpreter's table and instance (47,157 functions).
+        .table_elements(1 << 17)
+        .max_core_instance_size(4 << 20)
+        .max_memory_size(4 << 30)
+        .linear_memory_keep_resident(1 << 20)
+        .table_keep_resident(1 << 16)
+        // Resets only the pages a run dirtied (Linux >= 6.7); elsewhere falls back to madvise.
+        .pagemap_scan(wasmtime::Enabled::Auto);
+    c.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+    let engine = Engine::new(&c).map_err(|e| SandboxError::Engine(e.to_string()))?;
+    let mut linker = Linker::new(&engine);
+    wasi::add_to_linker(&mut linker).map_err(|e| SandboxError::Engine(e.to_string()))?;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    engine.precompile_compatibility_hash().hash(&mut h);
+    Ok((engine, linker, format!("{:016x}", h.finish())))
 }
 
 /// Writes a cache file whole or not at all: through a temporary file unique to this process
@@ -261,7 +364,7 @@ fn poisoned<T>(_: T) -> SandboxError {
     SandboxError::Engine("module cache lock poisoned".into())
 }
 
-fn spawn_ticker(engine: Engine) -> (Arc<AtomicBool>, std::thread::JoinHandle<()>) {
+fn spawn_ticker(engines: Vec<Engine>) -> (Arc<AtomicBool>, std::thread::JoinHandle<()>) {
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     let handle = std::thread::Builder::new()
@@ -269,7 +372,9 @@ fn spawn_ticker(engine: Engine) -> (Arc<AtomicBool>, std::thread::JoinHandle<()>
         .spawn(move || {
             while !flag.load(Ordering::Relaxed) {
                 std::thread::sleep(EPOCH_TICK);
-                engine.increment_epoch();
+                for engine in &engines {
+                    engine.increment_epoch();
+                }
             }
         })
         .expect("spawning the epoch ticker");

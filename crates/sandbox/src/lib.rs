@@ -1,5 +1,5 @@
-//! The judge's sandbox: C and C++ compiled to wasm32-wasi with clang under resource limits, a
-//! wasmtime engine narrowed to sieve's policy (pooling allocator, compiled-module cache, CPU-time
+//! The judge's sandbox: C and C++ compiled to wasm32-wasi with clang under resource limits,
+//! Python 3 scripts run by CPython for WASI (a pre-initialised interpreter), a wasmtime engine narrowed to sieve's policy (pooling allocator, compiled-module cache, CPU-time
 //! or fuel limits, memory and output caps), a minimal WASI host with no files, network or
 //! environment, the checkers, interactors joined to the candidate by in-host pipes, CMS
 //! Communication managers joined the same way to one or more processes of the candidate, and
@@ -22,6 +22,7 @@ pub mod native;
 mod normalise;
 mod options;
 mod protocol;
+mod python;
 mod run;
 mod source_scan;
 mod supervised;
@@ -36,6 +37,7 @@ pub use engine::{GUEST_THREAD_STACK, Mode, Program, Sandbox, SandboxConfig, on_g
 pub use error::SandboxError;
 pub use judge::{JudgeOptions, JudgeReport, SubtaskReport, TestInput, TestReport, judge, judge_by};
 pub use normalise::output_hash;
+pub use python::{PythonRuntime, bundle as python_bundle};
 pub use run::{RunOutcome, RunSpec, RunStatus};
 pub use source_scan::fidelity_warnings;
 pub use supervised::{MAX_CRASHES, Supervisor};

@@ -1,6 +1,7 @@
 //! One run of one program on one input, under limits, with its outcome classified.
 
 use crate::engine::{Host, Limiter, Mode, Program, Sandbox};
+use crate::python;
 use crate::wasi::{Ending, Exit, Io, OutputLimit, PipeEnd, PipeStop};
 use cpu_time::ThreadTime;
 use serde::{Deserialize, Serialize};
@@ -74,23 +75,46 @@ impl Sandbox {
     ) -> RunOutcome {
         let limits = spec.limits;
         let mut io = Io::new(spec.stdin, limits.output_bytes as usize);
-        io.args = spec.args;
-        io.files = spec.files;
+        match &program.python {
+            Some(script) => {
+                // `python -c DRIVER ARGS...`: the driver runs /main.py (see python::DRIVER).
+                io.args = [python::ARGV0, "-c", python::DRIVER]
+                    .into_iter()
+                    .map(String::from)
+                    .chain(spec.args.into_iter().skip(1))
+                    .collect();
+                io.files = spec.files;
+                io.files
+                    .push((python::SCRIPT_GUEST.into(), script.source.clone()));
+                io.files
+                    .push((python::STDLIB_GUEST.into(), script.stdlib.clone()));
+            }
+            None => {
+                io.args = spec.args;
+                io.files = spec.files;
+            }
+        }
         io.deterministic = matches!(self.mode, Mode::Deterministic { .. });
         let _ending = pipe.clone().map(Ending);
         io.pipe = pipe;
+        // The shadow stack our toolchain reserves is not charged until it is used, as an
+        // untouched native stack is not resident: see `footprint`. A Python script is charged
+        // about what native CPython would hold: see `python::Interpreter::reserve`.
+        let reserve = match &program.python {
+            Some(script) => script.reserve,
+            None => STACK_RESERVE,
+        };
         let host = Host {
             io,
             limiter: Limiter {
-                // The shadow stack our toolchain reserves is not charged until it is used, as
-                // an untouched native stack is not resident: see `footprint`.
-                limit: limits.memory_bytes.saturating_add(STACK_RESERVE),
+                limit: limits.memory_bytes.saturating_add(reserve),
                 ..Limiter::default()
             },
             cpu_limit: Duration::from_millis(limits.time_ms),
             ..Host::default()
         };
-        let mut store = Store::new(&self.engine, host);
+        // The engine the program was compiled for (Python's has its own).
+        let mut store = Store::new(program.pre.module().engine(), host);
         store.limiter(|h| &mut h.limiter);
         let mut fuel_granted = 0;
         match self.mode {
@@ -115,9 +139,19 @@ impl Sandbox {
         let mut memory = None;
         let result = program.pre.instantiate(&mut store).and_then(|instance| {
             memory = instance.get_memory(&mut store, "memory");
-            let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
-            store.data_mut().cpu_start = Some(ThreadTime::now());
-            start.call(&mut store, ())
+            if program.python.is_some() {
+                // The interpreter is a reactor whose `run` is `main` on the WASI arguments.
+                let run = instance.get_typed_func::<(), i32>(&mut store, "run")?;
+                store.data_mut().cpu_start = Some(ThreadTime::now());
+                match run.call(&mut store, ())? {
+                    0 => Ok(()),
+                    code => Err(wasmtime::Error::new(Exit(code))),
+                }
+            } else {
+                let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
+                store.data_mut().cpu_start = Some(ThreadTime::now());
+                start.call(&mut store, ())
+            }
         });
         let time = store
             .data()
@@ -128,11 +162,11 @@ impl Sandbox {
             Mode::Deterministic { .. } => fuel_granted - store.get_fuel().unwrap_or(0),
             Mode::Timed | Mode::Unmetered => 0,
         };
-        let footprint = footprint(
-            store.data().limiter.peak,
-            limits.memory_bytes,
-            memory.map(|m| m.data(&store)),
-        );
+        let peak = store.data().limiter.peak;
+        let footprint = match &program.python {
+            Some(_) => peak.saturating_sub(reserve),
+            None => footprint(peak, limits.memory_bytes, memory.map(|m| m.data(&store))),
+        };
         let host = store.into_data();
         let mut status = classify(result, &host, time);
         // Memory only grows: a run past the memory limit at its end was past it before any
@@ -167,13 +201,13 @@ fn footprint(peak: u64, limit: u64, memory: Option<&[u8]>) -> u64 {
     let Some(memory) = memory else {
         return peak;
     };
-    let reserve = &memory[..memory.len().min(STACK_RESERVE as usize)];
-    let untouched = reserve
+    let stack = &memory[..memory.len().min(STACK_RESERVE as usize)];
+    let untouched = stack
         .chunks(4096)
         .take_while(|page| page.iter().all(|b| *b == 0))
         .map(|page| page.len() as u64)
         .sum::<u64>();
-    heap + (reserve.len() as u64 - untouched)
+    heap + (stack.len() as u64 - untouched)
 }
 
 fn classify(result: wasmtime::Result<()>, host: &Host, time: Duration) -> RunStatus {

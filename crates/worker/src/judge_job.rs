@@ -211,7 +211,7 @@ impl Worker {
                 continue;
             }
             let started = std::time::Instant::now();
-            let factor = problem.problem.time_factor;
+            let factor = problem.problem.time_factor.for_language(language);
             let opts = JudgeOptions {
                 // The stated limit is for native code: runs get it times the problem's factor.
                 limits: sieve_domain::Limits {

@@ -77,7 +77,9 @@ fn compile_program(
 ) -> Result<Vec<u8>, PackageError> {
     let main = files
         .iter()
-        .find(|f| Language::from_extension(&f.name).is_some())
+        .find(|f| {
+            Language::from_extension(&f.name).is_some_and(|l| l.is_python() == language.is_python())
+        })
         .ok_or(PackageError::NoCheckerSource)?;
     let rest: Vec<(String, Vec<u8>)> = files
         .iter()

@@ -9,7 +9,7 @@
 //! Public tests become public, private tests hidden, generated tests generated (tests are kept in
 //! that order). Without `subtasks`, the private tests form one all-or-nothing subtask worth 100.
 //! Without `checker`, outputs are compared token by token, as CodeContests' own evaluation does.
-//! Solutions in languages sieve does not judge (Python, Java) are counted in a warning.
+//! Solutions in languages sieve does not judge (Python 2, Java) are counted in a warning.
 
 mod export;
 mod programs;

@@ -1,5 +1,6 @@
 //! CodeContests' `solutions` and `incorrect_solutions`: parallel lists of languages (its enum,
-//! or sieve's language names) and sources, kept as candidates when sieve judges the language.
+//! or sieve's language names) and sources, kept as candidates when sieve judges the language
+//! (C++ and Python 3; Python 2 and Java are counted in a warning).
 
 use super::PackageCandidate;
 use serde::Deserialize;
@@ -21,10 +22,14 @@ fn language_of(v: &Value) -> Result<Language, String> {
         Value::Number(n) => match n.as_u64() {
             Some(2) => Ok(Language::Cpp17),
             Some(1) => Err("python2".into()),
-            Some(3) => Err("python3".into()),
+            Some(3) => Ok(Language::Python3),
             Some(4) => Err("java".into()),
             _ => Err(format!("language {n}")),
         },
+        // CodeContests names Python 2 `PYTHON`: sieve judges Python 3 only.
+        Value::String(s) if ["python", "python2"].contains(&s.to_lowercase().as_str()) => {
+            Err("python2".into())
+        }
         Value::String(s) => s.parse().map_err(|_| s.to_lowercase()),
         other => Err(other.to_string()),
     }

@@ -144,7 +144,13 @@ fn sources_under(dir: &Path) -> Result<(Language, Vec<SourceFile>), FormatError>
             });
         }
     }
-    let language = language.unwrap_or(Language::Cpp17);
+    // A C or C++ source is the program when there is one, as before Python was judged.
+    let language = files
+        .iter()
+        .filter_map(|f| Language::from_extension(&f.name))
+        .find(|l| l.is_compiled())
+        .or(language)
+        .unwrap_or(Language::Cpp17);
     Ok((language, files))
 }
 

@@ -175,6 +175,18 @@ pub(super) fn fd_seek(
     Ok(code(put(mem, out as u32, &(new as u64).to_le_bytes())))
 }
 
+/// `fd_tell`: the position of a file opened for reading; pipes and streams are not seekable.
+pub(super) fn fd_tell(mut caller: Caller<'_, Host>, fd: i32, out: i32) -> R<i32> {
+    let Some((mem, io)) = memory(&mut caller) else {
+        return Ok(errno::FAULT);
+    };
+    Ok(match io.fds.get(fd as usize) {
+        Some(Some(Fd::Read(_, pos))) => code(put(mem, out as u32, &(*pos as u64).to_le_bytes())),
+        Some(Some(_)) => errno::SPIPE,
+        _ => errno::BADF,
+    })
+}
+
 /// `filestat`: dev, ino, filetype, nlink, size, atim, mtim, ctim (64 bytes).
 pub(super) fn filestat(filetype: u8, size: u64) -> [u8; 64] {
     let mut b = [0u8; 64];

@@ -156,6 +156,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<Host>) -> wasmtime::Result<()> {
     linker.func_wrap(MODULE, "fd_write", fd_write)?;
     linker.func_wrap(MODULE, "fd_read", fd_read)?;
     linker.func_wrap(MODULE, "fd_seek", fd_seek)?;
+    linker.func_wrap(MODULE, "fd_tell", fd::fd_tell)?;
     linker.func_wrap(MODULE, "fd_close", fd_close)?;
     linker.func_wrap(MODULE, "fd_fdstat_get", fd_fdstat_get)?;
     linker.func_wrap(MODULE, "fd_filestat_get", fd_filestat_get)?;
@@ -199,6 +200,7 @@ const IMPLEMENTED: &[&str] = &[
     "fd_write",
     "fd_read",
     "fd_seek",
+    "fd_tell",
     "fd_close",
     "fd_fdstat_get",
     "fd_filestat_get",
