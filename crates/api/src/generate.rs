@@ -92,10 +92,10 @@ fn programs(list: Vec<ProgramBody>, field: &str) -> Result<Vec<GenProgram>, ApiE
                     "names are unique and made of letters, digits, '_' and '-'",
                 ));
             }
-            if !p.language.is_compiled() {
+            if !p.language.is_compiled() && !p.language.is_python() {
                 return Err(ApiError::invalid(
                     format!("{field}/{i}/language"),
-                    "give C or C++ source",
+                    "give C, C++ or Python source",
                 ));
             }
             Ok(GenProgram {

@@ -1,6 +1,7 @@
 //! `sieve tests generate` on the Pair Sums example in a fresh database: a generator, two right
 //! validators and a wrong one; the inputs kept are exactly those at least the threshold's share
-//! of validators accept, computed here independently of sieve.
+//! of validators accept, computed here independently of sieve; and the example's own Kattis
+//! validator in Python.
 
 mod common;
 
@@ -297,4 +298,50 @@ async fn finished(
         }
     }
     anyhow::bail!("the job at {at} did not finish in two minutes")
+}
+
+#[tokio::test]
+async fn a_python_validator_judges_generated_inputs() -> anyhow::Result<()> {
+    let db = TestDb::new().await?;
+    let id = import_example(&db, "pairsum").await?;
+    let ex = repo().join("examples/pairsum");
+    let validator = format!(
+        "{} maxN=1000",
+        ex.join("input_validators/validate.py").display()
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_sieve"))
+        .args([
+            "tests",
+            "generate",
+            "pairsum",
+            "--count",
+            "20",
+            "--generator",
+        ])
+        .arg(ex.join("generators/random.cpp"))
+        .args(["--validator", &validator, "--cache-dir"])
+        .arg(cache_dir())
+        .env("DATABASE_URL", &db.url)
+        .output()?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Kattis's input validator in Python, run in the sandbox: exit 42 accepts, 43 rejects.
+    let want: BTreeSet<String> = (1..=20)
+        .map(generated)
+        .filter(|(_, n)| *n <= 1000)
+        .map(|(s, _)| s)
+        .collect();
+    assert!(!want.is_empty() && want.len() < 20, "{}", want.len());
+    let store = Store::from_pool(db.pool.clone());
+    let got: BTreeSet<String> = generated_inputs(&store, id)
+        .await?
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+    assert_eq!(got, want);
+    db.drop_db().await?;
+    Ok(())
 }

@@ -30,7 +30,7 @@ pub fn program_from_spec(dir: &Path, spec: &str) -> Result<GenProgram, FormatErr
     let language =
         Language::from_extension(&path.to_string_lossy()).ok_or_else(|| FormatError::Invalid {
             path: path.clone(),
-            message: "not a .c or .cpp source".into(),
+            message: "not a .c, .cpp or .py source".into(),
         })?;
     let source = std::fs::read_to_string(path).map_err(|source| FormatError::Io {
         path: path.clone(),

@@ -1,9 +1,10 @@
 //! The judge's sandbox: C and C++ compiled to wasm32-wasi with clang under resource limits,
-//! Python 3 scripts run by CPython for WASI (a pre-initialised interpreter), a wasmtime engine narrowed to sieve's policy (pooling allocator, compiled-module cache, CPU-time
-//! or fuel limits, memory and output caps), a minimal WASI host with no files, network or
-//! environment, the checkers, interactors joined to the candidate by in-host pipes, CMS
-//! Communication managers joined the same way to one or more processes of the candidate, and
-//! the judging of one program against a problem's tests.
+//! Python 3 scripts run by CPython for WASI (a pre-initialised interpreter), a wasmtime engine
+//! narrowed to sieve's policy (pooling allocator, compiled-module cache, CPU-time or fuel
+//! limits, memory and output caps), a minimal WASI host with no files, network or environment,
+//! the checkers, interactors joined to the candidate by in-host pipes, CMS Communication
+//! managers joined the same way to one or more processes of the candidate, and the judging of
+//! one program against a problem's tests.
 //!
 //! It knows wasmtime but not tokio or sqlx: callers run it on their own threads (guests need a
 //! large native stack: see [`GUEST_THREAD_STACK`]) and store what it returns.

@@ -1,0 +1,118 @@
+//! Python candidates end to end: `sieve judge` through the supervised judging process (a batch
+//! problem and an interactive one), and the service's workers judging posted Python candidates
+//! against real PostgreSQL.
+
+mod common;
+
+use common::{cache_dir, repo, serve_with, wait_for_event};
+use serde_json::{Value, json};
+use sieve_store::Store;
+use sieve_testkit::testing::TestDb;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn judge(problem: &str, source: &str) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_sieve"))
+        .args(["judge", "--json", "--problem"])
+        .arg(repo().join(problem))
+        .arg("--source")
+        .arg(repo().join("tests/fixtures/python").join(source))
+        .arg("--cache-dir")
+        .arg(cache_dir())
+        .output()
+        .expect("run sieve judge");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+#[test]
+fn sieve_judge_scores_python_on_batch_and_interactive_problems() {
+    let sorted = judge("examples/pairsum", "pairsum_sort.py");
+    assert_eq!(sorted["report"]["total"], 100.0, "{sorted}");
+    // Python's allowance, not the problem's factor measured on C and C++.
+    let time = &sorted["compile"]["time"];
+    assert_eq!(time["factor"], 2.0, "{time}");
+    assert_eq!(time["judged_ms"], 2000, "{time}");
+    let quadratic = judge("examples/pairsum", "pairsum_quadratic.py");
+    assert_eq!(quadratic["report"]["total"], 20.0, "{quadratic}");
+    let tests = quadratic["report"]["tests"].as_array().expect("tests");
+    assert!(
+        tests.iter().any(|t| t["verdict"] == "TLE"),
+        "the larger groups time out: {quadratic}"
+    );
+    let guess = judge("examples/guess", "guess_binary.py");
+    assert_eq!(guess["report"]["total"], 100.0, "{guess}");
+    let unflushed = judge("examples/guess", "guess_no_flush.py");
+    assert_eq!(unflushed["report"]["total"], 0.0, "{unflushed}");
+    assert_eq!(unflushed["report"]["tests"][0]["verdict"], "TLE");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_service_judges_posted_python_candidates() -> anyhow::Result<()> {
+    let db = TestDb::new().await?;
+    let import = Command::new(env!("CARGO_BIN_EXE_sieve"))
+        .args(["import", "kattis"])
+        .arg(repo().join("examples/pairsum"))
+        .arg("--cache-dir")
+        .arg(cache_dir())
+        .env("DATABASE_URL", &db.url)
+        .output()?;
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+    let pid = Store::from_pool(db.pool.clone())
+        .problem_by_slug("pairsum")
+        .await?
+        .expect("imported");
+    let server = serve_with(&db, &["--local"]);
+    let http = reqwest::Client::new();
+    let base = &server.url;
+    let files = [
+        ("pairsum_sort.py", 100.0),
+        ("pairsum_quadratic.py", 20.0),
+        ("re.py", 0.0),
+    ];
+    let mut body = Vec::new();
+    for (file, _) in &files {
+        let source = std::fs::read_to_string(repo().join("tests/fixtures/python").join(file))?;
+        body.push(json!({"source": source, "language": "python3"}));
+    }
+    let posted: Value = http
+        .post(format!(
+            "{base}/v1/problems/{pid}/candidates?judge=public,hidden"
+        ))
+        .json(&json!({ "candidates": body }))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let events = http
+        .get(format!("{base}/v1/problems/{pid}/events"))
+        .send()
+        .await?;
+    wait_for_event(events, Instant::now() + Duration::from_secs(300), |p| {
+        p["done"] == true && p["judged_hidden"] == files.len()
+    })
+    .await?;
+    for (i, (file, points)) in files.iter().enumerate() {
+        let id = posted["candidates"][i]["id"]
+            .as_str()
+            .expect("candidate id");
+        let c: Value = http
+            .get(format!("{base}/v1/candidates/{id}"))
+            .send()
+            .await?
+            .json()
+            .await?;
+        assert_eq!(c["language"], "python3", "{file}: {c}");
+        assert_eq!(c["points"]["hidden"], *points, "{file}: {c}");
+    }
+    db.drop_db().await?;
+    Ok(())
+}
