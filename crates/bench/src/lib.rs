@@ -12,6 +12,7 @@ mod fidelity;
 mod interactive;
 mod overhead;
 mod pools;
+mod python;
 mod sandbox;
 mod scoring;
 mod selection;

@@ -1,5 +1,6 @@
 //! `sieve bench sandbox`: the judge's speed as ratios against baselines measured in the same run
-//! (native g++ -O2 for compute, a native process spawn per test for overhead).
+//! (native g++ -O2 for compute, a native process spawn per test for overhead, native CPython
+//! for Python).
 
 use anyhow::{Context, bail};
 use sieve_domain::{Checker, Language, Limits, Verdict};
@@ -24,8 +25,8 @@ pub struct SandboxBenchArgs {
     pub tests: usize,
     /// Repetitions of each compute program (the median is reported).
     #[arg(long, default_value_t = 3)]
-    reps: usize,
-    /// Only the per-test overhead and two-core parts.
+    pub reps: usize,
+    /// Only the per-test overhead, two-core, interactive and Python parts.
     #[arg(long)]
     overhead_only: bool,
     /// Only the compute programs whose file name contains this.
@@ -39,7 +40,7 @@ struct Workload {
     input: fn() -> Vec<u8>,
 }
 
-fn numbers_input() -> Vec<u8> {
+pub(crate) fn numbers_input() -> Vec<u8> {
     let n = 1_000_000;
     let mut s = format!("{n}\n");
     let mut x: u64 = 88172645463325252;
@@ -157,7 +158,8 @@ pub fn run(args: SandboxBenchArgs) -> anyhow::Result<()> {
     )?;
     let bare = sandbox(Mode::Unmetered, &cache)?;
     if args.overhead_only {
-        return crate::overhead::overhead(&args, &toolchain, &timed, &cache, work.path());
+        crate::overhead::overhead(&args, &toolchain, &timed, &cache, work.path())?;
+        return crate::python::python(&args, &toolchain, &cache);
     }
 
     println!(
@@ -287,5 +289,5 @@ pub fn run(args: SandboxBenchArgs) -> anyhow::Result<()> {
     }
 
     crate::overhead::overhead(&args, &toolchain, &timed, &cache, work.path())?;
-    Ok(())
+    crate::python::python(&args, &toolchain, &cache)
 }

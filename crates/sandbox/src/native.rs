@@ -25,8 +25,14 @@ fn children_cpu() -> Duration {
 /// Runs the native binary `bin` on `input`; returns (CPU seconds, stdout). Not thread-safe
 /// in its timing: children reaped meanwhile by other threads count too.
 pub fn run_native(bin: &Path, input: &[u8]) -> std::io::Result<(f64, Vec<u8>)> {
+    run_native_with(bin, &[], input)
+}
+
+/// [`run_native`] with arguments (an interpreter and its script).
+pub fn run_native_with(bin: &Path, args: &[&str], input: &[u8]) -> std::io::Result<(f64, Vec<u8>)> {
     let before = children_cpu();
     let mut child = Command::new(bin)
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()?;
