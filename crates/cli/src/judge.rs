@@ -17,10 +17,12 @@ pub struct JudgeArgs {
     /// Problem directory: a Kattis package, or a folder of N.in / N.out tests.
     #[arg(long)]
     problem: PathBuf,
-    /// The candidate's source file (or .wasm / .wat module).
+    /// The candidate's source file (or .wasm / .wat module), or a directory of output files
+    /// (an output-only submission).
     #[arg(long)]
     source: PathBuf,
-    /// Language (c, c11, c17, cpp, cpp17, cpp20, wasm, wat); default from the file's extension.
+    /// Language (c, c11, c17, cpp, cpp17, cpp20, python3, wasm, wat, outputs); default from the
+    /// file's extension.
     #[arg(long)]
     lang: Option<Language>,
     /// Print the result as JSON.
@@ -124,13 +126,18 @@ pub fn run(args: JudgeArgs) -> anyhow::Result<()> {
     };
     let package = load_problem(&args.problem, &overrides)
         .with_context(|| format!("reading problem {}", args.problem.display()))?;
-    let lang = match args.lang {
-        Some(l) => l,
-        None => Language::from_extension(&args.source.display().to_string())
-            .context("cannot tell the language from the file name: pass --lang")?,
+    let (lang, source) = if args.source.is_dir() {
+        (Language::Outputs, outputs_of(&args.source)?)
+    } else {
+        let lang = match args.lang {
+            Some(l) => l,
+            None => Language::from_extension(&args.source.display().to_string())
+                .context("cannot tell the language from the file name: pass --lang")?,
+        };
+        let source = std::fs::read(&args.source)
+            .with_context(|| format!("reading {}", args.source.display()))?;
+        (lang, source)
     };
-    let source = std::fs::read(&args.source)
-        .with_context(|| format!("reading {}", args.source.display()))?;
     let toolchain = Toolchain::discover(&args.cache_dir)?;
     let fuel_per_ms = match (args.fuel_per_ms, args.deterministic) {
         (Some(f), _) => Some(f),
@@ -322,4 +329,35 @@ fn print(
     }
     println!("total {:.2} / {:.2}", report.total, report.max_total);
     Ok(())
+}
+
+/// An output-only submission read from a directory: each file (in subdirectories too) is the
+/// output of the test named by its path without the extension and without CMS's `output_`
+/// prefix (`output_003.txt` is test `003`, `secret/1.out` is `secret/1`).
+fn outputs_of(dir: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+    let mut outputs = serde_json::Map::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let relative = path.strip_prefix(dir)?.with_extension("");
+            let mut name = relative.to_string_lossy().into_owned();
+            if let Some((parent, file)) = name.rsplit_once('/') {
+                name = format!("{parent}/{}", file.strip_prefix("output_").unwrap_or(file));
+            } else if let Some(rest) = name.strip_prefix("output_") {
+                name = rest.to_string();
+            }
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("{} is not UTF-8 text", path.display()))?;
+            outputs.insert(name, serde_json::Value::String(text));
+        }
+    }
+    if outputs.is_empty() {
+        anyhow::bail!("{}: no output files", dir.display());
+    }
+    Ok(serde_json::to_vec(&outputs)?)
 }

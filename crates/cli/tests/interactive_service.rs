@@ -1,6 +1,7 @@
 //! Interactive problems through the service: `sieve import` compiles the interactor (a Kattis
 //! one from `validation: custom interactive`, or a Polygon testlib one with the checker of its
-//! output), and the workers judge posted candidates by talking to it.
+//! output), and the workers judge posted candidates by talking to it; CMS Communication tasks
+//! through their managers; and output-only submissions.
 
 mod common;
 
@@ -46,8 +47,23 @@ async fn judged_through_the_service(
     assert_eq!(problem["checker"]["kind"], kind, "{problem}");
     let mut body = Vec::new();
     for (file, _) in files {
-        let source = std::fs::read_to_string(repo().join(package).join(file))?;
-        body.push(json!({"source": source, "language": "cpp17"}));
+        let path = repo().join(package).join(file);
+        body.push(if path.is_dir() {
+            // An output-only submission: CMS's output_NNN.txt files, by test name.
+            let mut outputs = serde_json::Map::new();
+            for entry in std::fs::read_dir(&path)? {
+                let path = entry?.path();
+                let stem = path
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or_default();
+                let name = stem.trim_start_matches("output_").to_string();
+                outputs.insert(name, Value::String(std::fs::read_to_string(&path)?));
+            }
+            json!({"source": Value::Object(outputs).to_string(), "language": "outputs"})
+        } else {
+            json!({"source": std::fs::read_to_string(&path)?, "language": "cpp17"})
+        });
     }
     let posted: Value = http
         .post(format!(
@@ -164,5 +180,20 @@ async fn a_cms_communication_task_is_judged_by_its_manager_through_the_workers()
         "{}",
         guess[0]
     );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn output_only_submissions_are_judged_through_the_workers() -> anyhow::Result<()> {
+    let files = [("solutions/full", 100.0), ("solutions/partial", 40.0)];
+    let judged = judged_through_the_service(
+        "cms",
+        "tests/fixtures/packages/cms-outputs",
+        "cmsoutputs",
+        "tokens",
+        &files,
+    )
+    .await?;
+    assert_eq!(judged[1]["language"], "outputs", "{}", judged[1]);
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! IOI task types through `sieve judge` (the supervised judging process, and `--in-process`):
 //! function-call tasks whose grader comes in C and C++ with a shared header, and CMS
 //! Communication tasks with a manager and one process (std_io) or two (fifo_io, the role as
-//! the last argument), on the fixture packages `tps-max`, `tps-guess` and `tps-relay`.
+//! the last argument), on the fixture packages `tps-max`, `tps-guess` and `tps-relay`; and an
+//! output-only task (`cms-outputs`) judging the outputs a directory holds.
 
 use serde_json::Value;
 use std::path::PathBuf;
@@ -171,4 +172,27 @@ fn with_a_checker_the_checker_judges_what_the_manager_printed() {
     let linear = judge_in(tmp.path(), "linear.cpp", &[]);
     assert_eq!(verdicts(&linear).1, 50.0, "{linear}");
     assert_eq!(message(&linear, 4), "checked 0.5");
+}
+
+#[test]
+fn an_output_only_task_judges_the_outputs_submitted() {
+    let full = judge("cms-outputs", "full", &[]);
+    assert_eq!(
+        verdicts(&full),
+        (vec!["AC".to_string(); 3], 100.0),
+        "{full}"
+    );
+    let partial = judge("cms-outputs", "partial", &[]);
+    assert_eq!(
+        verdicts(&partial),
+        (
+            vec!["AC".to_string(), "WA".to_string(), "WA".to_string()],
+            40.0
+        ),
+        "{partial}"
+    );
+    assert!(
+        message(&partial, 2).contains("no output submitted"),
+        "{partial}"
+    );
 }

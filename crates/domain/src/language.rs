@@ -24,18 +24,21 @@ pub enum Language {
     Wat,
     /// Python 3, run by CPython built for WASI (the sandbox's Python runtime).
     Python3,
+    /// An output-only task's submission: no program, one output per test, as a JSON object
+    /// from test name to output.
+    Outputs,
 }
 
 /// A language name that sieve does not know.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "unknown language {0:?}: expected one of c, c11, c17, cpp, c++, cpp17, cpp20, python3, py, wasm, wat"
+    "unknown language {0:?}: expected one of c, c11, c17, cpp, c++, cpp17, cpp20, python3, py, wasm, wat, outputs"
 )]
 pub struct UnknownLanguage(pub String);
 
 impl Language {
     /// Every language, in a stable order.
-    pub const ALL: [Language; 7] = [
+    pub const ALL: [Language; 8] = [
         Language::C11,
         Language::C17,
         Language::Cpp17,
@@ -43,6 +46,7 @@ impl Language {
         Language::Wasm,
         Language::Wat,
         Language::Python3,
+        Language::Outputs,
     ];
 
     /// The canonical short name, as accepted by [`FromStr`].
@@ -55,12 +59,16 @@ impl Language {
             Language::Wasm => "wasm",
             Language::Wat => "wat",
             Language::Python3 => "python3",
+            Language::Outputs => "outputs",
         }
     }
 
     /// True when the candidate's source must go through a C or C++ compiler.
     pub fn is_compiled(self) -> bool {
-        !matches!(self, Language::Wasm | Language::Wat | Language::Python3)
+        !matches!(
+            self,
+            Language::Wasm | Language::Wat | Language::Python3 | Language::Outputs
+        )
     }
 
     /// True for Python, whose source the sandbox's interpreter runs.
@@ -105,6 +113,7 @@ impl FromStr for Language {
             "wasm" => Language::Wasm,
             "wat" => Language::Wat,
             "python3" | "python" | "py" | "py3" => Language::Python3,
+            "outputs" => Language::Outputs,
             _ => return Err(UnknownLanguage(s.to_string())),
         })
     }

@@ -389,7 +389,7 @@ fn a_function_task_keeps_its_c_and_cpp_graders_and_names_the_others() {
 }
 
 #[test]
-fn task_types_sieve_cannot_run_are_refused_not_judged_as_batch() {
+fn task_types_sieve_cannot_run_are_refused_and_output_only_is_read() {
     let tmp = tempfile::tempdir().unwrap();
     copy_dir(&package("tps-max"), tmp.path());
     let json = tmp.path().join("problem.json");
@@ -397,12 +397,20 @@ fn task_types_sieve_cannot_run_are_refused_not_judged_as_batch() {
         let text = fs::read_to_string(&json).unwrap().replace(from, to);
         fs::write(&json, text).unwrap();
     };
-    edit("\"Batch\"", "\"OutputOnly\"");
+    edit("\"Batch\"", "\"TwoSteps\"");
     let err = load_cms(tmp.path(), &Overrides::default()).unwrap_err();
     assert!(
         matches!(&err, sieve_formats::FormatError::Unsupported { message, .. }
-            if message.contains("task type OutputOnly")),
+            if message.contains("task type TwoSteps")),
         "{err}"
+    );
+    // An output-only task is judged as Batch, its candidates being sets of outputs.
+    edit("\"TwoSteps\"", "\"OutputOnly\"");
+    let p = load_cms(tmp.path(), &Overrides::default()).unwrap();
+    assert!(
+        p.warnings.iter().any(|w| w.contains("output-only task")),
+        "{:?}",
+        p.warnings
     );
     // A Communication task without its manager's source cannot be judged either.
     edit("\"OutputOnly\"", "\"Communication\"");
@@ -423,10 +431,13 @@ fn task_types_sieve_cannot_run_are_refused_not_judged_as_batch() {
     let p = load_cms(italian.path(), &Overrides::default()).unwrap();
     assert!(p.checker.is_communication(), "{:?}", p.checker);
     let output_only = edited(|y| y + "output_only: true\n");
-    assert!(matches!(
-        load_cms(output_only.path(), &Overrides::default()),
-        Err(sieve_formats::FormatError::Unsupported { .. })
-    ));
+    let p = load_cms(output_only.path(), &Overrides::default()).unwrap();
+    assert!(
+        p.warnings.iter().any(|w| w.contains("output-only task")),
+        "{:?}",
+        p.warnings
+    );
+    assert!(!p.checker.is_communication());
 }
 
 #[test]

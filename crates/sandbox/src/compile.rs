@@ -80,6 +80,18 @@ pub fn compile(
             ),
         });
     }
+    if language == Language::Outputs {
+        return Ok(match crate::outputs::bundle(source) {
+            Ok(wasm) => CompileOutcome::Ok(Compiled {
+                wasm,
+                warnings: 0,
+                message: String::new(),
+                compile_ms: 0,
+                fidelity: vec![],
+            }),
+            Err(message) => CompileOutcome::Error { message },
+        });
+    }
     if !language.is_compiled() {
         return Ok(CompileOutcome::Ok(Compiled {
             wasm: if language.is_python() {

@@ -2,8 +2,8 @@
 //! memory limiter, the host state of a run, and the cache of compiled modules.
 
 use crate::SandboxError;
-use crate::python;
 use crate::wasi::{self, Io};
+use crate::{outputs, python};
 use cpu_time::ThreadTime;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -119,6 +119,8 @@ pub struct Program {
     pub(crate) pre: InstancePre<Host>,
     /// A Python script, with the interpreter in `pre`.
     pub(crate) python: Option<Arc<Script>>,
+    /// An output-only submission's outputs (`pre` is then an empty module, never run to judge).
+    pub(crate) outputs: Option<Arc<outputs::Outputs>>,
 }
 
 /// What a Python program's runs add to the interpreter's: its script and the standard library.
@@ -187,6 +189,20 @@ impl Sandbox {
         if let Some(p) = self.programs.lock().map_err(poisoned)?.get(&hash) {
             return Ok(p.clone());
         }
+        if let Some(parsed) = outputs::unbundle(bytes) {
+            let outputs = parsed.map_err(SandboxError::InvalidModule)?;
+            let empty = self.load(EMPTY_MODULE.as_bytes())?;
+            let program = Program {
+                hash,
+                pre: empty.pre,
+                python: None,
+                outputs: Some(Arc::new(outputs)),
+            };
+            if let Ok(mut cache) = self.programs.lock() {
+                cache.insert(hash, program.clone());
+            }
+            return Ok(program);
+        }
         if let Some(source) = python::script(bytes) {
             let interpreter = self
                 .python
@@ -201,6 +217,7 @@ impl Sandbox {
                     stdlib: interpreter.stdlib,
                     reserve: interpreter.reserve,
                 })),
+                outputs: None,
             };
             if let Ok(mut cache) = self.programs.lock() {
                 cache.insert(hash, program.clone());
@@ -222,6 +239,7 @@ impl Sandbox {
                     hash,
                     pre,
                     python: None,
+                    outputs: None,
                 };
                 if let Ok(mut cache) = self.programs.lock() {
                     cache.insert(hash, program.clone());
@@ -296,6 +314,9 @@ impl Sandbox {
         Ok(module)
     }
 }
+
+/// The module behind an output-only submission: it does nothing, and judging never runs it.
+const EMPTY_MODULE: &str = r#"(module (memory (export "memory") 0) (func (export "_start")))"#;
 
 /// An engine for `config` (tables filled lazily or at instantiation), the WASI host linked to
 /// it, and the fingerprint naming its compiled code in the caches.

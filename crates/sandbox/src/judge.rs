@@ -104,6 +104,13 @@ pub fn judge_test_with(
         // Run alone, the candidate would read the secret input as its own.
         return not_run(&test.name, Verdict::JudgeError, "interactor not loaded");
     }
+    if opts.checker.is_conversation() && program.outputs.is_some() {
+        return not_run(
+            &test.name,
+            Verdict::JudgeError,
+            "an output-only submission cannot talk to an interactor or a manager",
+        );
+    }
     let (run, outcome, hash) = match (&opts.checker, &opts.custom_checker) {
         (
             checker @ sieve_domain::Checker::Communication {
@@ -142,29 +149,40 @@ pub fn judge_test_with(
             (run, outcome, hash)
         }
         _ => {
-            let run = sandbox.run(
-                program,
-                RunSpec {
-                    stdin: test.input.clone(),
-                    args: vec!["main".into()],
-                    files: vec![],
-                    limits: opts.limits,
-                },
-            );
-            let outcome = failure(&run).unwrap_or_else(|| match &test.answer {
-                // No expected answer: the run is judged for its behaviour only.
-                None => CheckOutcome::new(Verdict::Ran, 0.0, ""),
-                Some(answer) => {
-                    before_check();
-                    let custom = opts.checker.custom_program().map(|(protocol, _)| protocol);
-                    match (custom, &opts.custom_checker) {
-                        (Some(protocol), Some(p)) => {
-                            check_custom(sandbox, p, protocol, &test.input, &run.stdout, answer)
+            let run = match &program.outputs {
+                Some(outputs) => submitted(outputs, &test.name),
+                None => sandbox.run(
+                    program,
+                    RunSpec {
+                        stdin: test.input.clone(),
+                        args: vec!["main".into()],
+                        files: vec![],
+                        limits: opts.limits,
+                    },
+                ),
+            };
+            let missing = program
+                .outputs
+                .as_ref()
+                .is_some_and(|o| !o.contains_key(&test.name));
+            let outcome = if missing {
+                CheckOutcome::new(Verdict::WA, 0.0, "no output submitted for this test")
+            } else {
+                failure(&run).unwrap_or_else(|| match &test.answer {
+                    // No expected answer: the run is judged for its behaviour only.
+                    None => CheckOutcome::new(Verdict::Ran, 0.0, ""),
+                    Some(answer) => {
+                        before_check();
+                        let custom = opts.checker.custom_program().map(|(protocol, _)| protocol);
+                        match (custom, &opts.custom_checker) {
+                            (Some(protocol), Some(p)) => {
+                                check_custom(sandbox, p, protocol, &test.input, &run.stdout, answer)
+                            }
+                            _ => check_builtin(&opts.checker, &run.stdout, answer),
                         }
-                        _ => check_builtin(&opts.checker, &run.stdout, answer),
                     }
-                }
-            });
+                })
+            };
             let hash = output_hash(&opts.checker, &run.stdout);
             (run, outcome, hash)
         }
@@ -178,6 +196,20 @@ pub fn judge_test_with(
         peak_memory: run.peak_memory,
         output_hash: Some(hash),
         message: outcome.message,
+    }
+}
+
+/// What an output-only submission "ran" to on test `name`: its output for the test (nothing when
+/// it has none), in no time.
+fn submitted(outputs: &crate::outputs::Outputs, name: &str) -> RunOutcome {
+    RunOutcome {
+        status: RunStatus::Exited(0),
+        stdout: outputs.get(name).map(|o| o.to_vec()).unwrap_or_default(),
+        stderr: vec![],
+        written: vec![],
+        time_us: 0,
+        fuel: 0,
+        peak_memory: 0,
     }
 }
 

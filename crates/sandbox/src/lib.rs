@@ -3,8 +3,9 @@
 //! narrowed to sieve's policy (pooling allocator, compiled-module cache, CPU-time or fuel
 //! limits, memory and output caps), a minimal WASI host with no files, network or environment,
 //! the checkers, interactors joined to the candidate by in-host pipes, CMS Communication
-//! managers joined the same way to one or more processes of the candidate, and the judging of
-//! one program against a problem's tests.
+//! managers joined the same way to one or more processes of the candidate, output-only
+//! submissions (an output per test, checked as a program's would be), and the judging of one
+//! program against a problem's tests.
 //!
 //! It knows wasmtime but not tokio or sqlx: callers run it on their own threads (guests need a
 //! large native stack: see [`GUEST_THREAD_STACK`]) and store what it returns.
@@ -22,6 +23,7 @@ mod judge;
 pub mod native;
 mod normalise;
 mod options;
+mod outputs;
 mod protocol;
 mod python;
 mod run;

@@ -197,7 +197,7 @@ impl Toolchain {
             Language::C17 => cmd.args(["-x", "c", "-std=gnu17"]),
             Language::Cpp17 => cmd.args(["-x", "c++", "-std=gnu++17"]),
             Language::Cpp20 => cmd.args(["-x", "c++", "-std=gnu++20"]),
-            Language::Wasm | Language::Wat | Language::Python3 => &mut cmd,
+            Language::Wasm | Language::Wat | Language::Python3 | Language::Outputs => &mut cmd,
         };
         cmd
     }

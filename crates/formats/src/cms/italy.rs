@@ -2,7 +2,9 @@
 //! `cor/` checker, `sol/grader.*` with headers, subtasks from `score_type` or `gen/GEN`.
 
 use super::score::{self, Group};
-use super::{Tests, cms_checker, dir_name, graders, judged_by, limits, task_type};
+use super::{
+    OUTPUT_ONLY, TaskType, Tests, cms_checker, dir_name, graders, judged_by, limits, task_type,
+};
 use crate::{FormatError, Overrides, Package, read};
 use serde_yaml_ng::Value;
 use std::collections::HashSet;
@@ -124,14 +126,7 @@ pub(super) fn load(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
         }
     }
     let yaml = dir.join("task.yaml");
-    if conf.get("output_only").and_then(Value::as_bool) == Some(true) {
-        return Err(FormatError::Unsupported {
-            path: yaml,
-            message: "an output-only task cannot be judged by sieve: refused rather than \
-                      judged as Batch"
-                .into(),
-        });
-    }
+    let output_only = conf.get("output_only").and_then(Value::as_bool) == Some(true);
     // As CMS's loader: a manager in check/ (or cor/) makes a Communication task.
     const MANAGERS: &[&str] = &[
         "check/manager.cpp",
@@ -148,7 +143,9 @@ pub(super) fn load(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
     let type_name = conf
         .get("task_type")
         .and_then(Value::as_str)
-        .unwrap_or(if has_manager {
+        .unwrap_or(if output_only {
+            "OutputOnly"
+        } else if has_manager {
             "Communication"
         } else {
             "Batch"
@@ -156,6 +153,9 @@ pub(super) fn load(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
     let processes = conf.get("num_processes").and_then(Value::as_u64);
     let user_io = conf.get("user_io").and_then(Value::as_str);
     let task_type = task_type(&yaml, type_name, processes, user_io)?;
+    if matches!(task_type, TaskType::OutputOnly) {
+        warnings.push(OUTPUT_ONLY.into());
+    }
     let time_s = get(&conf, &["time_limit", "timeout"]).and_then(number);
     let memory = get(&conf, &["memory_limit", "memlimit"])
         .and_then(number)

@@ -121,8 +121,18 @@ fn with_headers(dir: &Path, found: &str) -> Result<Option<crate::CheckerSource>,
 /// A CMS task type as sieve judges it.
 enum TaskType {
     Batch,
-    Communication { processes: u32, user_io: UserIo },
+    Communication {
+        processes: u32,
+        user_io: UserIo,
+    },
+    /// Judged as Batch; a candidate is a set of outputs (or a program that prints them).
+    OutputOnly,
 }
+
+/// The warning an output-only task's import gives: what its candidates are.
+const OUTPUT_ONLY: &str = "output-only task: a candidate is a set of outputs (language `outputs`: \
+     a JSON object from test name to output; `sieve judge --source DIR` reads a directory of \
+     output files) or a program that prints them";
 
 /// The task type named `name` in `file`, with its parameters (`processes`, `user_io`); the
 /// types sieve cannot run are refused.
@@ -138,6 +148,7 @@ fn task_type(
     };
     match name.to_ascii_lowercase().as_str() {
         "batch" => Ok(TaskType::Batch),
+        "outputonly" => Ok(TaskType::OutputOnly),
         "communication" => {
             let processes = processes.unwrap_or(1);
             if !(1..=u64::from(MAX_PROCESSES)).contains(&processes) {
@@ -160,8 +171,8 @@ fn task_type(
             })
         }
         _ => Err(unsupported(format!(
-            "task type {name} cannot be judged by sieve (it judges Batch and Communication \
-             tasks): refused rather than judged as Batch"
+            "task type {name} cannot be judged by sieve (it judges Batch, Communication and \
+             OutputOnly tasks): refused rather than judged as Batch"
         ))),
     }
 }

@@ -4,7 +4,9 @@
 //! writes) is read too.
 
 use super::score::{self, Group};
-use super::{Tests, cms_checker, dir_name, graders, judged_by, limits, task_type};
+use super::{
+    OUTPUT_ONLY, TaskType, Tests, cms_checker, dir_name, graders, judged_by, limits, task_type,
+};
 use crate::{FormatError, Overrides, Package, read};
 use serde_json::Value;
 use std::collections::HashSet;
@@ -100,6 +102,9 @@ pub(super) fn load(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
         .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()));
     let user_io = param("user_io").and_then(Value::as_str);
     let task_type = task_type(&dir.join("problem.json"), type_name, processes, user_io)?;
+    if matches!(task_type, TaskType::OutputOnly) {
+        warnings.push(OUTPUT_ONLY.into());
+    }
     let number = |k: &str| {
         map.get(k)
             .and_then(|v| v.as_f64().or_else(|| v.as_str()?.trim().parse().ok()))

@@ -55,7 +55,7 @@ pub(super) fn checker_from(
         if files.is_empty() {
             return Err(FormatError::Invalid {
                 path: vdir,
-                message: "no C or C++ validator source".into(),
+                message: "no C, C++ or Python validator source".into(),
             });
         }
         return Ok(PackageChecker::custom(
@@ -106,7 +106,8 @@ pub(super) fn checker_from(
     })
 }
 
-/// C/C++ sources under `dir` (recursively), the language of the first `.cpp`/`.c`.
+/// C, C++ and Python sources under `dir` (recursively), and the language of the program: a C or
+/// C++ one when there is one, else Python.
 fn sources_under(dir: &Path) -> Result<(Language, Vec<SourceFile>), FormatError> {
     let mut paths = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
