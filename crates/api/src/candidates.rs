@@ -254,6 +254,14 @@ fn validate(c: &NewCandidate, field: &str) -> Result<(), ApiError> {
             format!("sources are limited to {MAX_SOURCE} bytes"),
         ));
     }
+    if c.language == sieve_domain::Language::Outputs
+        && let Err(e) = serde_json::from_str::<std::collections::HashMap<String, String>>(&c.source)
+    {
+        return Err(ApiError::invalid(
+            format!("{field}/source"),
+            format!("an outputs candidate is a JSON object from test name to output text: {e}"),
+        ));
+    }
     Ok(())
 }
 

@@ -89,6 +89,14 @@ async fn post_candidates_and_read_their_verdicts() -> anyhow::Result<()> {
     assert_eq!(bad.headers()["content-type"], "application/problem+json");
     let bad: Value = bad.json().await?;
     assert_eq!(bad["field"], "/candidates/0/language");
+    let bad = post(
+        json!({"candidates": [{"source": "[\"5\"]", "language": "outputs"}]}),
+        problem.to_string(),
+    )
+    .await?;
+    assert_eq!(bad.status(), 422);
+    let bad: Value = bad.json().await?;
+    assert_eq!(bad["field"], "/candidates/0/source", "{bad}");
     let missing = post(json!({"candidates": []}), uuid_nil()).await?;
     assert_eq!(missing.status(), 404);
 

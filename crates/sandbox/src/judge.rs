@@ -105,9 +105,10 @@ pub fn judge_test_with(
         return not_run(&test.name, Verdict::JudgeError, "interactor not loaded");
     }
     if opts.checker.is_conversation() && program.outputs.is_some() {
+        // The submission's failure, not the judge's.
         return not_run(
             &test.name,
-            Verdict::JudgeError,
+            Verdict::WA,
             "an output-only submission cannot talk to an interactor or a manager",
         );
     }
