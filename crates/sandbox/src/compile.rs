@@ -102,7 +102,11 @@ pub fn compile(
             warnings: 0,
             message: String::new(),
             compile_ms: 0,
-            fidelity: vec![],
+            fidelity: if language.is_python() {
+                crate::python::fidelity_warnings(source)
+            } else {
+                vec![]
+            },
         }));
     }
     let mut key = blake3::Hasher::new();

@@ -87,3 +87,19 @@ fn python_cannot_link_a_tasks_c_grader() {
         CompileOutcome::Ok(_) => panic!("a Python candidate cannot be linked with a C++ grader"),
     }
 }
+
+#[test]
+fn deep_recursion_through_c_fails_here_and_is_flagged() {
+    // A known difference from native CPython (docs/python.md): the interpreter's C stack.
+    let (verdict, message) = judged("lru_deep.py");
+    assert_eq!(verdict, Verdict::RE);
+    assert!(message.contains("RecursionError"), "{message}");
+    let CompileOutcome::Ok(built) = build(&fixture("python/lru_deep.py")) else {
+        panic!("a Python script always builds");
+    };
+    assert!(
+        built.fidelity.iter().any(|w| w.contains("lru_cache")),
+        "{:?}",
+        built.fidelity
+    );
+}
