@@ -80,34 +80,29 @@ pub fn compile(
             ),
         });
     }
-    if language == Language::Outputs {
-        return Ok(match crate::outputs::bundle(source) {
-            Ok(wasm) => CompileOutcome::Ok(Compiled {
-                wasm,
-                warnings: 0,
-                message: String::new(),
-                compile_ms: 0,
-                fidelity: vec![],
-            }),
-            Err(message) => CompileOutcome::Error { message },
-        });
-    }
-    if !language.is_compiled() {
-        return Ok(CompileOutcome::Ok(Compiled {
-            wasm: if language.is_python() {
-                crate::python::bundle(source)
-            } else {
-                source.to_vec()
-            },
+    // Nothing to compile: wasm and wat load as they are, Python and outputs as bundles.
+    let ready = |wasm: Vec<u8>, fidelity: Vec<String>| {
+        Ok(CompileOutcome::Ok(Compiled {
+            wasm,
             warnings: 0,
             message: String::new(),
             compile_ms: 0,
-            fidelity: if language.is_python() {
-                crate::python::fidelity_warnings(source)
-            } else {
-                vec![]
-            },
-        }));
+            fidelity,
+        }))
+    };
+    match language {
+        Language::Outputs => {
+            return match crate::outputs::bundle(source) {
+                Ok(bundle) => ready(bundle, vec![]),
+                Err(message) => Ok(CompileOutcome::Error { message }),
+            };
+        }
+        Language::Python3 => {
+            let fidelity = crate::python::fidelity_warnings(source);
+            return ready(crate::python::bundle(source), fidelity);
+        }
+        Language::Wasm | Language::Wat => return ready(source.to_vec(), vec![]),
+        Language::C11 | Language::C17 | Language::Cpp17 | Language::Cpp20 => {}
     }
     let mut key = blake3::Hasher::new();
     key.update(source);

@@ -192,16 +192,12 @@ impl Sandbox {
         if let Some(parsed) = outputs::unbundle(bytes) {
             let outputs = parsed.map_err(SandboxError::InvalidModule)?;
             let empty = self.load(EMPTY_MODULE.as_bytes())?;
-            let program = Program {
+            return Ok(self.remember(Program {
                 hash,
                 pre: empty.pre,
                 python: None,
                 outputs: Some(Arc::new(outputs)),
-            };
-            if let Ok(mut cache) = self.programs.lock() {
-                cache.insert(hash, program.clone());
-            }
-            return Ok(program);
+            }));
         }
         if let Some(source) = python::script(bytes) {
             let interpreter = self
@@ -209,7 +205,7 @@ impl Sandbox {
                 .get_or_init(|| self.interpreter().map_err(|e| e.to_string()))
                 .clone()
                 .map_err(SandboxError::Toolchain)?;
-            let program = Program {
+            return Ok(self.remember(Program {
                 hash,
                 pre: interpreter.pre,
                 python: Some(Arc::new(Script {
@@ -218,11 +214,7 @@ impl Sandbox {
                     reserve: interpreter.reserve,
                 })),
                 outputs: None,
-            };
-            if let Ok(mut cache) = self.programs.lock() {
-                cache.insert(hash, program.clone());
-            }
-            return Ok(program);
+            }));
         }
         let module = self.module(&hash, bytes)?;
         if module.get_export("_start").is_none() || module.get_export("memory").is_none() {
@@ -235,17 +227,21 @@ impl Sandbox {
             .and_then(|_| linker.instantiate_pre(&module))
             .map_err(|e| SandboxError::InvalidModule(format!("{e:#}")))
             .map(|pre| {
-                let program = Program {
+                self.remember(Program {
                     hash,
                     pre,
                     python: None,
                     outputs: None,
-                };
-                if let Ok(mut cache) = self.programs.lock() {
-                    cache.insert(hash, program.clone());
-                }
-                program
+                })
             })
+    }
+
+    /// Keeps `program` for later loads of the same bytes, and returns it.
+    fn remember(&self, program: Program) -> Program {
+        if let Ok(mut cache) = self.programs.lock() {
+            cache.insert(program.hash, program.clone());
+        }
+        program
     }
 
     /// The Python interpreter, compiled for this engine (or read from a cache: the user's
