@@ -92,7 +92,7 @@ fn programs(list: Vec<ProgramBody>, field: &str) -> Result<Vec<GenProgram>, ApiE
                     "names are unique and made of letters, digits, '_' and '-'",
                 ));
             }
-            if !p.language.is_compiled() && !p.language.is_python() {
+            if !p.language.is_source() {
                 return Err(ApiError::invalid(
                     format!("{field}/{i}/language"),
                     "give C, C++ or Python source",

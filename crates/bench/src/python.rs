@@ -1,7 +1,7 @@
 //! Python in the sandbox against native CPython in the same run: what a trivial script costs
 //! per test when the judging process judges it, and the CPU time of compute-heavy scripts.
 
-use crate::sandbox::SandboxBenchArgs;
+use crate::sandbox::{SandboxBenchArgs, Workload, compute_limits, median};
 use anyhow::{Context, bail};
 use sieve_domain::{Checker, Language, Limits, Verdict};
 use sieve_sandbox::native::run_native_with;
@@ -11,35 +11,28 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// A compute-heavy script and its input.
-struct Script {
-    file: &'static str,
-    what: &'static str,
-    input: fn() -> Vec<u8>,
-}
-
-const SCRIPTS: &[Script] = &[
-    Script {
+const SCRIPTS: &[Workload] = &[
+    Workload {
         file: "loops.py",
         what: "prime sieve to 3e6 in Python loops",
         input: || b"3000000\n".to_vec(),
     },
-    Script {
+    Workload {
         file: "calls.py",
         what: "recursive fib(29)",
         input: || b"29\n".to_vec(),
     },
-    Script {
+    Workload {
         file: "dicts.py",
         what: "1e6 dict updates with str keys",
         input: || b"1000000\n".to_vec(),
     },
-    Script {
+    Workload {
         file: "sort_io.py",
         what: "read, sort, print 1e6 numbers",
         input: crate::sandbox::numbers_input,
     },
-    Script {
+    Workload {
         file: "bigint.py",
         what: "30000! and its digit sum",
         input: || b"30000\n".to_vec(),
@@ -54,19 +47,6 @@ fn native_python() -> PathBuf {
         debian
     } else {
         PathBuf::from("python3")
-    }
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
-}
-
-fn limits() -> Limits {
-    Limits {
-        time_ms: 60_000,
-        memory_bytes: 2 << 30,
-        output_bytes: 256 << 20,
     }
 }
 
@@ -167,7 +147,7 @@ pub fn python(args: &SandboxBenchArgs, toolchain: &Toolchain, cache: &Path) -> a
             };
             let opts = JudgeOptions {
                 all_tests: true,
-                ..JudgeOptions::new(limits(), Checker::Exact)
+                ..JudgeOptions::new(compute_limits(), Checker::Exact)
             };
             let report = supervisor.judge(&wasm, &[], &[test], &[], &opts)?;
             let t = &report.tests[0];

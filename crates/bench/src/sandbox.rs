@@ -34,10 +34,11 @@ pub struct SandboxBenchArgs {
     only: Option<String>,
 }
 
-struct Workload {
-    file: &'static str,
-    what: &'static str,
-    input: fn() -> Vec<u8>,
+/// A compute program (C++ or Python) and its input.
+pub(crate) struct Workload {
+    pub file: &'static str,
+    pub what: &'static str,
+    pub input: fn() -> Vec<u8>,
 }
 
 pub(crate) fn numbers_input() -> Vec<u8> {
@@ -111,7 +112,7 @@ const WORKLOADS: &[Workload] = &[
     },
 ];
 
-fn median(mut v: Vec<f64>) -> f64 {
+pub(crate) fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[v.len() / 2]
 }
@@ -124,12 +125,17 @@ fn sandbox(mode: Mode, cache: &Path) -> anyhow::Result<Sandbox> {
     })?)
 }
 
-fn wasm_run(sb: &Sandbox, p: &Program, input: &Arc<[u8]>) -> (f64, u64, Vec<u8>, RunStatus) {
-    let limits = Limits {
+/// Limits a compute program never reaches: it is timed, not judged.
+pub(crate) fn compute_limits() -> Limits {
+    Limits {
         time_ms: 60_000,
         memory_bytes: 2 << 30,
         output_bytes: 256 << 20,
-    };
+    }
+}
+
+fn wasm_run(sb: &Sandbox, p: &Program, input: &Arc<[u8]>) -> (f64, u64, Vec<u8>, RunStatus) {
+    let limits = compute_limits();
     let out = on_guest_thread(|| {
         sb.run(
             p,
@@ -232,14 +238,7 @@ pub fn run(args: SandboxBenchArgs) -> anyhow::Result<()> {
             };
             let opts = JudgeOptions {
                 all_tests: true,
-                ..JudgeOptions::new(
-                    Limits {
-                        time_ms: 60_000,
-                        memory_bytes: 2 << 30,
-                        output_bytes: 256 << 20,
-                    },
-                    Checker::Exact,
-                )
+                ..JudgeOptions::new(compute_limits(), Checker::Exact)
             };
             let report = supervisor.judge(&wasm, &[], &[test], &[], &opts)?;
             if report.tests[0].verdict != Verdict::AC {

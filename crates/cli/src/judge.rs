@@ -344,13 +344,10 @@ fn outputs_of(dir: &std::path::Path) -> anyhow::Result<Vec<u8>> {
                 stack.push(path);
                 continue;
             }
-            let relative = path.strip_prefix(dir)?.with_extension("");
-            let mut name = relative.to_string_lossy().into_owned();
-            if let Some((parent, file)) = name.rsplit_once('/') {
-                name = format!("{parent}/{}", file.strip_prefix("output_").unwrap_or(file));
-            } else if let Some(rest) = name.strip_prefix("output_") {
-                name = rest.to_string();
-            }
+            let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+            let stem = stem.strip_prefix("output_").unwrap_or(&stem);
+            let parent = path.parent().unwrap_or(dir).strip_prefix(dir)?;
+            let name = parent.join(stem).to_string_lossy().into_owned();
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("{} is not UTF-8 text", path.display()))?;
             outputs.insert(name, serde_json::Value::String(text));

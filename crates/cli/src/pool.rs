@@ -72,9 +72,7 @@ fn parents(from: &[PathBuf]) -> anyhow::Result<Vec<(String, String, Language)>> 
             .and_then(|n| n.to_str())
             .unwrap_or_default()
             .to_string();
-        let Some(language) =
-            Language::from_extension(&label).filter(|l| l.is_compiled() || l.is_python())
-        else {
+        let Some(language) = Language::from_extension(&label).filter(|l| l.is_source()) else {
             bail!("{}: not a C, C++ or Python source", f.display());
         };
         let source =

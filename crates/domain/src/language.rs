@@ -76,6 +76,12 @@ impl Language {
         self == Language::Python3
     }
 
+    /// True for a program given as source text: C, C++ or Python (not a ready module, not an
+    /// output-only submission).
+    pub fn is_source(self) -> bool {
+        self.is_compiled() || self.is_python()
+    }
+
     /// True for C (either standard), whose sources link with a task's C graders.
     pub fn is_c(self) -> bool {
         matches!(self, Language::C11 | Language::C17)

@@ -69,17 +69,6 @@ pub fn compile(
     // clang runs in a scratch directory: every path it sees must be absolute.
     std::fs::create_dir_all(cache_dir).map_err(SandboxError::io("cache dir"))?;
     let cache_dir = &std::fs::canonicalize(cache_dir).map_err(SandboxError::io("cache dir"))?;
-    let grader = extra
-        .iter()
-        .find(|(name, _)| Language::from_extension(name).is_some_and(|l| l.is_compiled()));
-    if let (true, Some((name, _))) = (language.is_python(), grader) {
-        return Ok(CompileOutcome::Error {
-            message: format!(
-                "this task links candidates with its C/C++ grader {name}: Python cannot be judged \
-                 on it"
-            ),
-        });
-    }
     // Nothing to compile: wasm and wat load as they are, Python and outputs as bundles.
     let ready = |wasm: Vec<u8>, fidelity: Vec<String>| {
         Ok(CompileOutcome::Ok(Compiled {
@@ -98,6 +87,17 @@ pub fn compile(
             };
         }
         Language::Python3 => {
+            let grader = extra
+                .iter()
+                .find(|(name, _)| Language::from_extension(name).is_some_and(|l| l.is_compiled()));
+            if let Some((name, _)) = grader {
+                return Ok(CompileOutcome::Error {
+                    message: format!(
+                        "this task links candidates with its C/C++ grader {name}: Python cannot \
+                         be judged on it"
+                    ),
+                });
+            }
             let fidelity = crate::python::fidelity_warnings(source);
             return ready(crate::python::bundle(source), fidelity);
         }

@@ -277,7 +277,7 @@ impl Sandbox {
         };
         let stdlib = runtime.stdlib()?;
         let mut linker = linker.clone();
-        python::link_host(&mut linker, &module)
+        wasi::stub_imports(&mut linker, &module, python::HOST_MODULE, python::NO_HOST)
             .and_then(|_| wasi::stub_missing(&mut linker, &module))
             .and_then(|_| linker.instantiate_pre(&module))
             .map(|pre| python::Interpreter {

@@ -201,29 +201,12 @@ pub(crate) fn shared_cache() -> Option<PathBuf> {
         .map(|d| d.join("sieve"))
 }
 
-/// Defines the interpreter's one import outside WASI, `host.call` (the package's door to tools
-/// of its embedder), as a door with nothing behind it: every call is refused with the
-/// package's own "no host" code.
-pub(crate) fn link_host(
-    linker: &mut wasmtime::Linker<crate::engine::Host>,
-    module: &wasmtime::Module,
-) -> wasmtime::Result<()> {
-    for import in module.imports().filter(|i| i.module() == "host") {
-        let Some(ty) = import.ty().func().cloned() else {
-            continue;
-        };
-        linker.func_new("host", import.name(), ty, |_, _, results| {
-            for r in results.iter_mut() {
-                *r = wasmtime::Val::I32(NO_HOST);
-            }
-            Ok(())
-        })?;
-    }
-    Ok(())
-}
+/// The interpreter's one import outside WASI, `host.call` (the package's door to tools of its
+/// embedder): a door with nothing behind it.
+pub(crate) const HOST_MODULE: &str = "host";
 
 /// What `host.call` answers when no host serves it.
-const NO_HOST: i32 = -1;
+pub(crate) const NO_HOST: i32 = -1;
 
 /// What native CPython 3.11 holds resident before a script does anything (`python3 -c pass`:
 /// 7.3-7.8 MiB on Debian 12).

@@ -2,12 +2,14 @@
 //! problem imports and API keys made with the CLI.
 #![allow(dead_code)]
 
+use serde_json::{Value, json};
 use sieve_domain::ProblemId;
 use sieve_store::Store;
 use sieve_testkit::testing::TestDb;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -203,4 +205,96 @@ pub async fn wait_for_event(
             }
         }
     }
+}
+
+/// Imports `package` (`format`, stored as `slug`) into a fresh database, serves it, posts
+/// `files` (paths in the repository: sources in the language their extension names, or a
+/// directory of an output-only submission's `output_NNN.txt` files) and checks that each scores
+/// its points on the hidden tests. Returns the judged candidates.
+pub async fn judged_through_the_service(
+    format: &str,
+    package: &str,
+    slug: &str,
+    kind: &str,
+    files: &[(&str, f64)],
+) -> anyhow::Result<Vec<Value>> {
+    let db = TestDb::new().await?;
+    let import = std::process::Command::new(env!("CARGO_BIN_EXE_sieve"))
+        .args(["import", format])
+        .arg(repo().join(package))
+        .arg("--cache-dir")
+        .arg(cache_dir())
+        .env("DATABASE_URL", &db.url)
+        .output()?;
+    let log = String::from_utf8_lossy(&import.stderr);
+    assert!(import.status.success(), "{log}");
+    assert!(!log.contains("batch"), "{log}");
+    let pid = Store::from_pool(db.pool.clone())
+        .problem_by_slug(slug)
+        .await?
+        .expect("imported");
+    let server = serve_with(&db, &["--local"]);
+    let http = reqwest::Client::new();
+    let base = &server.url;
+    let problem: Value = http
+        .get(format!("{base}/v1/problems/{pid}"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(problem["checker"]["kind"], kind, "{problem}");
+    let mut body = Vec::new();
+    for (file, _) in files {
+        let path = repo().join(file);
+        body.push(if path.is_dir() {
+            // An output-only submission: CMS's output_NNN.txt files, by test name.
+            let mut outputs = serde_json::Map::new();
+            for entry in std::fs::read_dir(&path)? {
+                let path = entry?.path();
+                let stem = path
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or_default();
+                let name = stem.trim_start_matches("output_").to_string();
+                outputs.insert(name, Value::String(std::fs::read_to_string(&path)?));
+            }
+            json!({"source": Value::Object(outputs).to_string(), "language": "outputs"})
+        } else {
+            let language = sieve_domain::Language::from_extension(file).expect("a source");
+            json!({"source": std::fs::read_to_string(&path)?, "language": language.name()})
+        });
+    }
+    let posted: Value = http
+        .post(format!(
+            "{base}/v1/problems/{pid}/candidates?judge=public,hidden"
+        ))
+        .json(&json!({ "candidates": body }))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let events = http
+        .get(format!("{base}/v1/problems/{pid}/events"))
+        .send()
+        .await?;
+    // Long enough for a first Python judging to compile the interpreter.
+    wait_for_event(events, Instant::now() + Duration::from_secs(300), |p| {
+        p["done"] == true && p["judged_hidden"] == files.len()
+    })
+    .await?;
+    let mut judged = Vec::new();
+    for (i, (file, points)) in files.iter().enumerate() {
+        let id = posted["candidates"][i]["id"]
+            .as_str()
+            .expect("candidate id");
+        let c: Value = http
+            .get(format!("{base}/v1/candidates/{id}"))
+            .send()
+            .await?
+            .json()
+            .await?;
+        assert_eq!(c["points"]["hidden"], *points, "{file}: {c}");
+        judged.push(c);
+    }
+    Ok(judged)
 }

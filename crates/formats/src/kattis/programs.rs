@@ -128,7 +128,6 @@ fn sources_under(dir: &Path) -> Result<(Language, Vec<SourceFile>), FormatError>
         }
     }
     paths.sort();
-    let mut language = None;
     let mut files = Vec::new();
     for p in paths {
         let name = p
@@ -136,9 +135,10 @@ fn sources_under(dir: &Path) -> Result<(Language, Vec<SourceFile>), FormatError>
             .and_then(|n| n.to_str())
             .unwrap_or("")
             .to_string();
-        let lang = Language::from_extension(&name);
-        if lang.is_some() || name.ends_with(".h") || name.ends_with(".hpp") {
-            language = language.or(lang);
+        if Language::from_extension(&name).is_some()
+            || name.ends_with(".h")
+            || name.ends_with(".hpp")
+        {
             files.push(SourceFile {
                 source: read(&p)?,
                 name,
@@ -146,11 +146,15 @@ fn sources_under(dir: &Path) -> Result<(Language, Vec<SourceFile>), FormatError>
         }
     }
     // A C or C++ source is the program when there is one, as before Python was judged.
-    let language = files
+    let languages: Vec<Language> = files
         .iter()
         .filter_map(|f| Language::from_extension(&f.name))
+        .collect();
+    let language = languages
+        .iter()
         .find(|l| l.is_compiled())
-        .or(language)
+        .or(languages.first())
+        .copied()
         .unwrap_or(Language::Cpp17);
     Ok((language, files))
 }

@@ -223,22 +223,33 @@ const IMPLEMENTED: &[&str] = &[
 /// Defines every WASI import of `module` that the host does not implement as a function that
 /// returns ENOSYS, so that programs linking (but not calling) them still run.
 pub(crate) fn stub_missing(linker: &mut Linker<Host>, module: &Module) -> wasmtime::Result<()> {
+    stub_imports(linker, module, MODULE, errno::NOSYS)
+}
+
+/// Defines every function `module` imports from `from` that the host does not implement as one
+/// that does nothing and answers `code` (when it returns an `i32`).
+pub(crate) fn stub_imports(
+    linker: &mut Linker<Host>,
+    module: &Module,
+    from: &str,
+    code: i32,
+) -> wasmtime::Result<()> {
     for import in module.imports() {
-        if import.module() != MODULE || IMPLEMENTED.contains(&import.name()) {
+        if import.module() != from || (from == MODULE && IMPLEMENTED.contains(&import.name())) {
             continue;
         }
         let Some(ty) = import.ty().func().cloned() else {
             continue;
         };
-        let returns_errno =
+        let returns_code =
             ty.results().len() == 1 && matches!(ty.results().next(), Some(ValType::I32));
         let func = move |_: Caller<'_, Host>, _: &[Val], results: &mut [Val]| -> R<()> {
-            if returns_errno {
-                results[0] = Val::I32(errno::NOSYS);
+            if returns_code {
+                results[0] = Val::I32(code);
             }
             Ok(())
         };
-        linker.func_new(MODULE, import.name(), ty, func)?;
+        linker.func_new(from, import.name(), ty, func)?;
     }
     Ok(())
 }
