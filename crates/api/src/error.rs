@@ -252,7 +252,7 @@ impl From<Rejection> for ApiError {
     fn from(r: Rejection) -> Self {
         let detail = r.to_string();
         match r {
-            Rejection::Unreadable { .. } | Rejection::Checker { .. } => {
+            Rejection::Unreadable { .. } | Rejection::Checker { .. } | Rejection::Tests { .. } => {
                 ApiError::invalid("body", detail)
             }
             Rejection::SlugTaken { .. } => ApiError::conflict(detail).with_field("slug"),

@@ -57,6 +57,7 @@ pub async fn stored_package(
             })
             .collect(),
         warnings: p.warnings.clone(),
+        recipe: None,
     })
 }
 

@@ -138,12 +138,19 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
         memory_bytes: args.memory_limit.map(|m| m << 20),
     };
     let toolchain = Toolchain::discover(&args.cache_dir)?;
+    let package = match args.format {
+        Format::Jsonl => None,
+        format => Some(crate::judge::with_tests(
+            load_dir(format, &args.dir, &overrides)?,
+            &toolchain,
+            &args.cache_dir,
+        )?),
+    };
     let args = &args;
     crate::database::with_store(&args.db, |store| async move {
-        match args.format {
-            Format::Jsonl => import_jsonl(&store, args, &toolchain, &overrides).await,
-            format => {
-                let package = load_dir(format, &args.dir, &overrides)?;
+        match package {
+            None => import_jsonl(&store, args, &toolchain, &overrides).await,
+            Some(package) => {
                 let slug = args.slug.clone().unwrap_or_else(|| package.name.clone());
                 store_package(&store, args, &toolchain, &package, &slug)
                     .await

@@ -139,6 +139,7 @@ pub fn run(args: JudgeArgs) -> anyhow::Result<()> {
         (lang, source)
     };
     let toolchain = Toolchain::discover(&args.cache_dir)?;
+    let package = with_tests(package, &toolchain, &args.cache_dir)?;
     let fuel_per_ms = match (args.fuel_per_ms, args.deterministic) {
         (Some(f), _) => Some(f),
         (None, true) => {
@@ -228,6 +229,29 @@ pub fn run(args: JudgeArgs) -> anyhow::Result<()> {
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// `package` with its tests, made in the sandbox when it ships generators instead (a TPS
+/// working copy without `tests/`).
+pub fn with_tests(
+    package: Package,
+    toolchain: &Toolchain,
+    cache_dir: &Path,
+) -> anyhow::Result<Package> {
+    if package.recipe.is_none() {
+        return Ok(package);
+    }
+    eprintln!(
+        "{}: making the tests from the package's generators in the sandbox",
+        package.name
+    );
+    let mut supervisor = supervisor(cache_dir)?;
+    Ok(sieve_worker::recipe::make_tests(
+        toolchain,
+        cache_dir,
+        &mut supervisor,
+        package,
+    )?)
 }
 
 /// A supervisor whose judging processes are this binary's `sandbox-child`.

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{create_key, repo, serve_logged, wait_for_event};
+use common::{copy_dir, create_key, repo, serve_logged, wait_for_event};
 use serde_json::{Value, json};
 use sieve_testkit::testing::TestDb;
 use std::time::{Duration, Instant};
@@ -457,8 +457,30 @@ async fn packages_upload_as_archives() -> anyhow::Result<()> {
     let up = upload("format=cms", tar(broken.path(), "broken-sum")).await?;
     assert_eq!(up.status(), 202);
     let broken_job = job_url(&up);
+    // A TPS working copy whose generated input its own validator rejects: the worker's finding
+    // too, naming the test.
+    copy_dir(
+        &repo().join("tests/fixtures/packages/tps-gen"),
+        &broken.path().join("broken-gen"),
+    )?;
+    std::fs::write(
+        broken.path().join("broken-gen/gen/data"),
+        "@subtask samples\nmanual sample-1.in\n@subtask small\ngen 20 5\n",
+    )?;
+    let up = upload(
+        "format=cms&slug=broken-gen",
+        tar(broken.path(), "broken-gen"),
+    )
+    .await?;
+    assert_eq!(up.status(), 202);
+    let broken_gen_job = job_url(&up);
     let mut others = Vec::new();
-    for (format, dir, subtasks) in [("cms", "cms-sum", 3), ("polygon", "polygon-sum", 5)] {
+    // tps-gen has no tests/: the worker makes them from its generators.
+    for (format, dir, subtasks) in [
+        ("cms", "cms-sum", 3),
+        ("polygon", "polygon-sum", 5),
+        ("cms", "tps-gen", 3),
+    ] {
         let up = upload(
             &format!("format={format}"),
             tar(&repo().join("tests/fixtures/packages"), dir),
@@ -522,11 +544,47 @@ async fn packages_upload_as_archives() -> anyhow::Result<()> {
         broken["attempts"], 1,
         "a rejection is not retried: {broken}"
     );
+    let broken_gen: Value = http.get(&broken_gen_job).send().await?.json().await?;
+    assert_eq!(broken_gen["state"], "failed", "{broken_gen}");
+    assert_eq!(broken_gen["rejected"]["field"], "body", "{broken_gen}");
+    assert!(
+        broken_gen["rejected"]["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("test 1-01 (gen 20 5): validator validator.cpp")),
+        "{broken_gen}"
+    );
     for (format, url, subtasks) in others {
         let job: Value = http.get(&url).send().await?.json().await?;
         let n = job["problem"]["subtasks"].as_array().map(Vec::len);
         assert_eq!(n, Some(subtasks), "{format}: {job}");
     }
+    let made: Value = http
+        .get(format!("{}/v1/problems", server.url))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let maxgen = made["problems"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["slug"] == "maxgen")
+        .unwrap_or_else(|| panic!("{made}"));
+    let maxgen: Value = http
+        .get(format!(
+            "{}/v1/problems/{}",
+            server.url,
+            maxgen["id"].as_str().unwrap_or("")
+        ))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(
+        maxgen["tests"].as_array().map(Vec::len),
+        Some(8),
+        "{maxgen}"
+    );
     // The slug is now taken: refused at once.
     let twice = upload("format=kattis", archive).await?;
     assert_eq!(twice.status(), 409, "the slug is taken");
@@ -556,20 +614,6 @@ fn collect_refs(v: &Value, out: &mut Vec<String>) {
         Value::Array(a) => a.iter().for_each(|v| collect_refs(v, out)),
         _ => {}
     }
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for e in std::fs::read_dir(from)? {
-        let e = e?;
-        let target = to.join(e.file_name());
-        if e.file_type()?.is_dir() {
-            copy_dir(&e.path(), &target)?;
-        } else {
-            std::fs::copy(e.path(), target)?;
-        }
-    }
-    Ok(())
 }
 
 fn find(dir: &std::path::Path, name: &str) -> Option<std::path::PathBuf> {

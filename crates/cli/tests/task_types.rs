@@ -1,16 +1,15 @@
 //! IOI task types through `sieve judge` (the supervised judging process, and `--in-process`):
 //! function-call tasks whose grader comes in C and C++ with a shared header, and CMS
 //! Communication tasks with a manager and one process (std_io) or two (fifo_io, the role as
-//! the last argument), on the fixture packages `tps-max`, `tps-guess` and `tps-relay`; and an
-//! output-only task (`cms-outputs`) judging the outputs a directory holds.
+//! the last argument), on the fixture packages `tps-max`, `tps-guess` and `tps-relay`; an
+//! output-only task (`cms-outputs`) judging the outputs a directory holds; and a TPS working
+//! copy (`tps-gen`) whose tests are made from its generators before judging.
 
+mod common;
+
+use common::{copy_dir, repo};
 use serde_json::Value;
-use std::path::PathBuf;
 use std::process::Command;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 const PACKAGES: &str = "tests/fixtures/packages";
 
@@ -26,7 +25,7 @@ fn judge_in(dir: &std::path::Path, solution: &str, extra: &[&str]) -> Value {
         .args(["judge", "--json", "--all-tests", "--problem"])
         .arg(dir)
         .arg("--source")
-        .arg(dir.join("solutions").join(solution))
+        .arg(dir.join(solutions_dir(dir)).join(solution))
         .arg("--cache-dir")
         .arg(repo().join("target/sieve-test/cache"))
         .args(extra)
@@ -38,6 +37,16 @@ fn judge_in(dir: &std::path::Path, solution: &str, extra: &[&str]) -> Value {
             String::from_utf8_lossy(&out.stderr)
         )
     })
+}
+
+/// Where the package keeps its solutions: `solutions/` in exports, `solution/` in TPS working
+/// copies.
+fn solutions_dir(dir: &std::path::Path) -> &'static str {
+    if dir.join("solutions").is_dir() {
+        "solutions"
+    } else {
+        "solution"
+    }
 }
 
 /// The verdicts of the report's tests, and its total.
@@ -194,5 +203,64 @@ fn an_output_only_task_judges_the_outputs_submitted() {
     assert!(
         message(&partial, 2).contains("no output submitted"),
         "{partial}"
+    );
+}
+
+#[test]
+fn a_tps_working_copy_is_judged_on_the_tests_its_generators_make() {
+    let names: Vec<&str> = vec![
+        "0-01", "tiny-01", "tiny-02", "1-01", "1-02", "2-01", "2-02", "2-03",
+    ];
+    let model = judge("tps-gen", "model.cpp", &[]);
+    let tests: Vec<&str> = model["report"]["tests"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{model}"))
+        .iter()
+        .map(|t| t["name"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(tests, names);
+    assert_eq!(verdicts(&model), (vec!["AC".to_string(); 8], 100.0));
+    // The answers are the model's: a slow but right solution passes the small inputs and runs
+    // out of time on the large generated ones; a wrong one fails where the generators say.
+    let quadratic = judge("tps-gen", "quadratic.cpp", &[]);
+    let (v, total) = verdicts(&quadratic);
+    assert_eq!(total, 40.0, "{v:?}");
+    assert_eq!(&v[..5], ["AC"; 5], "{v:?}");
+    assert_eq!(&v[5..7], ["TLE", "TLE"], "{v:?}");
+    let first = judge("tps-gen", "first.cpp", &[]);
+    let (v, total) = verdicts(&first);
+    assert_eq!(total, 0.0);
+    assert_eq!(
+        &v[..3],
+        ["WA", "AC", "AC"],
+        "one-number inputs have their first as the biggest"
+    );
+}
+
+#[test]
+fn a_generated_input_its_validator_rejects_stops_the_package() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_dir(&repo().join(PACKAGES).join("tps-gen"), tmp.path()).expect("copy");
+    std::fs::write(
+        tmp.path().join("gen/data"),
+        "@subtask samples\nmanual sample-1.in\n@subtask small\ngen 10 1\ngen 20 5\n",
+    )
+    .expect("write gen/data");
+    let out = Command::new(env!("CARGO_BIN_EXE_sieve"))
+        .args(["judge", "--problem"])
+        .arg(tmp.path())
+        .arg("--source")
+        .arg(tmp.path().join("solution/model.cpp"))
+        .arg("--cache-dir")
+        .arg(repo().join("target/sieve-test/cache"))
+        .output()
+        .expect("run sieve judge");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains(
+            "test 1-02 (gen 20 5): validator validator.cpp --group small rejects the input"
+        ) && err.contains("N > 10 in subtask small"),
+        "{err}"
     );
 }

@@ -88,6 +88,7 @@ pub fn load_folder(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
             tests,
             grader: vec![],
             warnings,
+            recipe: None,
         },
         dir,
     )

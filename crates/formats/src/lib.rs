@@ -21,7 +21,10 @@ mod program;
 pub use archive::{
     ArchiveError, ArchiveLimits, MAX_COMPONENT_BYTES, MAX_PATH_BYTES, NameProblem, unpack,
 };
-pub use cms::load_cms;
+pub use cms::{
+    MadeTest, Step, StepInput, TestList, TestRecipe, ValidatorRun, finish as finish_recipe,
+    load_cms,
+};
 pub use folder::load_folder;
 pub use jsonl::{JsonlProblem, PackageCandidate, load_jsonl, parse_jsonl_line, slug_of, to_jsonl};
 pub use kattis::load_kattis;
@@ -83,6 +86,10 @@ pub struct Package {
     pub grader: Vec<SourceFile>,
     /// What the reader could not use, or had to assume.
     pub warnings: Vec<String>,
+    /// How to make the tests, when the package ships generators instead (a TPS working copy
+    /// without `tests/`): `tests` and `subtasks` stay empty until the worker follows it and
+    /// [`finish_recipe`] fills them.
+    pub recipe: Option<Box<TestRecipe>>,
 }
 
 /// Values given on the command line that win over the package's.
@@ -191,7 +198,7 @@ pub enum FormatError {
 /// [`sieve_domain::check_name`]: every reader's last step.
 pub(crate) fn checked(package: Package, dir: &std::path::Path) -> Result<Package, FormatError> {
     use sieve_domain::{NameKind, check_name};
-    if package.tests.is_empty() {
+    if package.tests.is_empty() && package.recipe.is_none() {
         return Err(FormatError::NoTests {
             path: dir.to_path_buf(),
         });

@@ -1,26 +1,16 @@
 //! The CMS reader on the hand-written `cms-sum` task (Italian format), on broken copies of it,
 //! and on a small TPS export written here.
 
+mod common;
+
+use common::{copy_dir, package};
 use sieve_domain::{Limits, TestKind};
 use sieve_formats::{CheckerSource, Overrides, load_cms};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/packages/cms-sum")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            fs::copy(e.path(), target).unwrap();
-        }
-    }
+    package("cms-sum")
 }
 
 /// A copy of the fixture with `task.yaml` passed through `edit`.
@@ -317,12 +307,6 @@ fn names_with_nul_or_too_long_are_refused() {
     load_cms(&fixture(), &Overrides::default()).unwrap();
 }
 
-fn package(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures/packages")
-        .join(name)
-}
-
 fn names(files: &[sieve_formats::SourceFile]) -> Vec<&str> {
     files.iter().map(|f| f.name.as_str()).collect()
 }
@@ -446,5 +430,8 @@ fn a_tps_working_copy_without_tests_says_how_to_make_them() {
     copy_dir(&package("tps-max"), tmp.path());
     fs::remove_dir_all(tmp.path().join("tests")).unwrap();
     let err = load_cms(tmp.path(), &Overrides::default()).unwrap_err();
-    assert!(err.to_string().contains("tps gen"), "{err}");
+    assert!(
+        err.to_string().contains("no gen/data or gen/data.py"),
+        "{err}"
+    );
 }

@@ -2,28 +2,16 @@
 //! checker) and `polygon-custom` (custom testlib checker, grader, a generated test not on disk)
 //! packages, and on broken copies of them.
 
+mod common;
+
+use common::copy_dir;
 use sieve_domain::{Checker, Language, Limits, TestKind};
 use sieve_formats::{CheckerSource, Overrides, Package, load_polygon};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures/packages")
-        .join(name)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            fs::copy(e.path(), target).unwrap();
-        }
-    }
+    common::package(name)
 }
 
 /// A copy of fixture `name` with problem.xml passed through `edit`.

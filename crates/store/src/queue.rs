@@ -220,6 +220,13 @@ pub enum Rejection {
         /// Why.
         message: String,
     },
+    /// The package's tests cannot be made from its generators: a program does not compile, or
+    /// fails, or a validator rejects an input.
+    #[error("{message}")]
+    Tests {
+        /// Which program failed on which test, and how.
+        message: String,
+    },
     /// A generator (or validator) does not compile.
     #[error("{name} does not compile:\n{message}")]
     ProgramDoesNotCompile {

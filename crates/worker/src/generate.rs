@@ -109,7 +109,7 @@ fn build_all(
 }
 
 /// Whether a validator's run accepts (exit 0, or 42 under the Kattis protocol).
-fn accepts(status: &RunStatus) -> bool {
+pub(crate) fn accepts(status: &RunStatus) -> bool {
     matches!(status, RunStatus::Exited(0) | RunStatus::Exited(42))
 }
 

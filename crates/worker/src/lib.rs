@@ -3,8 +3,9 @@
 //! per distinct source, clang in its jail) and judges it in a supervised judging process; the
 //! results go back through the store.
 //!
-//! `package` makes an uploaded package's checker ready (compiled in the jail), and `generate`
-//! runs a team's generator and validator programs in the supervised judging process.
+//! `package` makes an uploaded package's checker ready (compiled in the jail), `recipe` makes
+//! the tests of a package that ships generators instead, and `generate` runs a team's generator
+//! and validator programs in the supervised judging process.
 //!
 //! Depends on `domain`, `formats`, `sandbox` and `store`; never on `app`, the API or HTTP.
 
@@ -13,6 +14,7 @@ pub mod generate;
 mod judge_job;
 mod metrics;
 pub mod package;
+pub mod recipe;
 mod tasks;
 
 pub use judge_job::{Worker, WorkerError, judging_process};

@@ -24,6 +24,9 @@ pub enum PackageError {
         "the checker of an interactor's output must be a built-in comparison or a testlib checker"
     )]
     OutputChecker,
+    /// The package's tests cannot be made from its generators (see [`crate::recipe`]).
+    #[error("the tests cannot be made: {0}")]
+    Tests(String),
     /// The toolchain failed.
     #[error(transparent)]
     Sandbox(#[from] sieve_sandbox::SandboxError),

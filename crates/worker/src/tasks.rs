@@ -7,6 +7,7 @@
 use crate::generate::{GenerateError, GenerateSpec, generate};
 use crate::judge_job::{Worker, WorkerError};
 use crate::package::{PackageError, prepare};
+use crate::recipe::make_tests;
 use sieve_domain::Limits;
 use sieve_formats::{ArchiveLimits, unpack};
 use sieve_store::queue::{GenerateTests, JobOutput, PreparePackage, Rejection};
@@ -27,37 +28,47 @@ impl Worker {
             .ok_or_else(|| WorkerError::Invalid(format!("no archive blob {}", task.archive)))?;
         let (toolchain, cache_dir, task_c) =
             (self.toolchain.clone(), self.cache_dir.clone(), task.clone());
-        let prepared = tokio::task::spawn_blocking(move || {
-            let task = task_c;
-            let dir = tempfile::tempdir()
-                .map_err(|e| WorkerError::Invalid(format!("a scratch directory: {e}")))?;
-            let unreadable = |e: sieve_formats::FormatError| Rejection::Unreadable {
-                message: e.to_string(),
-            };
-            let root = match unpack(&archive, dir.path(), ArchiveLimits::default()) {
-                Ok((root, _)) => root,
-                Err(e) => return Ok(Err(unreadable(e))),
-            };
-            let package = match task.format.load(&root, &task.overrides) {
-                Ok(p) => p,
-                Err(e) => return Ok(Err(unreadable(e))),
-            };
-            match prepare(
-                &toolchain,
-                &package,
-                task.slug.clone(),
-                task.contest,
-                &cache_dir,
-            ) {
-                Ok(p) => Ok(Ok(p)),
-                Err(PackageError::Sandbox(e)) => Err(WorkerError::Sandbox(e)),
-                Err(e) => Ok(Err(Rejection::Checker {
+        let (crashes, prepared) = self
+            .with_supervisor(move |supervisor| {
+                let task = task_c;
+                let dir = tempfile::tempdir()
+                    .map_err(|e| WorkerError::Invalid(format!("a scratch directory: {e}")))?;
+                let unreadable = |e: sieve_formats::FormatError| Rejection::Unreadable {
                     message: e.to_string(),
-                })),
-            }
-        })
-        .await
-        .map_err(|e| WorkerError::Invalid(format!("preparing thread: {e}")))??;
+                };
+                let root = match unpack(&archive, dir.path(), ArchiveLimits::default()) {
+                    Ok((root, _)) => root,
+                    Err(e) => return Ok(Err(unreadable(e))),
+                };
+                let package = match task.format.load(&root, &task.overrides) {
+                    Ok(p) => p,
+                    Err(e) => return Ok(Err(unreadable(e))),
+                };
+                drop(dir);
+                let made =
+                    make_tests(&toolchain, &cache_dir, supervisor, package).and_then(|package| {
+                        prepare(
+                            &toolchain,
+                            &package,
+                            task.slug.clone(),
+                            task.contest,
+                            &cache_dir,
+                        )
+                    });
+                match made {
+                    Ok(p) => Ok(Ok(p)),
+                    Err(PackageError::Sandbox(e)) => Err(WorkerError::Sandbox(e)),
+                    Err(PackageError::Tests(message)) => Ok(Err(Rejection::Tests { message })),
+                    Err(e) => Ok(Err(Rejection::Checker {
+                        message: e.to_string(),
+                    })),
+                }
+            })
+            .await?;
+        if crashes > 0 {
+            crate::metrics::crashes(crashes);
+        }
+        let prepared = prepared?;
         let mut prepared = match prepared {
             Ok(p) => p,
             Err(rejection) => return Ok(rejected(rejection)),

@@ -281,6 +281,7 @@ pub(super) fn load(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
             subtasks,
             grader,
             warnings,
+            recipe: None,
         },
         dir,
     )

@@ -6,6 +6,7 @@
 //! their directory. Without one, outputs are compared token by token (CMS's white-diff).
 
 mod italy;
+mod recipe;
 mod regex;
 mod score;
 mod tps;
@@ -16,6 +17,8 @@ use sieve_domain::{
 };
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
+
+pub use recipe::{MadeTest, Step, StepInput, TestList, TestRecipe, ValidatorRun, finish};
 
 /// Reads a CMS task directory: `task.yaml` (Italian format) or, failing that, `problem.json`
 /// (TPS export).

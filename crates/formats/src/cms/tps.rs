@@ -1,11 +1,13 @@
 //! TPS exports (IOI since 2017), as CMS's tps loader reads them: `problem.json`, `tests/*.in`
 //! with `.out`, `subtasks/NN-name.json` (`score` and the list of `testcases`), `checker/`,
 //! `graders/`. A TPS working copy (`subtasks.json` and the `tests/mapping` that `tps gen`
-//! writes) is read too.
+//! writes) is read too; one without `tests/` gets its tests from its generators (see
+//! [`recipe`]).
 
 use super::score::{self, Group};
 use super::{
-    OUTPUT_ONLY, TaskType, Tests, cms_checker, dir_name, graders, judged_by, limits, task_type,
+    OUTPUT_ONLY, TaskType, Tests, cms_checker, dir_name, graders, judged_by, limits, recipe,
+    task_type,
 };
 use crate::{FormatError, Overrides, Package, read};
 use serde_json::Value;
@@ -102,7 +104,8 @@ pub(super) fn load(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
         .and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()));
     let user_io = param("user_io").and_then(Value::as_str);
     let task_type = task_type(&dir.join("problem.json"), type_name, processes, user_io)?;
-    if matches!(task_type, TaskType::OutputOnly) {
+    let output_only = matches!(task_type, TaskType::OutputOnly);
+    if output_only {
         warnings.push(OUTPUT_ONLY.into());
     }
     let number = |k: &str| {
@@ -141,14 +144,24 @@ pub(super) fn load(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
         &mut warnings,
     )?;
 
+    let name = ["code", "name"]
+        .iter()
+        .find_map(|k| map.get(*k)?.as_str())
+        .map(String::from)
+        .unwrap_or_else(|| dir_name(dir));
     let tests_dir = dir.join("tests");
     if !tests_dir.is_dir() {
-        return Err(invalid(
-            &tests_dir,
-            "no tests/ directory: this TPS working copy has only its generators; run `tps gen` \
-             to make the tests first"
-                .into(),
-        ));
+        let recipe = recipe::read(dir, output_only, &checker, &mut warnings)?;
+        return Ok(Package {
+            name,
+            limits,
+            checker,
+            tests: vec![],
+            subtasks: vec![],
+            grader,
+            warnings,
+            recipe: Some(Box::new(recipe)),
+        });
     }
     let mut codenames: Vec<String> = std::fs::read_dir(&tests_dir)
         .map_err(|source| FormatError::Io {
@@ -179,17 +192,14 @@ pub(super) fn load(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
     let subtasks = tests.subtasks(groups);
     crate::checked(
         Package {
-            name: ["code", "name"]
-                .iter()
-                .find_map(|k| map.get(*k)?.as_str())
-                .map(String::from)
-                .unwrap_or_else(|| dir_name(dir)),
+            name,
             limits,
             checker,
             tests: tests.tests,
             subtasks,
             grader,
             warnings,
+            recipe: None,
         },
         dir,
     )

@@ -246,6 +246,7 @@ pub(super) fn parse(line: &str, overrides: &Overrides) -> Result<JsonlProblem, S
             subtasks,
             grader,
             warnings,
+            recipe: None,
         },
         slug,
         candidates: found,

@@ -186,6 +186,7 @@ pub fn load_kattis(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
             subtasks,
             grader,
             warnings,
+            recipe: None,
         },
         dir,
     )

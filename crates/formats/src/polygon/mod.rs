@@ -149,6 +149,7 @@ pub fn load_polygon(dir: &Path, overrides: &Overrides) -> Result<Package, Format
             subtasks,
             grader,
             warnings,
+            recipe: None,
         },
         dir,
     )
