@@ -57,6 +57,7 @@ pub fn interactive(
         })
         .collect();
     let opts = JudgeOptions {
+        keep_outputs: false,
         all_tests: true,
         ..JudgeOptions::new(
             Limits {
@@ -178,6 +179,7 @@ pub fn communication(toolchain: &Toolchain, cache: &Path, work: &Path) -> anyhow
         })
         .collect();
     let opts = JudgeOptions {
+        keep_outputs: false,
         all_tests: true,
         ..JudgeOptions::new(
             Limits {

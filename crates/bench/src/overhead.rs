@@ -61,6 +61,7 @@ pub fn overhead(
         })
         .collect();
     let opts = JudgeOptions {
+        keep_outputs: false,
         all_tests: true,
         ..JudgeOptions::new(limits, Checker::Tokens)
     };
@@ -140,6 +141,7 @@ fn two_processes(
         })
         .collect();
     let opts = JudgeOptions {
+        keep_outputs: false,
         all_tests: true,
         ..JudgeOptions::new(
             Limits {

@@ -204,6 +204,7 @@ fn direct(
         })
         .collect();
     let opts = JudgeOptions {
+        keep_outputs: false,
         all_tests: true,
         ..JudgeOptions::new(
             Limits {

@@ -61,6 +61,7 @@ pub fn calibrate(
             ..package.limits
         };
         let mut opts = JudgeOptions {
+            keep_outputs: false,
             all_tests: true,
             ..JudgeOptions::new(limits, checker.clone())
         };

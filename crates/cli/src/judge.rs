@@ -196,6 +196,7 @@ pub fn run(args: JudgeArgs) -> anyhow::Result<()> {
     };
     let judged_ms = factor.judged_ms(package.limits.time_ms);
     let mut opts = JudgeOptions {
+        keep_outputs: false,
         all_tests: args.all_tests,
         ..JudgeOptions::new(
             sieve_domain::Limits {

@@ -264,3 +264,66 @@ fn a_generated_input_its_validator_rejects_stops_the_package() {
         "{err}"
     );
 }
+
+/// A CMS checker that accepts the manager's output when its first number is the answer's.
+const SAME_CHECKER: &str = r#"
+#include <cstdio>
+int main(int argc, char** argv) {
+  FILE* ans = fopen(argv[2], "r");
+  FILE* out = fopen(argv[3], "r");
+  double a = -1, o = -2;
+  if (!ans || fscanf(ans, "%lf", &a) != 1) { fprintf(stderr, "no answer\n"); return 1; }
+  if (!out || fscanf(out, "%lf", &o) != 1 || o != a) { printf("0\n"); fprintf(stderr, "differs\n"); return 0; }
+  printf("1\n");
+  fprintf(stderr, "same\n");
+  return 0;
+}
+"#;
+
+/// Prints "n x" for `gen N X`.
+const GUESS_GENERATOR: &str = r#"
+#include <cstdio>
+int main(int argc, char** argv) { printf("%s %s\n", argv[1], argv[2]); }
+"#;
+
+#[test]
+fn a_communication_task_with_a_checker_gets_answers_from_its_manager_and_model() {
+    // tps-guess as a working copy: no tests/, a generator, and a checker of what the manager
+    // prints (its score with the model solution, binary search, is 1 on every test).
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_dir(&repo().join(PACKAGES).join("tps-guess"), tmp.path()).expect("copy");
+    for sub in ["tests", "subtasks"] {
+        std::fs::remove_dir_all(tmp.path().join(sub)).expect("rm");
+    }
+    for (file, text) in [
+        ("checker/checker.cpp", SAME_CHECKER),
+        ("gen/gen.cpp", GUESS_GENERATOR),
+        (
+            "gen/data",
+            "@subtask small\ngen 5 3\n@subtask large\ngen 1000 777\n",
+        ),
+        (
+            "subtasks.json",
+            r#"{"subtasks": {"small": {"index": 0, "score": 30}, "large": {"index": 1, "score": 70}}}"#,
+        ),
+    ] {
+        let path = tmp.path().join(file);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    let binary = judge_in(tmp.path(), "binary.cpp", &[]);
+    assert_eq!(
+        verdicts(&binary),
+        (vec!["AC".into(), "AC".into()], 100.0),
+        "{binary}"
+    );
+    assert_eq!(message(&binary, 1), "same");
+    // A linear search asks 5 questions of the small test (scored 1 by the manager, as the
+    // model is) but 777 of the large one (0.5, not the model's 1).
+    let linear = judge_in(tmp.path(), "linear.cpp", &[]);
+    assert_eq!(
+        verdicts(&linear),
+        (vec!["AC".into(), "WA".into()], 30.0),
+        "{linear}"
+    );
+}

@@ -40,6 +40,8 @@ pub(crate) struct Request {
     pub timeout_budget: Option<usize>,
     pub precision: u32,
     pub subtasks: Vec<Subtask>,
+    #[serde(default)]
+    pub keep_outputs: bool,
     /// Per test: name and whether an answer blob follows its input blob.
     pub tests: Vec<(String, bool)>,
     pub done: Vec<Option<TestReport>>,
@@ -312,6 +314,7 @@ fn serve(sandbox: &Sandbox, status: &std::fs::File) -> std::io::Result<()> {
             all_tests: req.all_tests,
             timeout_budget: req.timeout_budget,
             precision: req.precision,
+            keep_outputs: req.keep_outputs,
         };
         let mut write_error = None;
         let slots = Slots {

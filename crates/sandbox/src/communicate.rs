@@ -56,8 +56,8 @@ pub(crate) struct Manager<'a> {
 }
 
 /// Runs `processes` copies of `program` with `manager` on `test`: the candidate's side (the
-/// processes' outputs joined, their times summed, their peak memory the largest) and the
-/// verdict. The manager runs on the calling thread.
+/// processes' outputs joined, their times summed, their peak memory the largest), the verdict
+/// and what the manager printed. The manager runs on the calling thread.
 pub(crate) fn communicate(
     sandbox: &Sandbox,
     program: &Program,
@@ -65,12 +65,16 @@ pub(crate) fn communicate(
     test: &TestInput,
     limits: Limits,
     watch: &dyn Watch,
-) -> (RunOutcome, CheckOutcome) {
+) -> (RunOutcome, CheckOutcome, Vec<u8>) {
     let n = manager.processes as usize;
     if n == 0 || manager.processes > MAX_PROCESSES {
         let run = no_run();
         let message = format!("a Communication task runs 1 to {MAX_PROCESSES} processes, not {n}");
-        return (run, CheckOutcome::new(Verdict::JudgeError, 0.0, message));
+        return (
+            run,
+            CheckOutcome::new(Verdict::JudgeError, 0.0, message),
+            vec![],
+        );
     }
     let hub = Hub::new(n + 1);
     let mut manager_end = hub.end(JUDGE);
@@ -152,6 +156,7 @@ pub(crate) fn communicate(
         return (
             no_run(),
             CheckOutcome::new(Verdict::JudgeError, 0.0, message),
+            vec![],
         );
     };
     let judged = match (&manager.then, &managed.status) {
@@ -164,7 +169,7 @@ pub(crate) fn communicate(
     };
     let probe = hub.end(JUDGE);
     let outcome = decide(&runs, judged, &probe, limits);
-    (joined(runs), outcome)
+    (joined(runs), outcome, managed.stdout)
 }
 
 /// A run that never happened.

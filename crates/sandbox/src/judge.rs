@@ -31,6 +31,10 @@ pub struct TestReport {
     pub output_hash: Option<OutputHash>,
     /// The checker's or the runtime's message.
     pub message: String,
+    /// What the run printed (a Communication task's manager's output), when
+    /// [`JudgeOptions::keep_outputs`] asks for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<Vec<u8>>,
 }
 
 /// The result of one subtask.
@@ -70,6 +74,7 @@ fn not_run(name: &str, verdict: Verdict, message: &str) -> TestReport {
         peak_memory: 0,
         output_hash: None,
         message: message.to_string(),
+        output: None,
     }
 }
 
@@ -112,7 +117,7 @@ pub fn judge_test_with(
             "an output-only submission cannot talk to an interactor or a manager",
         );
     }
-    let (run, outcome, hash) = match (&opts.checker, &opts.custom_checker) {
+    let (run, outcome, hash, printed) = match (&opts.checker, &opts.custom_checker) {
         (
             checker @ sieve_domain::Checker::Communication {
                 processes, user_io, ..
@@ -126,9 +131,10 @@ pub fn judge_test_with(
                 then: checker.then().map(|c| (c, opts.then_checker.as_ref())),
             };
             before_check();
-            let (run, outcome) = communicate(sandbox, program, &manager, test, opts.limits, watch);
+            let (run, outcome, printed) =
+                communicate(sandbox, program, &manager, test, opts.limits, watch);
             let hash = conversation_hash(&outcome, &run, test);
-            (run, outcome, hash)
+            (run, outcome, hash, printed)
         }
         (checker, Some(interactor)) if checker.is_interactive() => {
             let interactor = Interactor {
@@ -147,7 +153,7 @@ pub fn judge_test_with(
                 before_check,
             );
             let hash = conversation_hash(&outcome, &run, test);
-            (run, outcome, hash)
+            (run, outcome, hash, vec![])
         }
         _ => {
             let run = match &program.outputs {
@@ -185,7 +191,12 @@ pub fn judge_test_with(
                 })
             };
             let hash = output_hash(&opts.checker, &run.stdout);
-            (run, outcome, hash)
+            let printed = if opts.keep_outputs {
+                run.stdout.clone()
+            } else {
+                vec![]
+            };
+            (run, outcome, hash, printed)
         }
     };
     TestReport {
@@ -197,6 +208,7 @@ pub fn judge_test_with(
         peak_memory: run.peak_memory,
         output_hash: Some(hash),
         message: outcome.message,
+        output: opts.keep_outputs.then_some(printed),
     }
 }
 

@@ -35,6 +35,10 @@ pub struct JudgeOptions {
     pub timeout_budget: Option<usize>,
     /// Decimal places of points.
     pub precision: u32,
+    /// Keep what each test printed in its report ([`crate::TestReport::output`]): the
+    /// candidate's output, or a Communication task's manager's (the answers of tests made at
+    /// import are the model solution's).
+    pub keep_outputs: bool,
 }
 
 impl JudgeOptions {
@@ -49,6 +53,7 @@ impl JudgeOptions {
             all_tests: false,
             timeout_budget: None,
             precision: 2,
+            keep_outputs: false,
         }
     }
 

@@ -234,6 +234,7 @@ impl Supervisor {
                 all_tests: opts.all_tests,
                 timeout_budget: opts.timeout_budget,
                 precision: opts.precision,
+                keep_outputs: opts.keep_outputs,
                 subtasks: subtasks.to_vec(),
                 tests: tests
                     .iter()
@@ -500,6 +501,7 @@ fn stopped(name: &str, phase: u64, used_ns: u64, walled: bool) -> TestReport {
         peak_memory: 0,
         output_hash: None,
         message,
+        output: None,
     }
 }
 
@@ -514,6 +516,7 @@ fn judge_crashed(name: &str, crashes: u32, how: &str) -> TestReport {
         fuel: 0,
         peak_memory: 0,
         output_hash: None,
+        output: None,
         message: format!(
             "the judge crashed: {crashes} judging processes died on this test (sieve's failure, not the candidate's); the last {how}"
         ),

@@ -20,6 +20,7 @@ fn report(i: usize, verdict: Verdict) -> TestReport {
         peak_memory: 0,
         output_hash: Some(OutputHash((i as u128).to_le_bytes())),
         message: String::new(),
+        output: None,
     }
 }
 
@@ -35,6 +36,7 @@ fn tests(n: usize) -> Vec<TestInput> {
 
 fn options(budget: Option<usize>) -> JudgeOptions {
     JudgeOptions {
+        keep_outputs: false,
         all_tests: true,
         timeout_budget: budget,
         ..JudgeOptions::new(Limits::default(), Checker::Tokens)

@@ -213,6 +213,7 @@ impl Worker {
             let started = std::time::Instant::now();
             let factor = problem.problem.time_factor.for_language(language);
             let opts = JudgeOptions {
+                keep_outputs: false,
                 // The stated limit is for native code: runs get it times the problem's factor.
                 limits: sieve_domain::Limits {
                     time_ms: factor.judged_ms(problem.problem.limits.time_ms),

@@ -1,16 +1,17 @@
 //! A package's tests made by following its recipe (a TPS working copy that ships generators
 //! instead of tests), as `tps gen` makes them: the test list (`gen/data`, or what `gen/data.py`
 //! prints), each input from a generator or a file with the header and footer around it, every
-//! input shown to its validators, and the answers printed by the model solution linked with the
-//! task's grader. Every program is compiled in the compiler's jail and run in the supervised
-//! judging process, like candidates.
+//! input shown to its validators, and the answers printed by the model solution judged as a
+//! candidate is (with the task's grader, or its stub and manager). Every program is compiled in
+//! the compiler's jail and run in the supervised judging process, like candidates.
 
 use crate::generate::accepts;
-use crate::package::PackageError;
-use sieve_domain::{Language, Limits};
-use sieve_formats::{CheckerSource, MadeTest, Package, StepInput, TestList, finish_recipe};
+use crate::package::{PackageError, build_checker};
+use sieve_domain::{Language, Limits, Verdict};
+use sieve_formats::{CheckerSource, MadeTest, Package, Step, StepInput, TestList, finish_recipe};
 use sieve_sandbox::{
-    CompileOutcome, RunOutcome, RunSpec, RunStatus, Supervisor, Toolchain, compile,
+    CompileOutcome, JudgeOptions, RunOutcome, RunSpec, RunStatus, Supervisor, TestInput, Toolchain,
+    compile,
 };
 use std::collections::HashMap;
 use std::path::Path;
@@ -114,6 +115,8 @@ pub fn make_tests(
         .iter()
         .map(|f| (f.name.clone(), f.source.clone()))
         .collect();
+    // The model's outputs are the answers; it is given the problem's memory and ten times its
+    // time (at least 10 s): a slow sandbox must not cut an answer short.
     let model = match &recipe.model {
         Some(m) => Some(build(
             toolchain,
@@ -124,14 +127,7 @@ pub fn make_tests(
         )?),
         None => None,
     };
-    // The model is given the problem's memory and ten times its time (at least 10 s): a slow
-    // sandbox must not cut an answer short.
-    let model_limits = Limits {
-        time_ms: (package.limits.time_ms * 10).max(10_000),
-        memory_bytes: package.limits.memory_bytes,
-        output_bytes: TOOL_LIMITS.output_bytes,
-    };
-    let mut made = Vec::with_capacity(steps.len());
+    let mut inputs = Vec::with_capacity(steps.len());
     for step in &steps {
         let failed =
             |m: String| PackageError::Tests(format!("test {} ({}): {m}", step.name, step.line));
@@ -198,29 +194,71 @@ pub fn make_tests(
                 )));
             }
         }
-        let answer = match &model {
-            Some(wasm) => {
-                let run = supervisor.run(
-                    wasm,
-                    &RunSpec {
-                        stdin: input.clone(),
-                        args: vec!["main".into()],
-                        limits: model_limits,
-                        ..RunSpec::default()
-                    },
-                )?;
-                if run.status != RunStatus::Exited(0) {
-                    return Err(failed(format!("the model solution failed ({})", why(&run))));
-                }
-                Some(run.stdout)
-            }
-            None => None,
-        };
-        made.push(MadeTest {
+        inputs.push(TestInput {
             name: step.name.clone(),
-            input: input.to_vec(),
-            answer,
+            input,
+            answer: None,
         });
     }
+    let answers = match &model {
+        Some(wasm) => answers(
+            toolchain, cache_dir, supervisor, &package, wasm, &inputs, &steps,
+        )?,
+        None => vec![None; inputs.len()],
+    };
+    let made = inputs
+        .into_iter()
+        .zip(answers)
+        .map(|(t, answer)| MadeTest {
+            name: t.name,
+            input: t.input.to_vec(),
+            answer,
+        })
+        .collect();
     finish_recipe(package, &list, made).map_err(|e| PackageError::Tests(e.to_string()))
+}
+
+/// The model solution's outputs on `inputs`: judged as candidates are (linked with the grader or
+/// stub, in a Communication task talking with the manager), on tests without answers, keeping
+/// what each test printed — in a Communication task, what the manager printed, which the task's
+/// checker compares with the answer.
+fn answers(
+    toolchain: &Toolchain,
+    cache_dir: &Path,
+    supervisor: &mut Supervisor,
+    package: &Package,
+    model: &[u8],
+    inputs: &[TestInput],
+    steps: &[Step],
+) -> Result<Vec<Option<Vec<u8>>>, PackageError> {
+    let (checker, modules) = build_checker(toolchain, package, cache_dir)?;
+    let checkers: Vec<&[u8]> = modules.iter().map(Vec::as_slice).collect();
+    let opts = JudgeOptions {
+        all_tests: true,
+        keep_outputs: true,
+        ..JudgeOptions::new(
+            Limits {
+                time_ms: (package.limits.time_ms * 10).max(10_000),
+                memory_bytes: package.limits.memory_bytes,
+                output_bytes: TOOL_LIMITS.output_bytes,
+            },
+            checker,
+        )
+    };
+    let report = supervisor.judge(model, &checkers, inputs, &[], &opts)?;
+    report
+        .tests
+        .into_iter()
+        .zip(steps)
+        .map(|(t, step)| match (t.verdict, t.output) {
+            (Verdict::Ran, Some(output)) => Ok(Some(output)),
+            (verdict, _) => Err(PackageError::Tests(format!(
+                "test {} ({}): the model solution failed ({verdict:?}{}{})",
+                step.name,
+                step.line,
+                if t.message.is_empty() { "" } else { ": " },
+                t.message
+            ))),
+        })
+        .collect()
 }

@@ -40,8 +40,9 @@ pub struct TestRecipe {
     pub generators: BTreeMap<String, CheckerSource>,
     /// Validators by file name (`validator/<file>`), with the headers of `validator/`.
     pub validators: BTreeMap<String, CheckerSource>,
-    /// The model solution (`model_solution` in `solutions.json`), whose outputs are the answers;
-    /// `None` when the task needs no answers (a manager scores).
+    /// The model solution (`model_solution` in `solutions.json`), whose outputs are the answers
+    /// (in a Communication task with a checker, what the manager prints with it); `None` when
+    /// the task needs no answers (a manager scores).
     pub model: Option<CheckerSource>,
     /// Files of `gen/` that `manual` and `copy` lines take, by path under `gen/`.
     pub(super) files: BTreeMap<String, Vec<u8>>,
@@ -349,9 +350,7 @@ pub fn finish(
 }
 
 /// The recipe of the TPS working copy in `dir`, which has no `tests/`: its test list, generators,
-/// validators and model solution. `checker` says whether answers are needed: a manager that
-/// scores on its own needs none; a manager whose output a checker compares needs that output,
-/// which sieve cannot make at import yet.
+/// validators and model solution. `checker` says whether answers are needed.
 pub(super) fn read(
     dir: &Path,
     output_only: bool,
@@ -370,19 +369,9 @@ pub(super) fn read(
                 .into(),
         });
     };
-    let model_needed = match checker {
-        Checker::Communication { then: None, .. } => false,
-        Checker::Communication { then: Some(_), .. } => {
-            return Err(FormatError::Unsupported {
-                path: dir.join("tests"),
-                message: "the answers of a Communication task with a checker are its manager's \
-                          output with the model solution, which sieve cannot make at import: \
-                          run `tps gen` and import the tests it makes"
-                    .into(),
-            });
-        }
-        _ => true,
-    };
+    // A manager that scores on its own needs no answers; one whose output a checker compares
+    // needs that output with the model solution, as every other task needs the model's.
+    let model_needed = !matches!(checker, Checker::Communication { then: None, .. });
     let mut files = BTreeMap::new();
     collect_files(&gen_dir, "", &mut files)?;
     let generators: BTreeMap<String, CheckerSource> = programs(dir, "gen")?
