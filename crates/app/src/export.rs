@@ -58,6 +58,7 @@ pub async fn stored_package(
             .collect(),
         warnings: p.warnings.clone(),
         recipe: None,
+        submissions: vec![],
     })
 }
 

@@ -57,7 +57,6 @@ pub fn interactive(
         })
         .collect();
     let opts = JudgeOptions {
-        keep_outputs: false,
         all_tests: true,
         ..JudgeOptions::new(
             Limits {
@@ -179,7 +178,6 @@ pub fn communication(toolchain: &Toolchain, cache: &Path, work: &Path) -> anyhow
         })
         .collect();
     let opts = JudgeOptions {
-        keep_outputs: false,
         all_tests: true,
         ..JudgeOptions::new(
             Limits {

@@ -61,7 +61,6 @@ pub fn overhead(
         })
         .collect();
     let opts = JudgeOptions {
-        keep_outputs: false,
         all_tests: true,
         ..JudgeOptions::new(limits, Checker::Tokens)
     };
@@ -141,7 +140,6 @@ fn two_processes(
         })
         .collect();
     let opts = JudgeOptions {
-        keep_outputs: false,
         all_tests: true,
         ..JudgeOptions::new(
             Limits {

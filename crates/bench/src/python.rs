@@ -79,7 +79,6 @@ pub fn python(args: &SandboxBenchArgs, toolchain: &Toolchain, cache: &Path) -> a
         })
         .collect();
     let opts = JudgeOptions {
-        keep_outputs: false,
         all_tests: true,
         ..JudgeOptions::new(
             Limits {
@@ -147,7 +146,6 @@ pub fn python(args: &SandboxBenchArgs, toolchain: &Toolchain, cache: &Path) -> a
                 answer: Some(Arc::from(expected.as_slice())),
             };
             let opts = JudgeOptions {
-                keep_outputs: false,
                 all_tests: true,
                 ..JudgeOptions::new(compute_limits(), Checker::Exact)
             };

@@ -237,7 +237,6 @@ pub fn run(args: SandboxBenchArgs) -> anyhow::Result<()> {
                 answer: Some(Arc::from(expected.as_slice())),
             };
             let opts = JudgeOptions {
-                keep_outputs: false,
                 all_tests: true,
                 ..JudgeOptions::new(compute_limits(), Checker::Exact)
             };

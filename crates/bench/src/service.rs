@@ -204,7 +204,6 @@ fn direct(
         })
         .collect();
     let opts = JudgeOptions {
-        keep_outputs: false,
         all_tests: true,
         ..JudgeOptions::new(
             Limits {

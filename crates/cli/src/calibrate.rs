@@ -61,7 +61,6 @@ pub fn calibrate(
             ..package.limits
         };
         let mut opts = JudgeOptions {
-            keep_outputs: false,
             all_tests: true,
             ..JudgeOptions::new(limits, checker.clone())
         };

@@ -11,8 +11,39 @@ use sieve_sandbox::{
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// The exit code of `sieve judge` for a judged outcome: 0 when every test is accepted with full
+/// points, else by the first failing test's verdict (a partial score on accepted tests is 18).
+pub fn exit_code(report: Option<&JudgeReport>) -> u8 {
+    let Some(report) = report else {
+        return 16; // CE
+    };
+    let first = report
+        .tests
+        .iter()
+        .map(|t| t.verdict)
+        .find(|v| !matches!(v, Verdict::AC | Verdict::Ran | Verdict::Skipped));
+    match first {
+        None if report.total >= report.max_total - 1e-9 => 0,
+        None => 18,
+        Some(Verdict::WA) => 10,
+        Some(Verdict::PE) => 11,
+        Some(Verdict::TLE) => 12,
+        Some(Verdict::MLE) => 13,
+        Some(Verdict::OLE) => 14,
+        Some(Verdict::RE) => 15,
+        Some(Verdict::CE) => 16,
+        Some(_) => 17,
+    }
+}
+
 /// Options of `sieve judge`.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Exit codes: 0 accepted (every test, full points); by the first failing \
+    test's verdict: 10 WA, 11 PE, 12 TLE, 13 MLE, 14 OLE, 15 RE, 16 CE, 17 judge error; 18 a \
+    partial score with every test accepted; 1 sieve could not judge (an unreadable problem, a \
+    toolchain failure); 2 a usage error."
+)]
 pub struct JudgeArgs {
     /// Problem directory: a Kattis package, or a folder of N.in / N.out tests.
     #[arg(long)]
@@ -119,7 +150,7 @@ pub fn test_inputs(package: &Package) -> Vec<TestInput> {
 }
 
 /// Runs `sieve judge`.
-pub fn run(args: JudgeArgs) -> anyhow::Result<()> {
+pub fn run(args: JudgeArgs) -> anyhow::Result<std::process::ExitCode> {
     let overrides = Overrides {
         time_ms: args.time_limit,
         memory_bytes: args.memory_limit.map(|m| m << 20),
@@ -196,7 +227,6 @@ pub fn run(args: JudgeArgs) -> anyhow::Result<()> {
     };
     let judged_ms = factor.judged_ms(package.limits.time_ms);
     let mut opts = JudgeOptions {
-        keep_outputs: false,
         all_tests: args.all_tests,
         ..JudgeOptions::new(
             sieve_domain::Limits {
@@ -268,7 +298,8 @@ fn print(
     package: &Package,
     compile: serde_json::Value,
     report: Option<JudgeReport>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<std::process::ExitCode> {
+    let code = std::process::ExitCode::from(exit_code(report.as_ref()));
     let judged_ms = compile["time"]["judged_ms"]
         .as_u64()
         .unwrap_or(package.limits.time_ms);
@@ -291,7 +322,7 @@ fn print(
             "borderline": marked,
         });
         println!("{}", serde_json::to_string_pretty(&out)?);
-        return Ok(());
+        return Ok(code);
     }
     for w in &package.warnings {
         eprintln!("warning: {w}");
@@ -304,7 +335,7 @@ fn print(
             "CE  compilation failed\n{}",
             compile["message"].as_str().unwrap_or("")
         );
-        return Ok(());
+        return Ok(code);
     };
     let time = &compile["time"];
     println!(
@@ -353,7 +384,7 @@ fn print(
         );
     }
     println!("total {:.2} / {:.2}", report.total, report.max_total);
-    Ok(())
+    Ok(code)
 }
 
 /// An output-only submission read from a directory: each file (in subdirectories too) is the

@@ -17,6 +17,7 @@ mod simulate;
 mod telemetry;
 mod time_calibration;
 mod tune;
+mod verify;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -50,6 +51,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Judge one source against a problem directory (no database needed).
     Judge(judge::JudgeArgs),
+    /// Judge every submission a package ships and compare with what it expects of each.
+    Verify(verify::VerifyArgs),
     /// Measure sieve against baselines run on the same machine.
     Bench {
         #[command(subcommand)]
@@ -146,12 +149,25 @@ enum KeysAction {
     },
 }
 
-fn main() -> anyhow::Result<()> {
+/// Runs the command; a failure is printed with its causes, without a backtrace (it is the
+/// user's to act on, not a crash), and exits 1.
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> anyhow::Result<std::process::ExitCode> {
     let cli = Cli::parse();
     telemetry::init(cli.log_format);
-    match cli.command {
+    let done = match cli.command {
+        Command::Judge(args) => return judge::run(args),
+        Command::Verify(args) => return verify::run(args),
         Command::Serve(args) => serve::run(args),
-        Command::Judge(args) => judge::run(args),
         Command::Import(args) => import::run(args),
         Command::Export(args) => export::run(args),
         Command::Tests {
@@ -176,5 +192,6 @@ fn main() -> anyhow::Result<()> {
         Command::Db { action, db } => database::run(action, &db),
         Command::Scorer { action, db } => scorer::run(action, &db),
         Command::Simulate(args) => simulate::run(args),
-    }
+    };
+    done.map(|()| std::process::ExitCode::SUCCESS)
 }

@@ -67,7 +67,6 @@ pub fn calibrate(
     let tests = test_inputs(package);
     let mut supervisor = supervisor(cache)?;
     let opts = JudgeOptions {
-        keep_outputs: false,
         all_tests: true,
         ..JudgeOptions::new(
             sieve_domain::Limits {

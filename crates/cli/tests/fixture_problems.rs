@@ -44,7 +44,7 @@ fn check_dir(dir: &Path, table: &str, problem: &Path, limits: &[&str]) {
             .output()
             .expect("run sieve judge");
         assert!(
-            out.status.success(),
+            matches!(out.status.code(), Some(0 | 10..=18)),
             "{file}: {}",
             String::from_utf8_lossy(&out.stderr)
         );

@@ -19,7 +19,7 @@ fn judge(problem: &str, source: &str, extra: &[&str]) -> serde_json::Value {
         .output()
         .expect("run sieve judge");
     assert!(
-        out.status.success(),
+        matches!(out.status.code(), Some(0 | 10..=18)),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
@@ -319,7 +319,7 @@ fn deterministic_calibration_judges_the_reference_with_its_interactor() {
     };
     let ok = run("accepted/binary_search.cpp");
     assert!(
-        ok.status.success(),
+        matches!(ok.status.code(), Some(0 | 10..=18)),
         "{}",
         String::from_utf8_lossy(&ok.stderr)
     );

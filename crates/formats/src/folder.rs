@@ -89,6 +89,7 @@ pub fn load_folder(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
             grader: vec![],
             warnings,
             recipe: None,
+            submissions: vec![],
         },
         dir,
     )

@@ -17,6 +17,7 @@ mod jsonl;
 mod kattis;
 mod polygon;
 mod program;
+mod submissions;
 
 pub use archive::{
     ArchiveError, ArchiveLimits, MAX_COMPONENT_BYTES, MAX_PATH_BYTES, NameProblem, unpack,
@@ -30,6 +31,7 @@ pub use jsonl::{JsonlProblem, PackageCandidate, load_jsonl, parse_jsonl_line, sl
 pub use kattis::load_kattis;
 pub use polygon::load_polygon;
 pub use program::program_from_spec;
+pub use submissions::{Expected, Outcome, Submission};
 
 use sieve_domain::{Checker, Language, Limits, Subtask, TestKind};
 use std::path::{Path, PathBuf};
@@ -90,6 +92,8 @@ pub struct Package {
     /// without `tests/`): `tests` and `subtasks` stay empty until the worker follows it and
     /// [`finish_recipe`] fills them.
     pub recipe: Option<Box<TestRecipe>>,
+    /// The submissions the package ships, with what each should get (`sieve verify`).
+    pub submissions: Vec<Submission>,
 }
 
 /// Values given on the command line that win over the package's.

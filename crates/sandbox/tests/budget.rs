@@ -36,7 +36,6 @@ fn tests(n: usize) -> Vec<TestInput> {
 
 fn options(budget: Option<usize>) -> JudgeOptions {
     JudgeOptions {
-        keep_outputs: false,
         all_tests: true,
         timeout_budget: budget,
         ..JudgeOptions::new(Limits::default(), Checker::Tokens)

@@ -16,6 +16,7 @@ use sieve_sandbox::{
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// What a generator, a validator or the test list's script may use: more than a candidate, as
 /// `tps gen` gives them no limit at all.
@@ -107,6 +108,7 @@ pub fn make_tests(
         }
     };
     let steps = recipe.steps(&list).map_err(PackageError::Tests)?;
+    let (mut generating, mut validating) = (Duration::ZERO, Duration::ZERO);
 
     let mut generators: HashMap<&str, Vec<u8>> = HashMap::new();
     let mut validators: HashMap<&str, Vec<u8>> = HashMap::new();
@@ -131,6 +133,7 @@ pub fn make_tests(
     for step in &steps {
         let failed =
             |m: String| PackageError::Tests(format!("test {} ({}): {m}", step.name, step.line));
+        let clock = Instant::now();
         let body = match &step.input {
             StepInput::File(body) => body.clone(),
             StepInput::Generator { command, args } => {
@@ -162,6 +165,8 @@ pub fn make_tests(
             }
         };
         let input: Arc<[u8]> = recipe.wrap(&body).into();
+        generating += clock.elapsed();
+        let clock = Instant::now();
         for v in &step.validators {
             let program = &recipe.validators[v.program.as_str()];
             if !validators.contains_key(v.program.as_str()) {
@@ -194,18 +199,28 @@ pub fn make_tests(
                 )));
             }
         }
+        validating += clock.elapsed();
         inputs.push(TestInput {
             name: step.name.clone(),
             input,
             answer: None,
         });
     }
+    let clock = Instant::now();
     let answers = match &model {
         Some(wasm) => answers(
             toolchain, cache_dir, supervisor, &package, wasm, &inputs, &steps,
         )?,
         None => vec![None; inputs.len()],
     };
+    tracing::debug!(
+        package = %package.name,
+        tests = inputs.len(),
+        generating_s = generating.as_secs_f64(),
+        validating_s = validating.as_secs_f64(),
+        answering_s = clock.elapsed().as_secs_f64(),
+        "made the tests from the package's generators"
+    );
     let made = inputs
         .into_iter()
         .zip(answers)

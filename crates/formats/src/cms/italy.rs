@@ -282,6 +282,7 @@ pub(super) fn load(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
             grader,
             warnings,
             recipe: None,
+            submissions: vec![],
         },
         dir,
     )

@@ -115,6 +115,11 @@ struct Parsed {
 }
 
 impl TestRecipe {
+    /// The names of `subtasks.json`'s subtasks, in the order of their index.
+    pub fn subtask_names(&self) -> impl Iterator<Item = &str> {
+        self.subtasks.iter().map(|(n, _)| n.as_str())
+    }
+
     /// The input with the header and footer around it, and line ends made Unix ones as
     /// `dos2unix` makes them (TPS runs it on every input): CRLF becomes LF and a leading UTF-8
     /// byte-order mark goes; a file with a NUL byte is binary and left alone.

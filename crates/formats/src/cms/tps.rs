@@ -152,6 +152,8 @@ pub(super) fn load(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
     let tests_dir = dir.join("tests");
     if !tests_dir.is_dir() {
         let recipe = recipe::read(dir, output_only, &checker, &mut warnings)?;
+        let names: Vec<String> = recipe.subtask_names().map(String::from).collect();
+        let submissions = crate::submissions::tps(dir, &names, &mut warnings)?;
         return Ok(Package {
             name,
             limits,
@@ -161,6 +163,7 @@ pub(super) fn load(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
             grader,
             warnings,
             recipe: Some(Box::new(recipe)),
+            submissions,
         });
     }
     let mut codenames: Vec<String> = std::fs::read_dir(&tests_dir)
@@ -190,6 +193,8 @@ pub(super) fn load(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
         .collect();
     let tests = Tests::load(&files, &public, &mut warnings)?;
     let subtasks = tests.subtasks(groups);
+    let names: Vec<String> = subtasks.iter().map(|s| s.name.clone()).collect();
+    let submissions = crate::submissions::tps(dir, &names, &mut warnings)?;
     crate::checked(
         Package {
             name,
@@ -200,6 +205,7 @@ pub(super) fn load(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
             grader,
             warnings,
             recipe: None,
+            submissions,
         },
         dir,
     )

@@ -247,6 +247,7 @@ pub(super) fn parse(line: &str, overrides: &Overrides) -> Result<JsonlProblem, S
             grader,
             warnings,
             recipe: None,
+            submissions: vec![],
         },
         slug,
         candidates: found,

@@ -163,16 +163,12 @@ pub fn load_kattis(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
     }
     mark_containment(&mut subtasks);
     let grader = grader_files(dir)?;
-    for ignored in [
-        "input_validators",
-        "input_format_validators",
-        "generators",
-        "submissions",
-    ] {
+    for ignored in ["input_validators", "input_format_validators", "generators"] {
         if dir.join(ignored).is_dir() {
             warnings.push(format!("{ignored}/ is not used when judging"));
         }
     }
+    let submissions = crate::submissions::kattis(dir, &mut warnings)?;
     crate::checked(
         Package {
             name: dir
@@ -187,6 +183,7 @@ pub fn load_kattis(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
             grader,
             warnings,
             recipe: None,
+            submissions,
         },
         dir,
     )

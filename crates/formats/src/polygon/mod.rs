@@ -136,6 +136,20 @@ pub fn load_polygon(dir: &Path, overrides: &Overrides) -> Result<Package, Format
     let checker = programs::checker(dir, root, &mut warnings)?;
     let checker = programs::interactor(dir, root, checker, &mut warnings)?;
     let grader = programs::graders(dir, root, &mut warnings)?;
+    let mut submissions = Vec::new();
+    for s in child(root, "assets")
+        .and_then(|a| child(a, "solutions"))
+        .into_iter()
+        .flat_map(|s| s.children().filter(|c| c.has_tag_name("solution")))
+    {
+        let (Some(tag), Some(path)) = (
+            s.attribute("tag"),
+            child(s, "source").and_then(|src| src.attribute("path")),
+        ) else {
+            continue;
+        };
+        submissions.extend(crate::submissions::polygon(dir, path, tag, &mut warnings)?);
+    }
     crate::checked(
         Package {
             name: root
@@ -150,6 +164,7 @@ pub fn load_polygon(dir: &Path, overrides: &Overrides) -> Result<Package, Format
             grader,
             warnings,
             recipe: None,
+            submissions,
         },
         dir,
     )

@@ -1,0 +1,260 @@
+//! `sieve verify PACKAGE`: judges every submission the package ships (Kattis `submissions/`,
+//! TPS `solutions.json`, Polygon's tagged solutions) in the supervised sandbox, as `sieve judge`
+//! would, and compares each with what the package expects of it, as problemtools' and
+//! BAPCtools' verifiers and TPS's `tps verify` do. Exits [`MISMATCH`] when any submission gets
+//! something else.
+
+use crate::judge::{build, build_checker, load_problem, supervisor, test_inputs, with_tests};
+use anyhow::Context;
+use console::style;
+use serde_json::json;
+use sieve_domain::{TimeFactor, Verdict};
+use sieve_formats::{Outcome, Overrides, Submission};
+use sieve_sandbox::{CompileOutcome, JudgeOptions, JudgeReport, Toolchain};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The exit code when a submission does not get what the package expects.
+pub const MISMATCH: u8 = 10;
+
+/// Options of `sieve verify`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Exit codes: 0 every submission got what its package expects; \
+    10 at least one did not; 1 sieve could not verify (an unreadable package, a toolchain \
+    failure); 2 a usage error."
+)]
+pub struct VerifyArgs {
+    /// The package's directory (Kattis, CMS/TPS or Polygon; a TPS working copy's tests are made
+    /// from its generators first).
+    package: PathBuf,
+    /// Only the submissions whose path contains this.
+    #[arg(long)]
+    only: Option<String>,
+    /// Print one JSON object instead of the table.
+    #[arg(long)]
+    json: bool,
+    /// Time limit in milliseconds (overrides the package).
+    #[arg(long)]
+    time_limit: Option<u64>,
+    /// Where compiled modules and builds are cached.
+    #[arg(long, env = "SIEVE_CACHE_DIR", default_value = ".sieve/cache")]
+    cache_dir: PathBuf,
+}
+
+/// What one submission got, against what was expected.
+struct Verified {
+    submission: Submission,
+    /// `Ok` when as expected; the difference otherwise.
+    verdict: Result<(), String>,
+    /// What it got, in a few words.
+    got: String,
+    /// Its slowest test against the limit it was judged under (0 when it did not run).
+    slowest: f64,
+    judged_ms: u64,
+}
+
+/// The outcome of the whole run and of each subtask (by name), from a report.
+fn outcomes(report: &JudgeReport) -> (Outcome, BTreeMap<String, Outcome>) {
+    let failed = |v: Verdict| !matches!(v, Verdict::AC | Verdict::Ran | Verdict::Skipped);
+    let first = report.tests.iter().map(|t| t.verdict).find(|v| failed(*v));
+    let whole = Outcome {
+        points: report.total,
+        max_points: report.max_total,
+        first_failure: first,
+    };
+    let each = report
+        .subtasks
+        .iter()
+        .map(|s| {
+            let first = s
+                .first_failure
+                .and_then(|i| report.tests.get(i))
+                .map(|t| t.verdict);
+            (
+                s.name.clone(),
+                Outcome {
+                    points: s.points,
+                    max_points: s.max_points,
+                    first_failure: first.filter(|v| failed(*v)),
+                },
+            )
+        })
+        .collect();
+    (whole, each)
+}
+
+fn got(whole: &Outcome) -> String {
+    match whole.first_failure {
+        None => format!("AC {}/{}", whole.points, whole.max_points),
+        Some(v) => format!("{} {}/{}", v.code(), whole.points, whole.max_points),
+    }
+}
+
+/// Runs `sieve verify`.
+pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
+    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        console::set_colors_enabled(false);
+        console::set_colors_enabled_stderr(false);
+    }
+    let overrides = Overrides {
+        time_ms: args.time_limit,
+        memory_bytes: None,
+    };
+    let package = load_problem(&args.package, &overrides)
+        .with_context(|| format!("reading package {}", args.package.display()))?;
+    let toolchain = Toolchain::discover(&args.cache_dir)?;
+    let mut package = with_tests(package, &toolchain, &args.cache_dir)?;
+    let submissions: Vec<Submission> = std::mem::take(&mut package.submissions)
+        .into_iter()
+        .filter(|s| {
+            args.only
+                .as_ref()
+                .is_none_or(|o| s.path.contains(o.as_str()))
+        })
+        .collect();
+    if submissions.is_empty() {
+        anyhow::bail!(
+            "{} ships no submission with an expected verdict (Kattis submissions/<verdict>/, \
+             TPS solutions.json, Polygon solutions with tags)",
+            args.package.display()
+        );
+    }
+    let (checker, checker_wasm) = build_checker(&toolchain, &package, &args.cache_dir)?;
+    let checkers: Vec<&[u8]> = checker_wasm.iter().map(Vec::as_slice).collect();
+    let tests = test_inputs(&package);
+    let mut supervisor = supervisor(&args.cache_dir)?;
+    let bar = indicatif::ProgressBar::new(submissions.len() as u64).with_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    if args.json {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let mut verified = Vec::with_capacity(submissions.len());
+    for submission in submissions {
+        bar.set_message(submission.path.clone());
+        let factor = TimeFactor::DEFAULT.for_language(submission.language);
+        let judged_ms = factor.judged_ms(package.limits.time_ms);
+        let compiled = build(
+            &toolchain,
+            &package,
+            &submission.source,
+            submission.language,
+            &args.cache_dir,
+        )?;
+        let report = match compiled {
+            CompileOutcome::Ok(c) => {
+                let opts = JudgeOptions::new(
+                    sieve_domain::Limits {
+                        time_ms: judged_ms,
+                        ..package.limits
+                    },
+                    checker.clone(),
+                );
+                Some(supervisor.judge(&c.wasm, &checkers, &tests, &package.subtasks, &opts)?)
+            }
+            CompileOutcome::Error { .. } => None,
+        };
+        let (whole, each) = match &report {
+            Some(r) => outcomes(r),
+            None => {
+                let max: f64 = package.subtasks.iter().map(|s| s.points).sum();
+                let ce = |max_points| Outcome {
+                    points: 0.0,
+                    max_points,
+                    first_failure: Some(Verdict::CE),
+                };
+                let each = package
+                    .subtasks
+                    .iter()
+                    .map(|s| (s.name.clone(), ce(s.points)))
+                    .collect();
+                (ce(max), each)
+            }
+        };
+        let slowest = report
+            .iter()
+            .flat_map(|r| &r.tests)
+            .filter(|t| t.verdict != Verdict::Skipped)
+            .map(|t| t.time_us as f64 / 1000.0 / judged_ms as f64)
+            .fold(0.0, f64::max);
+        verified.push(Verified {
+            verdict: submission.expected.check(&whole, &each),
+            got: got(&whole),
+            submission,
+            slowest,
+            judged_ms,
+        });
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let mismatches = verified.iter().filter(|v| v.verdict.is_err()).count();
+    if args.json {
+        let rows: Vec<_> = verified
+            .iter()
+            .map(|v| {
+                json!({
+                    "path": v.submission.path,
+                    "language": v.submission.language.name(),
+                    "expected": v.submission.expected.label(),
+                    "got": v.got,
+                    "ok": v.verdict.is_ok(),
+                    "difference": v.verdict.as_ref().err(),
+                    "slowest_share_of_limit": v.slowest,
+                    "judged_ms": v.judged_ms,
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({
+                "package": package.name,
+                "submissions": rows,
+                "mismatches": mismatches,
+            }))?
+        );
+    } else {
+        for w in &package.warnings {
+            eprintln!("warning: {w}");
+        }
+        let width = verified
+            .iter()
+            .map(|v| v.submission.path.len())
+            .max()
+            .unwrap_or(0);
+        for v in &verified {
+            let mark = match &v.verdict {
+                Ok(()) => style("ok      ").green(),
+                Err(_) => style("MISMATCH").red().bold(),
+            };
+            // How close an accepted run came to the limit: past 80% it is borderline.
+            let time = format!("{:>4.0}% of {} ms", v.slowest * 100.0, v.judged_ms);
+            let time = if v.slowest >= 0.8 {
+                style(time).yellow()
+            } else {
+                style(time).dim()
+            };
+            println!(
+                "{mark}  {:<width$}  expected {:<10} got {:<16} {time}",
+                v.submission.path,
+                v.submission.expected.label(),
+                v.got,
+            );
+            if let Err(d) = &v.verdict {
+                println!("          {d}");
+            }
+        }
+        println!(
+            "{} of {} submissions as expected",
+            verified.len() - mismatches,
+            verified.len()
+        );
+    }
+    Ok(if mismatches == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(MISMATCH)
+    })
+}

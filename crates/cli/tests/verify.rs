@@ -1,0 +1,133 @@
+//! `sieve verify` on the bundled examples and fixture packages (every submission as its package
+//! expects: exit 0), on a copy with a wrong expectation (exit 10, the difference named), and
+//! `sieve judge`'s exit code per outcome.
+
+mod common;
+
+use common::{copy_dir, repo};
+use serde_json::Value;
+use std::process::{Command, Output};
+
+fn sieve(args: &[&str], path: &std::path::Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sieve"))
+        .args(args)
+        .arg(path)
+        .arg("--cache-dir")
+        .arg(repo().join("target/sieve-test/cache"))
+        .output()
+        .expect("run sieve")
+}
+
+fn verify(path: &std::path::Path) -> (Option<i32>, Value) {
+    let out = sieve(&["verify", "--json"], path);
+    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code(), v)
+}
+
+#[test]
+fn every_shipped_submission_gets_what_its_package_expects() {
+    for (package, count) in [
+        ("examples/divsum", 8),
+        ("examples/pairsum", 8),
+        ("examples/guess", 7),
+        ("tests/fixtures/packages/tps-gen", 3),
+        ("tests/fixtures/packages/tps-guess", 6),
+        ("tests/fixtures/packages/kattis-pyvalidator", 3),
+        ("tests/fixtures/packages/grader-sum", 2),
+    ] {
+        let (code, v) = verify(&repo().join(package));
+        assert_eq!(code, Some(0), "{package}: {v:#}");
+        assert_eq!(
+            v["submissions"].as_array().map(Vec::len),
+            Some(count),
+            "{package}: {v:#}"
+        );
+        assert_eq!(v["mismatches"], 0);
+    }
+}
+
+#[test]
+fn a_wrong_expectation_fails_verification_and_says_why() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_dir(&repo().join("examples/pairsum"), tmp.path()).expect("copy");
+    let subs = tmp.path().join("submissions");
+    std::fs::rename(
+        subs.join("wrong_answer/int_x.cpp"),
+        subs.join("accepted/int_x.cpp"),
+    )
+    .expect("move");
+    let (code, v) = verify(tmp.path());
+    assert_eq!(code, Some(10), "{v:#}");
+    assert_eq!(v["mismatches"], 1, "{v:#}");
+    let wrong = v["submissions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|s| s["path"] == "submissions/accepted/int_x.cpp")
+        .unwrap_or_else(|| panic!("{v:#}"));
+    assert_eq!(wrong["ok"], false);
+    assert!(
+        wrong["difference"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("expected accepted, got WA")),
+        "{wrong}"
+    );
+    // The table says it too, and exits the same way.
+    let out = sieve(&["verify"], tmp.path());
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(10));
+    assert!(
+        table.contains("MISMATCH  submissions/accepted/int_x.cpp"),
+        "{table}"
+    );
+    assert!(table.contains("7 of 8 submissions as expected"), "{table}");
+    // A package that ships nothing to verify is an error, not a pass.
+    let bare = sieve(&["verify"], &repo().join("tests/fixtures/packages/tps-max"));
+    assert_eq!(bare.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bare.stderr);
+    assert!(
+        err.starts_with("error: ") && err.contains("ships no submission"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("backtrace"),
+        "a user's error, not a crash: {err}"
+    );
+}
+
+#[test]
+fn judge_exits_by_outcome() {
+    let judge = |source: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_sieve"))
+            .args(["judge", "--problem"])
+            .arg(repo().join("examples/pairsum"))
+            .arg("--source")
+            .arg(source)
+            .arg("--cache-dir")
+            .arg(repo().join("target/sieve-test/cache"))
+            .output()
+            .expect("run sieve judge")
+            .status
+            .code()
+    };
+    let sub = |p: &str| repo().join("examples/pairsum/submissions").join(p);
+    assert_eq!(judge(&sub("accepted/sort_two_pointers.cpp")), Some(0));
+    assert_eq!(judge(&sub("wrong_answer/strict_less.cpp")), Some(10));
+    assert_eq!(judge(&sub("time_limit_exceeded/quadratic.cpp")), Some(12));
+    assert_eq!(judge(&sub("run_time_error/fixed_array_at.cpp")), Some(15));
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let broken = tmp.path().join("broken.cpp");
+    std::fs::write(&broken, "int main( {").expect("write");
+    assert_eq!(judge(&broken), Some(16));
+    assert_eq!(
+        judge(&tmp.path().join("missing.cpp")),
+        Some(1),
+        "not judged at all"
+    );
+}
