@@ -140,8 +140,8 @@ enum KeysAction {
     /// Create a key with a role: admin (everything, hidden data), submitter (candidates,
     /// selections, simulations) or viewer (read).
     Create {
-        /// admin, submitter or viewer.
-        #[arg(long)]
+        /// The key's role.
+        #[arg(long, value_parser = ["admin", "submitter", "viewer"])]
         role: String,
         /// A note on whose key it is.
         #[arg(long, default_value = "")]

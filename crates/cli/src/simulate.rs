@@ -21,8 +21,8 @@ pub struct SimulateArgs {
     /// Problems to replay, by slug (with --rules and --k).
     #[arg(long)]
     problem: Vec<String>,
-    /// Rules when no contest is given: ioi, codeforces or icpc.
-    #[arg(long, default_value = "ioi")]
+    /// Rules when no contest is given.
+    #[arg(long, default_value = "ioi", value_parser = ["ioi", "codeforces", "icpc"])]
     rules: String,
     /// Submissions per problem (default: the contest's, or the rules' default).
     #[arg(long)]
@@ -31,7 +31,7 @@ pub struct SimulateArgs {
     #[arg(long, default_value_t = 20)]
     seeds: u64,
     /// Strategies, comma-separated (default: all).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = clap::builder::PossibleValuesParser::new(STRATEGIES))]
     strategies: Vec<String>,
     /// The scorer whose scores the strategies use.
     #[arg(long, default_value = HEURISTIC)]

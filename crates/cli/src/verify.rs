@@ -8,7 +8,7 @@ use crate::judge::{build, build_checker, load_problem, supervisor, test_inputs, 
 use anyhow::Context;
 use console::style;
 use serde_json::json;
-use sieve_domain::{TimeFactor, Verdict};
+use sieve_domain::{Subtask, TimeFactor, Verdict};
 use sieve_formats::{Outcome, Overrides, Submission};
 use sieve_sandbox::{CompileOutcome, JudgeOptions, JudgeReport, Toolchain};
 use std::collections::BTreeMap;
@@ -55,8 +55,10 @@ struct Verified {
     judged_ms: u64,
 }
 
-/// The outcome of the whole run and of each subtask (by name), from a report.
-fn outcomes(report: &JudgeReport) -> (Outcome, BTreeMap<String, Outcome>) {
+/// The outcome of the whole run and of each subtask (by name), from a report. A subtask's first
+/// failure is that of its own tests: a test it shares with a subtask judged earlier may have
+/// failed there, and its own later tests were then skipped.
+fn outcomes(report: &JudgeReport, subtasks: &[Subtask]) -> (Outcome, BTreeMap<String, Outcome>) {
     let failed = |v: Verdict| !matches!(v, Verdict::AC | Verdict::Ran | Verdict::Skipped);
     let first = report.tests.iter().map(|t| t.verdict).find(|v| failed(*v));
     let whole = Outcome {
@@ -67,17 +69,20 @@ fn outcomes(report: &JudgeReport) -> (Outcome, BTreeMap<String, Outcome>) {
     let each = report
         .subtasks
         .iter()
-        .map(|s| {
-            let first = s
-                .first_failure
-                .and_then(|i| report.tests.get(i))
-                .map(|t| t.verdict);
+        .zip(subtasks)
+        .map(|(s, tests)| {
+            let first = tests
+                .tests
+                .iter()
+                .filter_map(|&i| report.tests.get(i))
+                .map(|t| t.verdict)
+                .find(|v| failed(*v));
             (
                 s.name.clone(),
                 Outcome {
                     points: s.points,
                     max_points: s.max_points,
-                    first_failure: first.filter(|v| failed(*v)),
+                    first_failure: first,
                 },
             )
         })
@@ -158,7 +163,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
             CompileOutcome::Error { .. } => None,
         };
         let (whole, each) = match &report {
-            Some(r) => outcomes(r),
+            Some(r) => outcomes(r, &package.subtasks),
             None => {
                 let max: f64 = package.subtasks.iter().map(|s| s.points).sum();
                 let ce = |max_points| Outcome {
