@@ -106,6 +106,8 @@ pub fn router(state: AppState) -> Router {
         ))
         .with_state(state)
         .layer(axum::middleware::from_fn(error::problem_json))
+        // gzip for clients that ask (`Accept-Encoding`); never for event streams or tiny bodies.
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }
 

@@ -359,6 +359,22 @@ async fn the_rest_api_end_to_end() -> anyhow::Result<()> {
         .await?
         .json()
         .await?;
+    // Compressed for a client that asks, plain for one that does not.
+    let gzipped = http
+        .get(url("/v1/openapi.json"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await?;
+    assert_eq!(
+        gzipped
+            .headers()
+            .get("content-encoding")
+            .and_then(|v| v.to_str().ok()),
+        Some("gzip")
+    );
+    let plain = serde_json::to_vec(&doc)?.len();
+    let packed = gzipped.bytes().await?.len();
+    assert!(packed * 3 < plain, "{packed} bytes gzipped of {plain}");
     for path in [
         "/v1/problems/{id}/candidates",
         "/v1/problems/package",

@@ -1,11 +1,13 @@
-//! A scorer served elsewhere: batches POSTed as JSON, with a timeout, retries, a circuit breaker
-//! and a fallback scorer that answers while the remote one is failing.
+//! A scorer served elsewhere: batches POSTed as JSON, with a timeout, retries (exponential with
+//! jitter, by `backon`; only failures another try could pass), a circuit breaker and a fallback
+//! scorer that answers while the remote one is failing.
 //!
 //! Request: `{"feature_version": 1, "feature_names": [...], "candidates": [{"features": [...],
 //! "source": "..."}]}`. Response: `{"scores": [...]}`, one number in [0, 1] per candidate.
 
 use crate::features::{FEATURE_NAMES, FEATURE_VERSION};
 use crate::scorer::{Scorer, ScoringError, ScoringInput};
+use backon::{BlockingRetryable, ExponentialBuilder};
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -102,36 +104,73 @@ impl HttpScorer {
                 })
                 .collect(),
         };
-        let mut last = String::new();
-        for attempt in 0..=self.config.retries {
-            if attempt > 0 {
-                std::thread::sleep(Duration::from_millis(50 << attempt.min(4)));
-            }
-            let answer = self
+        // One call: a failure says whether another try could help. A server's failure, a
+        // timeout, a dropped connection or a rate limit can pass; a refused request (4xx) or an
+        // answer that makes no sense would come back the same.
+        let once = || -> Result<Vec<f64>, Failure> {
+            let response = self
                 .client
                 .post(&self.config.url)
                 .json(&body)
                 .send()
-                .and_then(|r| r.error_for_status())
-                .and_then(|r| r.json::<HttpResponse>());
-            match answer {
-                Ok(r)
-                    if r.scores.len() == batch.len()
-                        && r.scores.iter().all(|s| (0.0..=1.0).contains(s)) =>
-                {
-                    return Ok(r.scores);
-                }
-                Ok(r) => {
-                    last = format!(
-                        "{} scores for {} candidates, or one outside [0, 1]",
-                        r.scores.len(),
-                        batch.len()
-                    )
-                }
-                Err(e) => last = e.to_string(),
+                .map_err(|e| Failure::again(e.to_string()))?;
+            let status = response.status();
+            if !status.is_success() {
+                let message = format!("HTTP {status}");
+                return Err(
+                    if status.is_server_error()
+                        || status == reqwest::StatusCode::REQUEST_TIMEOUT
+                        || status == reqwest::StatusCode::TOO_MANY_REQUESTS
+                    {
+                        Failure::again(message)
+                    } else {
+                        Failure::last(message)
+                    },
+                );
             }
+            let r: HttpResponse = response.json().map_err(|e| Failure::last(e.to_string()))?;
+            if r.scores.len() == batch.len() && r.scores.iter().all(|s| (0.0..=1.0).contains(s)) {
+                Ok(r.scores)
+            } else {
+                Err(Failure::last(format!(
+                    "{} scores for {} candidates, or one outside [0, 1]",
+                    r.scores.len(),
+                    batch.len()
+                )))
+            }
+        };
+        let backoff = ExponentialBuilder::default()
+            .with_min_delay(Duration::from_millis(50))
+            .with_max_delay(Duration::from_millis(800))
+            .with_max_times(self.config.retries as usize)
+            .with_jitter();
+        once.retry(backoff)
+            .sleep(std::thread::sleep)
+            .when(|f| f.retry)
+            .call()
+            .map_err(|f| ScoringError::Remote(f.message))
+    }
+}
+
+/// Why one call to the remote scorer failed, and whether trying again could help.
+struct Failure {
+    message: String,
+    retry: bool,
+}
+
+impl Failure {
+    fn again(message: String) -> Failure {
+        Failure {
+            message,
+            retry: true,
         }
-        Err(ScoringError::Remote(last))
+    }
+
+    fn last(message: String) -> Failure {
+        Failure {
+            message,
+            retry: false,
+        }
     }
 }
 

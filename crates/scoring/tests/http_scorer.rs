@@ -1,6 +1,7 @@
 //! The HTTP scorer against small servers started by the test: one that answers, one that
 //! answers too slowly (the fallback takes over, then the breaker opens and the remote one is no
-//! longer called), one that answers nonsense.
+//! longer called), one that answers nonsense, and ones that fail with a status (a server's
+//! failure is tried again, a refusal of the request is not).
 
 use sieve_scoring::{
     FEATURE_NAMES, Features, Heuristic, HttpConfig, HttpRequest, HttpScorer, Scorer, ScoringInput,
@@ -13,6 +14,15 @@ use std::time::Duration;
 
 /// Serves `answer(request)` after `delay`, counting requests.
 fn server(delay: Duration, answer: fn(&HttpRequest) -> String) -> (String, Arc<AtomicUsize>) {
+    serve(delay, 200, answer)
+}
+
+/// [`server`] answering with HTTP status `status`.
+fn serve(
+    delay: Duration,
+    status: u16,
+    answer: fn(&HttpRequest) -> String,
+) -> (String, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!("http://{}/score", listener.local_addr().expect("addr"));
     let count = Arc::new(AtomicUsize::new(0));
@@ -40,7 +50,7 @@ fn server(delay: Duration, answer: fn(&HttpRequest) -> String) -> (String, Arc<A
                 let mut stream = stream;
                 let _ = write!(
                     stream,
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{out}",
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{out}",
                     out.len()
                 );
             });
@@ -138,4 +148,19 @@ fn nonsense_from_the_remote_scorer_is_not_believed() {
         scorer.score(&inputs(&f)).unwrap(),
         Heuristic.score(&inputs(&f)).unwrap()
     );
+}
+
+#[test]
+fn a_server_error_is_retried_and_a_refused_request_is_not() {
+    let f = batch();
+    for (status, calls) in [(503, 2), (500, 2), (429, 2), (400, 1), (404, 1), (422, 1)] {
+        let (url, count) = serve(Duration::ZERO, status, |_| "{}".into());
+        let scorer = HttpScorer::new("failing", config(url), Box::new(Heuristic)).unwrap();
+        assert_eq!(
+            scorer.score(&inputs(&f)).unwrap(),
+            Heuristic.score(&inputs(&f)).unwrap(),
+            "the fallback answered"
+        );
+        assert_eq!(count.load(Ordering::SeqCst), calls, "HTTP {status}");
+    }
 }

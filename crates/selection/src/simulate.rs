@@ -45,7 +45,8 @@ pub struct Summary {
     pub strategy: String,
     /// Mean score over the seeds.
     pub mean: f64,
-    /// Half-width of the 95% confidence interval of the mean (normal approximation).
+    /// Half-width of the 95% confidence interval of the mean (Student's t over the seeds: 2.09
+    /// standard errors at 20 seeds, where the normal 1.96 would be 7% too narrow).
     pub ci95: f64,
     /// Mean submissions used.
     pub submissions: f64,
@@ -177,7 +178,7 @@ pub fn simulate(
             Some(Summary {
                 strategy: name.to_string(),
                 mean,
-                ci95: 1.96 * (var / n).sqrt(),
+                ci95: t975(runs.len()) * (var / n).sqrt(),
                 submissions: runs.iter().map(|r| r.submissions as f64).sum::<f64>() / n,
                 solved: runs.iter().filter(|r| r.solved).count() as f64 / n,
                 rejected_before: runs.iter().map(|r| r.rejected_before as f64).sum::<f64>() / n,
@@ -231,4 +232,27 @@ pub fn select(pool: &Pool, name: &str, k: usize, seed: u64) -> Option<Vec<Pick>>
         picks.push(pick);
     }
     Some(picks)
+}
+
+/// The 97.5% quantile of Student's t with `n - 1` degrees of freedom: the half-width of a 95%
+/// interval of a mean over `n` runs, in standard errors (none for a single run).
+fn t975(n: usize) -> f64 {
+    use statrs::distribution::{ContinuousCDF, StudentsT};
+    if n < 2 {
+        return 0.0;
+    }
+    StudentsT::new(0.0, 1.0, (n - 1) as f64).map_or(1.96, |t| t.inverse_cdf(0.975))
+}
+
+#[cfg(test)]
+mod interval_tests {
+    use super::t975;
+
+    #[test]
+    fn intervals_use_students_t() {
+        assert!((t975(20) - 2.093).abs() < 1e-3, "{}", t975(20));
+        assert!((t975(10) - 2.262).abs() < 1e-3, "{}", t975(10));
+        assert!((t975(10_000) - 1.960).abs() < 1e-3);
+        assert_eq!(t975(1), 0.0);
+    }
 }

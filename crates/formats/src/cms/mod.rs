@@ -7,7 +7,6 @@
 
 mod italy;
 mod recipe;
-mod regex;
 mod score;
 mod tps;
 

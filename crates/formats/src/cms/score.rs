@@ -2,7 +2,6 @@
 //! one subtask per test, which is exact too; GroupMul and GroupThreshold are approximated by
 //! GroupMin (said in a warning).
 
-use super::regex::Regex;
 use serde_yaml_ng::Value;
 
 /// A subtask over codenames.
@@ -78,12 +77,8 @@ pub(super) fn from_score_type(
             slice
         } else if let Some(p) = item[1].as_str() {
             patterns += 1;
-            let re = Regex::new(p).map_err(|e| format!("regex {p:?}: {e}"))?;
-            let hits: Vec<String> = sorted
-                .iter()
-                .filter(|c| re.matches_start(c))
-                .cloned()
-                .collect();
+            let re = codename_pattern(p)?;
+            let hits: Vec<String> = sorted.iter().filter(|c| re.is_match(c)).cloned().collect();
             if hits.is_empty() {
                 return Err(format!("no testcase matches the regex {p:?}"));
             }
@@ -161,5 +156,35 @@ pub(super) fn from_gen(text: &str) -> Result<Option<Vec<(f64, usize)>>, String> 
             last.1 = count;
             Ok(Some(subtasks))
         }
+    }
+}
+
+/// A score-type parameter's pattern as CMS applies it to codenames: Python's `re.match`, which
+/// is anchored at the start only.
+fn codename_pattern(pattern: &str) -> Result<regex::Regex, String> {
+    regex::Regex::new(&format!("^(?:{pattern})")).map_err(|e| format!("regex {pattern:?}: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::codename_pattern;
+
+    fn m(p: &str, s: &str) -> bool {
+        codename_pattern(p).map(|r| r.is_match(s)).unwrap_or(false)
+    }
+
+    #[test]
+    fn python_re_match_semantics() {
+        assert!(m("00[0-4]", "003"));
+        assert!(!m("00[0-4]", "005"));
+        assert!(m("0", "012"), "anchored at the start only");
+        assert!(!m("0$", "012"));
+        assert!(m("0(0[5-9]|1.)", "013") && m("0(0[5-9]|1.)", "007"));
+        assert!(!m("0(0[5-9]|1.)", "020"));
+        assert!(m(".*", "") && m("\\d{3}", "123") && !m("\\d{3}", "12"));
+        assert!(m("(?:a|b)+c", "abbac") && !m("[^0-9]", "1"));
+        assert!(m("a|b", "b"), "an alternation stays anchored as a whole");
+        assert!(!m("x|0", "10"));
+        assert!(codename_pattern("(ab").is_err() && codename_pattern("\\p").is_err());
     }
 }
