@@ -349,9 +349,16 @@ fn print(
         if t.verdict == Verdict::Skipped {
             continue;
         }
+        let code = format!("{:<4}", t.verdict.code());
+        let code = if t.verdict == Verdict::AC && t.score >= 1.0 {
+            console::style(code).green()
+        } else if t.verdict == Verdict::AC {
+            console::style(code).yellow()
+        } else {
+            console::style(code).red()
+        };
         println!(
-            "{:<4} {:>8.3} s {:>7.1} MiB  {}{}{}",
-            t.verdict.code(),
+            "{code} {:>8.3} s {:>7.1} MiB  {}{}{}",
             t.time_us as f64 / 1e6,
             t.peak_memory as f64 / (1 << 20) as f64,
             t.name,

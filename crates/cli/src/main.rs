@@ -162,6 +162,11 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run() -> anyhow::Result<std::process::ExitCode> {
+    // Colours only on a terminal (or with CLICOLOR_FORCE), never with NO_COLOR set.
+    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        console::set_colors_enabled(false);
+        console::set_colors_enabled_stderr(false);
+    }
     let cli = Cli::parse();
     telemetry::init(cli.log_format);
     let done = match cli.command {

@@ -99,10 +99,6 @@ fn got(whole: &Outcome) -> String {
 
 /// Runs `sieve verify`.
 pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
-    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
-        console::set_colors_enabled(false);
-        console::set_colors_enabled_stderr(false);
-    }
     let overrides = Overrides {
         time_ms: args.time_limit,
         memory_bytes: None,

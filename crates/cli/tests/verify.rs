@@ -131,3 +131,27 @@ fn judge_exits_by_outcome() {
         "not judged at all"
     );
 }
+
+#[test]
+fn verdicts_are_coloured_on_request_and_never_with_no_color() {
+    let judge = |env: &[(&str, &str)]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_sieve"))
+            .args(["judge", "--problem"])
+            .arg(repo().join("examples/pairsum"))
+            .arg("--source")
+            .arg(repo().join("examples/pairsum/submissions/wrong_answer/int_x.cpp"))
+            .arg("--cache-dir")
+            .arg(repo().join("target/sieve-test/cache"))
+            .env_remove("NO_COLOR")
+            .envs(env.iter().copied())
+            .output()
+            .expect("run sieve judge");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let escape = "\u{1b}[";
+    assert!(!judge(&[]).contains(escape), "a pipe gets no colours");
+    let forced = judge(&[("CLICOLOR_FORCE", "1")]);
+    assert!(forced.contains("\u{1b}[31mWA"), "{forced}");
+    assert!(forced.contains("\u{1b}[32mAC"), "{forced}");
+    assert!(!judge(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]).contains(escape));
+}
