@@ -6,7 +6,7 @@ use sieve_domain::{Checker, Language, TimeFactor, Verdict};
 use sieve_formats::{Overrides, Package, load_folder, load_kattis};
 use sieve_sandbox::{
     CompileOutcome, JudgeOptions, JudgeReport, Mode, Sandbox, SandboxConfig, SandboxError,
-    Supervisor, TestInput, Toolchain, compile, judge, on_guest_thread,
+    Supervisor, TestInput, TestReport, Toolchain, compile, judge, on_guest_thread,
 };
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -17,12 +17,7 @@ pub fn exit_code(report: Option<&JudgeReport>) -> u8 {
     let Some(report) = report else {
         return 16; // CE
     };
-    let first = report
-        .tests
-        .iter()
-        .map(|t| t.verdict)
-        .find(|v| !matches!(v, Verdict::AC | Verdict::Ran | Verdict::Skipped));
-    match first {
+    match first_failure(report.tests.iter()) {
         None if report.total >= report.max_total - 1e-9 => 0,
         None => 18,
         Some(Verdict::WA) => 10,
@@ -34,6 +29,14 @@ pub fn exit_code(report: Option<&JudgeReport>) -> u8 {
         Some(Verdict::CE) => 16,
         Some(_) => 17,
     }
+}
+
+/// The verdict of the first of `tests` that failed (accepted, ran without an answer, and skipped
+/// tests did not), as Kattis and `sieve judge`'s exit code name a run's outcome.
+pub fn first_failure<'a>(tests: impl Iterator<Item = &'a TestReport>) -> Option<Verdict> {
+    tests
+        .map(|t| t.verdict)
+        .find(|v| !matches!(v, Verdict::AC | Verdict::Ran | Verdict::Skipped))
 }
 
 /// Options of `sieve judge`.

@@ -4,7 +4,9 @@
 //! BAPCtools' verifiers and TPS's `tps verify` do. Exits [`MISMATCH`] when any submission gets
 //! something else.
 
-use crate::judge::{build, build_checker, load_problem, supervisor, test_inputs, with_tests};
+use crate::judge::{
+    build, build_checker, first_failure, load_problem, supervisor, test_inputs, with_tests,
+};
 use anyhow::Context;
 use console::style;
 use serde_json::json;
@@ -59,30 +61,23 @@ struct Verified {
 /// failure is that of its own tests: a test it shares with a subtask judged earlier may have
 /// failed there, and its own later tests were then skipped.
 fn outcomes(report: &JudgeReport, subtasks: &[Subtask]) -> (Outcome, BTreeMap<String, Outcome>) {
-    let failed = |v: Verdict| !matches!(v, Verdict::AC | Verdict::Ran | Verdict::Skipped);
-    let first = report.tests.iter().map(|t| t.verdict).find(|v| failed(*v));
     let whole = Outcome {
         points: report.total,
         max_points: report.max_total,
-        first_failure: first,
+        first_failure: first_failure(report.tests.iter()),
     };
     let each = report
         .subtasks
         .iter()
         .zip(subtasks)
         .map(|(s, tests)| {
-            let first = tests
-                .tests
-                .iter()
-                .filter_map(|&i| report.tests.get(i))
-                .map(|t| t.verdict)
-                .find(|v| failed(*v));
+            let own = tests.tests.iter().filter_map(|&i| report.tests.get(i));
             (
                 s.name.clone(),
                 Outcome {
                     points: s.points,
                     max_points: s.max_points,
-                    first_failure: first,
+                    first_failure: first_failure(own),
                 },
             )
         })

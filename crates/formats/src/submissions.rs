@@ -268,11 +268,7 @@ pub(crate) fn tps(
             };
             each.insert(s.clone(), e);
         }
-        let Some(rel) = ["solutions", "solution"]
-            .iter()
-            .map(|d| format!("{d}/{name}"))
-            .find(|rel| dir.join(rel).is_file())
-        else {
+        let Some(rel) = tps_solution(dir, name) else {
             warnings.push(format!(
                 "solutions.json: {name} is not in solutions/ or solution/"
             ));
@@ -281,6 +277,15 @@ pub(crate) fn tps(
         found.extend(source_file(dir, &rel, Expected::Subtasks(each))?);
     }
     Ok(found)
+}
+
+/// Where a TPS package keeps the solution `name`: `solutions/` (exports) or `solution/` (working
+/// copies), as a path under `dir`.
+pub(crate) fn tps_solution(dir: &Path, name: &str) -> Option<String> {
+    ["solutions", "solution"]
+        .iter()
+        .map(|d| format!("{d}/{name}"))
+        .find(|rel| dir.join(rel).is_file())
 }
 
 /// A Polygon solution's tag as an expectation.

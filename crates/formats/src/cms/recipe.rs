@@ -575,10 +575,8 @@ fn model_solution(dir: &Path) -> Result<CheckerSource, FormatError> {
     let language = Language::from_extension(&name)
         .filter(|l| l.is_source())
         .ok_or_else(|| invalid(format!("model solution {name}: not C, C++ or Python")))?;
-    let file = ["solution", "solutions"]
-        .iter()
-        .map(|d| dir.join(d).join(&name))
-        .find(|p| p.is_file())
+    let file = crate::submissions::tps_solution(dir, &name)
+        .map(|rel| dir.join(rel))
         .ok_or_else(|| invalid(format!("model solution {name} is not in solution/")))?;
     Ok(CheckerSource {
         language,
