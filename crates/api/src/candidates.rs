@@ -76,7 +76,7 @@ const CHUNK: usize = 500;
     request_body(content(
         (PostBody = "application/json"),
         (NewCandidate = "application/x-ndjson"))),
-    responses((status = 201, body = PostedList), (status = 404, description = "no such problem"),
+    responses((status = 201, body = PostedList, description = "the candidates stored and queued for judging, in the order posted"), (status = 404, description = "no such problem"),
               (status = 413, description = "too many candidates, or a source too large"),
               (status = 422, description = "a candidate is invalid (the field names the line)")))]
 pub(crate) async fn post_candidates(

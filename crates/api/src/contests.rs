@@ -38,7 +38,7 @@ pub(crate) struct ContestList {
 
 /// Creates a contest (admin).
 #[utoipa::path(post, path = "/v1/contests", tag = "contests", request_body = ContestBody,
-    responses((status = 201, body = ContestRow), (status = 409, description = "the name is taken"),
+    responses((status = 201, body = ContestRow, description = "the contest created"), (status = 409, description = "the name is taken"),
               (status = 422, description = "a field is invalid")))]
 pub(crate) async fn create_contest(
     _: Admin,
@@ -83,7 +83,7 @@ pub(crate) async fn create_contest(
 }
 
 /// Every contest, newest first (viewer).
-#[utoipa::path(get, path = "/v1/contests", tag = "contests", responses((status = 200, body = ContestList)))]
+#[utoipa::path(get, path = "/v1/contests", tag = "contests", responses((status = 200, body = ContestList, description = "every contest")))]
 pub(crate) async fn list_contests(
     caller: Caller,
     State(state): State<AppState>,
@@ -97,7 +97,7 @@ pub(crate) async fn list_contests(
 /// One contest with its problems' ids (viewer).
 #[utoipa::path(get, path = "/v1/contests/{id}", tag = "contests",
     params(("id" = Uuid, Path, description = "contest id")),
-    responses((status = 200, body = ContestRow), (status = 404, description = "no such contest")))]
+    responses((status = 200, body = ContestRow, description = "the contest"), (status = 404, description = "no such contest")))]
 pub(crate) async fn get_contest(
     caller: Caller,
     State(state): State<AppState>,

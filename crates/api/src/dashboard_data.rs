@@ -60,7 +60,7 @@ pub(crate) struct Funnel {
 /// posted -> compiled -> passed public -> clusters -> selected -> accepted on hidden (viewer).
 #[utoipa::path(get, path = "/v1/problems/{id}/funnel", tag = "dashboard",
     params(("id" = Uuid, Path, description = "problem id")),
-    responses((status = 200, body = Funnel), (status = 404, description = "no such problem")))]
+    responses((status = 200, body = Funnel, description = "how many candidates reached each stage"), (status = 404, description = "no such problem")))]
 pub(crate) async fn funnel(
     caller: Caller,
     State(state): State<AppState>,
@@ -90,7 +90,7 @@ pub(crate) struct Verdicts {
 /// Per test set, candidates by outcome: AC, or the first failing test's verdict (viewer).
 #[utoipa::path(get, path = "/v1/problems/{id}/verdicts", tag = "dashboard",
     params(("id" = Uuid, Path, description = "problem id")),
-    responses((status = 200, body = Verdicts), (status = 404, description = "no such problem")))]
+    responses((status = 200, body = Verdicts, description = "verdict counts per test set"), (status = 404, description = "no such problem")))]
 pub(crate) async fn verdicts(
     caller: Caller,
     State(state): State<AppState>,
@@ -144,7 +144,7 @@ fn histogram(values: impl Iterator<Item = f64>, limit: f64) -> Vec<Bucket> {
 /// hidden tests too: admin).
 #[utoipa::path(get, path = "/v1/problems/{id}/resources", tag = "dashboard",
     params(("id" = Uuid, Path, description = "problem id")),
-    responses((status = 200, body = Resources), (status = 404, description = "no such problem")))]
+    responses((status = 200, body = Resources, description = "time and memory used, against the limits"), (status = 404, description = "no such problem")))]
 pub(crate) async fn resources(
     caller: Caller,
     State(state): State<AppState>,
@@ -180,7 +180,7 @@ pub(crate) struct ClusterQuery {
 /// strategies cluster them, largest first (viewer).
 #[utoipa::path(get, path = "/v1/problems/{id}/clusters", tag = "dashboard",
     params(("id" = Uuid, Path, description = "problem id"), ClusterQuery),
-    responses((status = 200, body = ClusterView), (status = 404, description = "no such problem"),
+    responses((status = 200, body = ClusterView, description = "the candidates grouped by their outputs"), (status = 404, description = "no such problem"),
               (status = 422, description = "the subtask is out of range, or the scorer unknown")))]
 pub(crate) async fn clusters(
     caller: Caller,

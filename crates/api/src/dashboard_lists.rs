@@ -54,7 +54,7 @@ pub(crate) struct SelectionList {
 /// The problem's newest 50 selections, newest first, each pick with its hidden outcome (viewer).
 #[utoipa::path(get, path = "/v1/problems/{id}/selections", tag = "dashboard",
     params(("id" = Uuid, Path, description = "problem id")),
-    responses((status = 200, body = SelectionList), (status = 404, description = "no such problem")))]
+    responses((status = 200, body = SelectionList, description = "the problem's selections, newest first"), (status = 404, description = "no such problem")))]
 pub(crate) async fn selections(
     caller: Caller,
     State(state): State<AppState>,
@@ -107,7 +107,7 @@ pub(crate) struct SimulationList {
 /// The contest's newest 100 simulations with their reports, newest first (viewer).
 #[utoipa::path(get, path = "/v1/contests/{id}/simulations", tag = "dashboard",
     params(("id" = Uuid, Path, description = "contest id")),
-    responses((status = 200, body = SimulationList), (status = 404, description = "no such contest")))]
+    responses((status = 200, body = SimulationList, description = "the contest's simulations, newest first"), (status = 404, description = "no such contest")))]
 pub(crate) async fn simulations(
     caller: Caller,
     State(state): State<AppState>,

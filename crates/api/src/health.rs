@@ -11,14 +11,14 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 /// Liveness: the process answers.
-#[utoipa::path(get, path = "/healthz", tag = "operations", security(()), responses((status = 200)))]
+#[utoipa::path(get, path = "/healthz", tag = "operations", security(()), responses((status = 200, description = "the process is up")))]
 pub(crate) async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
 /// Readiness: the database answers and the schema is current.
 #[utoipa::path(get, path = "/readyz", tag = "operations", security(()),
-    responses((status = 200), (status = 503, description = "database unreachable or migrations pending")))]
+    responses((status = 200, description = "the database answers and its migrations are applied"), (status = 503, description = "database unreachable or migrations pending")))]
 pub(crate) async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     state
         .store

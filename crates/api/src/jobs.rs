@@ -166,7 +166,7 @@ async fn view(state: &AppState, r: JobRecord) -> Result<JobView, ApiError> {
 /// finishes or the wait is over.
 #[utoipa::path(get, path = "/v1/jobs/{id}", tag = "jobs",
     params(("id" = Uuid, Path, description = "job id"), WaitQuery),
-    responses((status = 200, body = JobView), (status = 404, description = "no such job")))]
+    responses((status = 200, body = JobView, description = "the job, with its output or rejection once it ended"), (status = 404, description = "no such job")))]
 pub(crate) async fn job(
     _: Submitter,
     State(state): State<AppState>,

@@ -37,8 +37,8 @@ pub fn install_recorder() -> Result<PrometheusHandle, String> {
 }
 
 /// Prometheus metrics (no authentication, like the health probes: no test data in them).
-#[utoipa::path(get, path = "/metrics", tag = "operations",
-    responses((status = 200, content_type = "text/plain", body = String)))]
+#[utoipa::path(get, path = "/metrics", tag = "operations", security(()),
+    responses((status = 200, content_type = "text/plain", body = String, description = "every series in the Prometheus text format")))]
 pub(crate) async fn render(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     let mut out = state
         .metrics

@@ -200,7 +200,7 @@ fn to_problem(body: ProblemBody) -> Result<NewProblem, ApiError> {
 
 /// Creates a problem with its tests, all or nothing (admin).
 #[utoipa::path(post, path = "/v1/problems", tag = "problems", request_body = ProblemBody,
-    responses((status = 201, body = ProblemSummary), (status = 409, description = "the slug is taken"),
+    responses((status = 201, body = ProblemSummary, description = "the problem created"), (status = 409, description = "the slug is taken"),
               (status = 422, description = "a field is invalid")))]
 pub(crate) async fn create_problem(
     _: Admin,
@@ -222,7 +222,7 @@ pub(crate) async fn summary(state: &AppState, id: ProblemId) -> Result<ProblemSu
 
 /// Problems (of one contest, when asked), without test data (viewer).
 #[utoipa::path(get, path = "/v1/problems", tag = "problems", params(ProblemQuery),
-    responses((status = 200, body = ProblemList)))]
+    responses((status = 200, body = ProblemList, description = "every problem")))]
 pub(crate) async fn list_problems(
     caller: Caller,
     State(state): State<AppState>,
@@ -240,7 +240,7 @@ pub(crate) async fn list_problems(
 /// One problem: limits, checker, subtasks, and its tests by name and kind (viewer).
 #[utoipa::path(get, path = "/v1/problems/{id}", tag = "problems",
     params(("id" = Uuid, Path, description = "problem id")),
-    responses((status = 200, body = ProblemSummary), (status = 404, description = "no such problem")))]
+    responses((status = 200, body = ProblemSummary, description = "the problem"), (status = 404, description = "no such problem")))]
 pub(crate) async fn get_problem(
     caller: Caller,
     State(state): State<AppState>,

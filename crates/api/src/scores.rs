@@ -28,7 +28,7 @@ pub(crate) struct ScorerList {
 }
 
 /// Every scorer version with its parameters and held-out metrics (viewer).
-#[utoipa::path(get, path = "/v1/scorers", tag = "scoring", responses((status = 200, body = ScorerList)))]
+#[utoipa::path(get, path = "/v1/scorers", tag = "scoring", responses((status = 200, body = ScorerList, description = "the built-in and registered scorers")))]
 pub(crate) async fn list_scorers(
     caller: Caller,
     State(state): State<AppState>,
@@ -65,7 +65,7 @@ pub(crate) struct ScorerBody {
 
 /// Registers a remote (HTTP) or ONNX scorer as the next version of its name (admin).
 #[utoipa::path(post, path = "/v1/scorers", tag = "scoring", request_body = ScorerBody,
-    responses((status = 201, body = ScorerRow), (status = 422, description = "a field is invalid")))]
+    responses((status = 201, body = ScorerRow, description = "the scorer registered"), (status = 422, description = "a field is invalid")))]
 pub(crate) async fn register_scorer(
     _: Admin,
     State(state): State<AppState>,
@@ -176,7 +176,7 @@ pub(crate) struct Scores {
 /// Scores every candidate of a problem and stores the scores (submitter).
 #[utoipa::path(post, path = "/v1/problems/{id}/scores", tag = "scoring", request_body = ScorerChoice,
     params(("id" = Uuid, Path, description = "problem id")),
-    responses((status = 200, body = Scores), (status = 404, description = "no such problem"),
+    responses((status = 200, body = Scores, description = "the candidates' scores, computed and stored"), (status = 404, description = "no such problem"),
               (status = 422, description = "no such scorer")))]
 pub(crate) async fn post_scores(
     _: Submitter,
@@ -201,7 +201,7 @@ pub(crate) async fn post_scores(
 /// The stored scores of a problem's candidates by one scorer (viewer).
 #[utoipa::path(get, path = "/v1/problems/{id}/scores", tag = "scoring",
     params(("id" = Uuid, Path, description = "problem id"), ScorerChoice),
-    responses((status = 200, body = Scores), (status = 422, description = "no such scorer")))]
+    responses((status = 200, body = Scores, description = "the stored scores"), (status = 422, description = "no such scorer")))]
 pub(crate) async fn get_scores(
     caller: Caller,
     State(state): State<AppState>,

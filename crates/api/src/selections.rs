@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sieve_app::holdout::Holdout;
 use sieve_app::replay::simulate_contest;
 use sieve_app::scoring::{HEURISTIC, load_scorer};
@@ -39,7 +39,7 @@ pub(crate) struct SelectionBody {
 /// Chooses the submissions for a problem, ahead of any feedback, and stores them (submitter).
 #[utoipa::path(post, path = "/v1/problems/{id}/selections", tag = "selection", request_body = SelectionBody,
     params(("id" = Uuid, Path, description = "problem id")),
-    responses((status = 201, body = SelectionRow), (status = 404, description = "no such problem"),
+    responses((status = 201, body = SelectionRow, description = "the selection, stored"), (status = 404, description = "no such problem"),
               (status = 422, description = "unknown strategy or scorer, or k out of range")))]
 pub(crate) async fn post_selection(
     _: Submitter,
@@ -87,7 +87,7 @@ pub(crate) async fn plan(
 /// A stored selection (viewer).
 #[utoipa::path(get, path = "/v1/selections/{id}", tag = "selection",
     params(("id" = Uuid, Path, description = "selection id")),
-    responses((status = 200, body = SelectionRow), (status = 404, description = "no such selection")))]
+    responses((status = 200, body = SelectionRow, description = "the selection"), (status = 404, description = "no such selection")))]
 pub(crate) async fn get_selection(
     caller: Caller,
     State(state): State<AppState>,
@@ -123,18 +123,46 @@ pub(crate) struct SimulationBody {
     holdout_seed: Option<u64>,
 }
 
+/// A simulation just stored.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct SimulationCreated {
+    /// Its id, for `GET /v1/simulations/{id}`.
+    id: Uuid,
+    /// What the replays gave.
+    #[schema(value_type = sieve_app::replay::SimulationReport)]
+    report: serde_json::Value,
+}
+
+/// A stored simulation.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct SimulationOut {
+    /// Its id.
+    id: Uuid,
+    /// The contest replayed.
+    #[schema(value_type = Uuid)]
+    contest_id: ContestId,
+    /// What was asked: strategies, k, seeds, scorer (`name@version`), holdout.
+    #[schema(value_type = Object)]
+    params: serde_json::Value,
+    /// What the replays gave (as stored when it ran).
+    #[schema(value_type = sieve_app::replay::SimulationReport)]
+    report: serde_json::Value,
+    /// How many runs (strategy, problem, seed) were stored.
+    runs: i64,
+}
+
 /// Replays the contest against the hidden tests with each strategy and stores the report and
 /// every run (submitter). Candidates must have been judged on the hidden tests.
 #[utoipa::path(post, path = "/v1/contests/{id}/simulations", tag = "selection", request_body = SimulationBody,
     params(("id" = Uuid, Path, description = "contest id")),
-    responses((status = 201, description = "`{id, report}`: per problem, each strategy's mean with a 95% interval, random's exact expectation, the oracle"),
+    responses((status = 201, body = SimulationCreated, description = "the stored simulation: per problem, each strategy's mean with a 95% interval, random's exact expectation, the oracle"),
               (status = 404, description = "no such contest"), (status = 422, description = "a field is invalid")))]
 pub(crate) async fn post_simulation(
     _: Submitter,
     State(state): State<AppState>,
     Path(id): Path<ContestId>,
     Json(b): Json<SimulationBody>,
-) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+) -> Result<(StatusCode, Json<SimulationCreated>), ApiError> {
     if state.store.contest(id).await?.is_none() {
         return Err(ApiError::not_found(format!("no contest {id}")));
     }
@@ -185,20 +213,23 @@ pub(crate) async fn post_simulation(
         .ok_or_else(|| ApiError::unavailable("the simulation vanished"))?;
     Ok((
         StatusCode::CREATED,
-        Json(serde_json::json!({ "id": replay.id, "report": report })),
+        Json(SimulationCreated {
+            id: replay.id,
+            report,
+        }),
     ))
 }
 
 /// A stored simulation: parameters, report, and how many runs it stored (viewer).
 #[utoipa::path(get, path = "/v1/simulations/{id}", tag = "selection",
     params(("id" = Uuid, Path, description = "simulation id")),
-    responses((status = 200, description = "`{id, contest_id, params, report, runs}`"),
+    responses((status = 200, body = SimulationOut, description = "the simulation"),
               (status = 404, description = "no such simulation")))]
 pub(crate) async fn get_simulation(
     caller: Caller,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<SimulationOut>, ApiError> {
     caller.require(Role::Viewer)?;
     let (contest, params, report) = state
         .store
@@ -206,7 +237,11 @@ pub(crate) async fn get_simulation(
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no simulation {id}")))?;
     let runs = state.store.simulation_run_count(id).await?;
-    Ok(Json(serde_json::json!({
-        "id": id, "contest_id": contest, "params": params, "report": report, "runs": runs
-    })))
+    Ok(Json(SimulationOut {
+        id,
+        contest_id: contest,
+        params,
+        report,
+        runs,
+    }))
 }

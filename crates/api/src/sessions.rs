@@ -36,7 +36,7 @@ pub(crate) struct SessionBody {
 /// Starts a live session and proposes the first submission (submitter).
 #[utoipa::path(post, path = "/v1/problems/{id}/sessions", tag = "selection", request_body = SessionBody,
     params(("id" = Uuid, Path, description = "problem id")),
-    responses((status = 201, body = SessionView), (status = 404, description = "no such problem"),
+    responses((status = 201, body = SessionView, description = "the session and its first pick"), (status = 404, description = "no such problem"),
               (status = 422, description = "unknown strategy, rules or scorer, or k out of range")))]
 pub(crate) async fn start_session(
     _: Submitter,
@@ -68,7 +68,7 @@ pub(crate) async fn start_session(
 /// A session with its submissions and the one awaiting feedback (viewer).
 #[utoipa::path(get, path = "/v1/sessions/{id}", tag = "selection",
     params(("id" = Uuid, Path, description = "session id")),
-    responses((status = 200, body = SessionView), (status = 404, description = "no such session")))]
+    responses((status = 200, body = SessionView, description = "the session"), (status = 404, description = "no such session")))]
 pub(crate) async fn get_session(
     caller: Caller,
     State(state): State<AppState>,
@@ -95,7 +95,7 @@ pub(crate) struct FeedbackBody {
 /// Records the contest's feedback and proposes the next submission (submitter).
 #[utoipa::path(post, path = "/v1/sessions/{id}/feedback", tag = "selection", request_body = FeedbackBody,
     params(("id" = Uuid, Path, description = "session id")),
-    responses((status = 200, body = SessionView), (status = 404, description = "no such session"),
+    responses((status = 200, body = SessionView, description = "the session after the feedback, with its next pick"), (status = 404, description = "no such session"),
               (status = 409, description = "that submission does not await feedback"),
               (status = 422, description = "the feedback does not fit the contest's rules or the problem")))]
 pub(crate) async fn post_feedback(

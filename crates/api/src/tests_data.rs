@@ -130,7 +130,7 @@ pub(crate) struct AddedTests {
 /// same kind are queued again, so their results cover the new tests.
 #[utoipa::path(post, path = "/v1/problems/{id}/tests", tag = "problems", request_body = AddTestsBody,
     params(("id" = Uuid, Path, description = "problem id")),
-    responses((status = 201, body = AddedTests), (status = 409, description = "a name is taken"),
+    responses((status = 201, body = AddedTests, description = "the tests added"), (status = 409, description = "a name is taken"),
               (status = 422, description = "a field is invalid")))]
 pub(crate) async fn add_tests(
     _: Admin,
@@ -179,7 +179,7 @@ fn encode(data: Option<Vec<u8>>) -> (Option<String>, Option<String>) {
 /// One test's input and answer (viewer; hidden tests: admin only).
 #[utoipa::path(get, path = "/v1/problems/{id}/tests/{idx}", tag = "problems",
     params(("id" = Uuid, Path, description = "problem id"), ("idx" = i32, Path, description = "test index")),
-    responses((status = 200, body = TestOut), (status = 403, description = "a hidden test, asked by a non-admin"),
+    responses((status = 200, body = TestOut, description = "the test"), (status = 403, description = "a hidden test, asked by a non-admin"),
               (status = 404, description = "no such test")))]
 pub(crate) async fn get_test(
     caller: Caller,

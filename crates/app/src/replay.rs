@@ -24,6 +24,89 @@ pub struct ContestReplay {
     pub elo: Vec<(String, f64)>,
 }
 
+/// A stored simulation's report: what `POST /v1/contests/{id}/simulations` answers and
+/// `sieve simulate --json` prints.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SimulationReport {
+    /// The contest's rules.
+    pub rules: sieve_domain::Rules,
+    /// Submissions allowed per problem.
+    pub k: usize,
+    /// Per problem of the contest, in its order.
+    pub problems: Vec<ProblemReport>,
+    /// Codeforces with human standings: each strategy's performance rating, and the oracle's.
+    pub elo: Vec<EloRow>,
+}
+
+/// One problem's replays.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProblemReport {
+    /// The problem.
+    pub problem_id: uuid::Uuid,
+    /// Its slug.
+    pub slug: String,
+    /// The official tests held out as generated ones (their indices), when the replay held any.
+    pub held_out_tests: Vec<i32>,
+    /// IOI: per subtask, its points and what submitting the whole pool earns on it.
+    pub subtasks: Vec<SubtaskReport>,
+    /// Per strategy.
+    pub strategies: Vec<StrategyReport>,
+    /// Random choice's exact expected score.
+    pub random_expected: f64,
+    /// The best any `k` submissions could score.
+    pub oracle: f64,
+    /// Whether `oracle` is exact (a search over the pool) or a bound.
+    pub oracle_exact: bool,
+    /// The score of submitting the whole pool.
+    pub whole_pool: f64,
+    /// The most the problem gives.
+    pub max_points: f64,
+}
+
+/// A subtask of a replayed problem.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubtaskReport {
+    /// Its name.
+    pub name: String,
+    /// Its points.
+    pub points: f64,
+    /// What submitting the whole pool earns on it.
+    pub whole_pool: f64,
+}
+
+/// One strategy on one problem, over the seeds.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StrategyReport {
+    /// The strategy.
+    pub strategy: String,
+    /// Mean score.
+    pub mean: f64,
+    /// Half-width of the mean's 95% interval (Student's t over the seeds).
+    pub ci95: f64,
+    /// Mean submissions used.
+    pub submissions: f64,
+    /// Share of seeds that solved the problem in full.
+    pub solved: f64,
+    /// Mean rejected attempts before the first accepted one.
+    pub rejected_before: f64,
+    /// IOI: per subtask, the mean points earned.
+    pub subtask_means: Vec<f64>,
+}
+
+/// A performance rating against a Codeforces contest's human standings.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EloRow {
+    /// A strategy, or `oracle`.
+    pub strategy: String,
+    /// Its rating.
+    pub rating: f64,
+}
+
 /// Replays every problem of `contest` with `strategies` over `seeds` seeds and stores the
 /// simulation with its runs.
 pub async fn simulate_contest(
@@ -80,21 +163,58 @@ pub async fn simulate_contest(
     let id = uuid::Uuid::now_v7();
     let params = serde_json::json!({"strategies": strategies, "k": k, "seeds": seeds,
         "scorer": scorer_label, "holdout": holdout});
-    let report = serde_json::json!({
-        "rules": c.rules, "k": k,
-        "problems": problems.iter().zip(&c.problems).zip(&held_out).zip(&names).map(|((((slug, r), pid), held), names)| serde_json::json!({
-            "problem_id": pid, "slug": slug, "held_out_tests": held,
-            "subtasks": r.subtask_whole_pool.iter().zip(names).map(|(w, (name, points))| serde_json::json!({
-                "name": name, "points": points, "whole_pool": w})).collect::<Vec<_>>(),
-            "strategies": r.strategies.iter().map(|s| serde_json::json!({
-                "strategy": s.strategy, "mean": s.mean, "ci95": s.ci95, "submissions": s.submissions,
-                "solved": s.solved, "rejected_before": s.rejected_before,
-                "subtask_means": s.subtask_means})).collect::<Vec<_>>(),
-            "random_expected": r.random_expected, "oracle": r.oracle.0, "oracle_exact": r.oracle.1,
-            "whole_pool": r.whole_pool, "max_points": r.max_points,
-        })).collect::<Vec<_>>(),
-        "elo": elo.iter().map(|(s, r)| serde_json::json!({"strategy": s, "rating": r})).collect::<Vec<_>>(),
-    });
+    let report = SimulationReport {
+        rules: c.rules,
+        k,
+        problems: problems
+            .iter()
+            .zip(&c.problems)
+            .zip(&held_out)
+            .zip(&names)
+            .map(|((((slug, r), pid), held), names)| ProblemReport {
+                problem_id: pid.0,
+                slug: slug.clone(),
+                held_out_tests: held.clone(),
+                subtasks: r
+                    .subtask_whole_pool
+                    .iter()
+                    .zip(names)
+                    .map(|(w, (name, points))| SubtaskReport {
+                        name: name.clone(),
+                        points: *points,
+                        whole_pool: *w,
+                    })
+                    .collect(),
+                strategies: r
+                    .strategies
+                    .iter()
+                    .map(|s| StrategyReport {
+                        strategy: s.strategy.clone(),
+                        mean: s.mean,
+                        ci95: s.ci95,
+                        submissions: s.submissions,
+                        solved: s.solved,
+                        rejected_before: s.rejected_before,
+                        subtask_means: s.subtask_means.clone(),
+                    })
+                    .collect(),
+                random_expected: r.random_expected,
+                oracle: r.oracle.0,
+                oracle_exact: r.oracle.1,
+                whole_pool: r.whole_pool,
+                max_points: r.max_points,
+            })
+            .collect(),
+        elo: elo
+            .iter()
+            .map(|(s, r)| EloRow {
+                strategy: s.clone(),
+                rating: *r,
+            })
+            .collect(),
+    };
+    // Strings, numbers and enums only: nothing in it can fail to serialise.
+    let report = serde_json::to_value(&report).expect("a report serialises");
     store
         .insert_simulation(id, contest, &params, &report, &runs)
         .await?;
