@@ -4,6 +4,8 @@
 const nfCache = new Map();
 export function fmtNum(n, digits = 2) {
   if (n == null || !Number.isFinite(n)) return '—';
+  if (n === 0) n = 0; // -0 (an empty sum) reads as 0
+
   let nf = nfCache.get(digits);
   if (!nf) nfCache.set(digits, (nf = new Intl.NumberFormat('en-US', { maximumFractionDigits: digits })));
   return nf.format(n);

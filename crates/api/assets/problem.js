@@ -11,6 +11,25 @@ import { clusterChart, hbarChart, histogram, stackedChart } from './charts.js';
 import { FUNNEL_STAGES, problemCrumbs, renderProgress, subtaskName } from './shared.js';
 import { query, setQuery } from './app.js';
 
+// What the importer said about the package: folded away under a count, each distinct warning
+// once (a package's per-test warnings repeat), for the page of the problem they concern only.
+function importWarnings(warnings) {
+  if (!warnings?.length) return null;
+  const counts = new Map();
+  for (const w of warnings) counts.set(w, (counts.get(w) || 0) + 1);
+  return h('details', { class: 'warnings', id: 'warnings' },
+    h('summary', {}, `${fmtInt(warnings.length)} import warning${warnings.length === 1 ? '' : 's'}`),
+    h('ul', {}, [...counts].map(([w, n]) => h('li', {}, w, n > 1 ? h('span', { class: 'muted' }, ` (×${fmtInt(n)})`) : null))));
+}
+
+// A candidate's tests of one kind that passed: accepted against an answer, or (tests without
+// answers, as generated ones often are) ran without error; the count says which.
+function passedCell(x) {
+  const passed = (x.accepted ?? 0) + (x.ran ?? 0);
+  const label = x.ran && !x.accepted ? `${fmtInt(passed)}/${fmtInt(x.tests)} ran` : `${fmtInt(passed)}/${fmtInt(x.tests)}`;
+  return num(x.tests ? passed / x.tests : 0, label);
+}
+
 export async function viewProblem(ctx, id) {
   const p = await api(`/v1/problems/${enc(id)}`);
   const contestP = problemCrumbs(p, []);
@@ -24,7 +43,7 @@ export async function viewProblem(ctx, id) {
       kindOrder(Object.keys(counts)).map((k) => `${k} ${fmtInt(counts[k])}`).join(', ') || 'none'),
     p.subtasks.length ? h('ul', { class: 'chips', id: 'subtasks' }, p.subtasks.map((s, i) =>
       h('li', { dataset: { subtask: i } }, h('strong', {}, s.name), ` ${fmtNum(s.points)} pts`))) : null,
-    p.warnings?.length ? h('ul', { class: 'warnings', id: 'warnings' }, p.warnings.map((w) => h('li', {}, w))) : null));
+    importWarnings(p.warnings)));
 
   const live = h('div', { id: 'live-progress', class: 'progress-cell' }, h('span', { class: 'muted' }, 'waiting for progress…'));
   const funnelEl = section('funnel-section', 'Funnel', loading());
@@ -137,7 +156,7 @@ export async function viewProblem(ctx, id) {
     fill(candBox, table([{ label: 'id' }, { label: 'language' }, { label: 'model' }, { label: 'target subtask' }, { label: 'build' }, ...kindCols],
       r.candidates.map((c) => [link(`/candidates/${enc(c.id)}`, shortId(c.id), 'mono'), c.language, c.model ?? '—', subtaskName(p, c.target_subtask),
         badge(c.build, `build-${c.build}`),
-        ...KINDS.flatMap((k) => { const x = res(c, k); return x ? [num(x.tests ? x.accepted / x.tests : 0, `${fmtInt(x.accepted)}/${fmtInt(x.tests)}`), num(x.score, fmtScore(x.score))] : [num(null), num(null)]; })]),
+        ...KINDS.flatMap((k) => { const x = res(c, k); return x ? [passedCell(x), x.ran === x.tests ? num(null) : num(x.score, fmtScore(x.score))] : [num(null), num(null)]; })]),
       { id: 'candidates', cls: 'nowrap' }),
     h('div', { class: 'pager' },
       h('span', { class: 'muted', id: 'candidates-page' }, `page ${pages.n} · ${fmtInt(r.candidates.length)} candidates`),

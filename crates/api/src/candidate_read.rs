@@ -42,10 +42,11 @@ pub(crate) struct TestResultOut {
 pub(crate) struct SubtaskOut {
     /// The subtask's name.
     subtask: String,
-    /// AC, or the verdict of its first test (in test order) that was not accepted.
+    /// AC, or the verdict of its first test (in test order) that failed; OK when every test
+    /// ran without error and none had an answer to check.
     verdict: Verdict,
-    /// Its points times the minimum of its tests' scores.
-    points: f64,
+    /// Its points times the minimum score of its tests with answers; null when none had one.
+    points: Option<f64>,
 }
 
 /// A candidate with its build and results.
@@ -65,7 +66,9 @@ pub(crate) struct CandidateOut {
     /// Per kind of test judged so far, each subtask's outcome (every role).
     subtasks: BTreeMap<String, Vec<SubtaskOut>>,
     /// Per kind of test judged so far: the IOI points on that kind's tests (each subtask's
-    /// points times its minimum test score, over the subtasks with tests of that kind).
+    /// points times its minimum test score, over the subtasks with tests of that kind). Tests
+    /// without answers (verdict OK) score nothing either way and are left out; a kind with no
+    /// answered test has no entry.
     points: BTreeMap<String, f64>,
     /// Why sieve could not judge it, one line per judging job that failed for good (after its
     /// last attempt): sieve's failures, not the candidate's. Empty normally.
@@ -120,11 +123,17 @@ pub(crate) async fn get_candidate(
                         memory_kib: t.memory_kib,
                     })
                     .collect();
-                let scores: Vec<(i32, f32)> = r.iter().map(|t| (t.test, t.score)).collect();
-                points.insert(
-                    kind.name().to_string(),
-                    kind_points(&scores, &names, &subtasks, precision),
-                );
+                let answered: Vec<(i32, f32)> = r
+                    .iter()
+                    .filter(|t| t.verdict != Verdict::Ran)
+                    .map(|t| (t.test, t.score))
+                    .collect();
+                if !answered.is_empty() {
+                    points.insert(
+                        kind.name().to_string(),
+                        kind_points(&answered, &names, &subtasks, precision),
+                    );
+                }
                 let verdicts: Vec<(i32, Verdict, f32)> =
                     r.iter().map(|t| (t.test, t.verdict, t.score)).collect();
                 by_subtask.insert(
@@ -173,17 +182,27 @@ fn subtask_outcomes(
                         .any(|t| t.idx == r.0 && t.subtasks.contains(&(s as i16)))
                 })
                 .collect();
+            if mine.is_empty() {
+                return None;
+            }
             mine.sort_by_key(|r| r.0);
-            let min = mine.iter().map(|r| r.2 as f64).reduce(f64::min)?;
-            let verdict = mine
+            let answered = || mine.iter().filter(|r| r.1 != Verdict::Ran);
+            let min = answered().map(|r| r.2 as f64).reduce(f64::min);
+            let failed = mine
                 .iter()
                 .map(|r| r.1)
-                .find(|v| *v != Verdict::AC)
-                .unwrap_or(Verdict::AC);
+                .find(|v| *v != Verdict::AC && *v != Verdict::Ran);
+            let verdict = match (failed, min) {
+                (Some(v), _) => v,
+                (None, Some(_)) => Verdict::AC,
+                (None, None) => Verdict::Ran,
+            };
             Some(SubtaskOut {
                 subtask: sub.name.clone(),
                 verdict,
-                points: sieve_domain::round_points(min * sub.points, precision.max(0) as u32),
+                points: min.map(|min| {
+                    sieve_domain::round_points(min * sub.points, precision.max(0) as u32)
+                }),
             })
         })
         .collect()

@@ -294,6 +294,77 @@ async fn the_dashboard_over_a_judged_contest() -> anyhow::Result<()> {
         .await?;
     assert_eq!(write.status(), 401);
 
+    // A problem whose public test (a sample) is in no subtask, whose generated test has no
+    // answer, and which its importer warned about, the same warning twice.
+    let samples = api
+        .post(
+            "/v1/problems",
+            json!({
+                "slug": "samples", "name": "Samples apart", "time_limit_ms": 1000,
+                "subtasks": [{"name": "all", "points": 100}],
+                "tests": [
+                    {"name": "sample", "kind": "public", "input": "1 2\n", "answer": "3\n", "subtasks": []},
+                    {"name": "g", "kind": "generated", "input": "5 6\n", "subtasks": [0]},
+                    {"name": "h", "kind": "hidden", "input": "4 5\n", "answer": "9\n", "subtasks": [0]}
+                ]
+            }),
+        )
+        .await?;
+    let samples = samples["id"].as_str().unwrap_or_default().to_string();
+    sqlx::query("UPDATE problems SET import_warnings = $1 WHERE id = $2::uuid")
+        .bind(vec![
+            "time_multipliers ignored".to_string(),
+            "test g: no answer".to_string(),
+            "test g: no answer".to_string(),
+        ])
+        .bind(&samples)
+        .execute(&db.pool)
+        .await?;
+    let posted = api
+        .post(
+            &format!("/v1/problems/{samples}/candidates?judge=public,generated,hidden"),
+            json!({"candidates": [{"source": SUM, "language": "c"}]}),
+        )
+        .await?;
+    let sum_id = posted["candidates"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let events = api
+        .http
+        .get(format!("{}/v1/problems/{samples}/events", api.base))
+        .bearer_auth(&api.key)
+        .send()
+        .await?;
+    wait_for_event(events, Instant::now() + Duration::from_secs(120), |e| {
+        e["done"] == true && e["judged_hidden"] == 1
+    })
+    .await?;
+    let raw = api
+        .http
+        .get(format!("{}/v1/candidates/{sum_id}", api.base))
+        .bearer_auth(&api.key)
+        .send()
+        .await?
+        .text()
+        .await?;
+    let c: Value = serde_json::from_str(&raw)?;
+    // No subtask holds the sample: nothing, which is 0 (not Rust's -0 of an empty sum).
+    assert_eq!(c["points"]["public"], 0.0, "{raw}");
+    assert!(!raw.contains("-0.0"), "{raw}");
+    assert_eq!(c["points"]["hidden"], 100.0, "{raw}");
+    // A test without an answer gives no points, not 0 points.
+    assert!(c["points"].get("generated").is_none(), "{raw}");
+    assert_eq!(c["subtasks"]["generated"][0]["verdict"], "OK", "{raw}");
+    assert!(c["subtasks"]["generated"][0]["points"].is_null(), "{raw}");
+    let listed = api
+        .get(&format!("/v1/problems/{samples}/candidates"))
+        .await?;
+    assert_eq!(
+        listed["candidates"][0]["results"]["generated"],
+        json!({"tests": 1, "accepted": 0, "ran": 1, "score": 0})
+    );
+
     let pages = browser::Pages {
         base: server.url.clone(),
         key: viewer,
@@ -302,6 +373,7 @@ async fn the_dashboard_over_a_judged_contest() -> anyhow::Result<()> {
         simulation: sim_id,
         funnel,
         candidates: ids,
+        samples: (samples, sum_id),
         shots: repo().join("target/sieve-test/artifacts"),
     };
     tokio::task::spawn_blocking(move || pages.check()).await??;

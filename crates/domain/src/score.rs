@@ -40,7 +40,8 @@ pub enum ScoreError {
 /// Rounds `points` to `decimals` places (IOI rounds task scores to the task's precision).
 pub fn round_points(points: f64, decimals: u32) -> f64 {
     let scale = 10f64.powi(decimals as i32);
-    (points * scale).round() / scale
+    // `+ 0.0` makes -0 (an empty sum is -0 in Rust) plain 0, which JSON readers print as "0".
+    (points * scale).round() / scale + 0.0
 }
 
 /// Scores every subtask from per-test scores in [0, 1] (`None`: not run, which scores 0).
@@ -92,6 +93,16 @@ mod tests {
             tests: tests.to_vec(),
             contains: vec![],
         }
+    }
+
+    #[test]
+    fn no_points_is_plain_zero() {
+        let empty: f64 = [0.5f64; 0].iter().sum();
+        assert!(empty.is_sign_negative(), "Rust sums nothing to -0");
+        let rounded = round_points(empty, 2);
+        assert!(rounded == 0.0 && rounded.is_sign_positive());
+        assert_eq!(serde_json::to_string(&rounded).unwrap(), "0.0");
+        assert_eq!(round_points(-0.004, 2).to_string(), "0");
     }
 
     #[test]

@@ -50,7 +50,8 @@ impl Verdict {
         Verdict::CE,
         Verdict::JudgeError,
         Verdict::Skipped,
-        // Appended, never inserted: stored verdicts are indices into this list.
+        // Appended, never inserted: stored verdicts are indices into this list, and queries
+        // count AC as 0 and Ran as 10 (`store::candidate_list`).
         Verdict::Ran,
     ];
 
@@ -125,5 +126,7 @@ mod tests {
         }
         assert_eq!(Verdict::from_index(-1), None);
         assert_eq!(Verdict::from_index(99), None);
+        // Stored rows and the store's SQL rely on these two.
+        assert_eq!((Verdict::AC.index(), Verdict::Ran.index()), (0, 10));
     }
 }

@@ -41,7 +41,8 @@ pub struct CandidateItem {
     pub gen_tokens: Option<i32>,
     /// `pending`, `compiled` or `failed`.
     pub build: String,
-    /// Per test kind judged: `{"tests": n, "accepted": a, "score": s}`.
+    /// Per test kind judged: `{"tests": n, "accepted": a, "ran": r, "score": s}`, where `ran`
+    /// counts tests without an answer that ran within the limits (`OK`, stored as 10).
     pub results: serde_json::Value,
 }
 
@@ -85,6 +86,7 @@ impl Store {
                    (SELECT coalesce(jsonb_object_agg(r.kind, jsonb_build_object(
                         'tests', cardinality(r.verdicts),
                         'accepted', (SELECT count(*) FROM unnest(r.verdicts) v WHERE v = 0),
+                        'ran', (SELECT count(*) FROM unnest(r.verdicts) v WHERE v = 10),
                         'score', (SELECT coalesce(sum(s), 0) FROM unnest(r.scores) s))), '{}')
                     FROM results r WHERE r.problem_id = c.problem_id AND r.build_key = c.build_key) AS "results!"
                FROM candidates c LEFT JOIN builds b ON b.key = c.build_key

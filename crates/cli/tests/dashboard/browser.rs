@@ -21,6 +21,9 @@ pub struct Pages {
     /// The API's funnel for the problem.
     pub funnel: Value,
     pub candidates: Vec<String>,
+    /// A problem whose sample is in no subtask, whose generated test has no answer and whose
+    /// importer warned (one warning twice), and a right candidate of it.
+    pub samples: (String, String),
     /// Where screenshots go.
     pub shots: PathBuf,
 }
@@ -150,6 +153,37 @@ impl Pages {
         );
         assert!(self.count(&tab, "table.results[data-kind=\"public\"] tr")? > 1);
         self.shot(&tab, "dashboard-candidate.png")?;
+
+        // A right candidate on tests without answers ran them; it was not refused them. Its
+        // points on a sample in no subtask are 0, not "-0".
+        self.open(&tab, &format!("/candidates/{}", self.samples.1))?;
+        let generated = self.text(&tab, "#results-generated h2")?;
+        assert_eq!(
+            generated,
+            "generated tests — 1/1 ran without error (no answers to check)"
+        );
+        let public = self.text(&tab, "#points [data-kind=\"public\"] .stat-v")?;
+        assert_eq!(public, "0", "public points");
+        assert_eq!(self.count(&tab, "#points [data-kind=\"generated\"]")?, 0);
+        let stats = self.text(&tab, "#points")?;
+        assert!(!stats.contains("-0"), "{stats}");
+        // The list says the same: ran, with no score.
+        self.open(&tab, &format!("/problems/{}", self.samples.0))?;
+        let row = self.text(&tab, "#candidates tbody tr")?;
+        assert!(row.contains("1/1 ran"), "{row}");
+        // The importer's warnings: once each, folded under their count, on this problem only.
+        assert_eq!(self.text(&tab, "#warnings summary")?, "3 import warnings");
+        assert_eq!(self.count(&tab, "#warnings li")?, 2);
+        assert_eq!(
+            self.eval(&tab, "document.querySelector('#warnings').open")?,
+            false
+        );
+        self.open(&tab, &format!("/problems/{}", self.problem))?;
+        assert_eq!(
+            self.count(&tab, "#warnings")?,
+            0,
+            "no warnings on another problem"
+        );
 
         self.open(&tab, &format!("/contests/{}", self.contest))?;
         assert!(
