@@ -96,6 +96,8 @@ pub fn router(state: AppState) -> Router {
         .merge(dashboard_data::routes())
         .merge(dashboard_lists::routes())
         .merge(dashboard::routes())
+        // Inside the routing, where the matched route is known.
+        .route_layer(axum::middleware::from_fn(metrics::track))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::local_guard,

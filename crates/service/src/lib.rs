@@ -57,7 +57,10 @@ pub async fn run(
     };
     let workers = start_workers(&store, &settings.workers)?;
     let metrics = match sieve_api::install_recorder() {
-        Ok(h) => Some(h),
+        Ok(h) => {
+            sieve_worker::metrics::describe();
+            Some(h)
+        }
         Err(e) => {
             tracing::warn!(error = %e, "no metrics recorder");
             None

@@ -37,6 +37,17 @@ pub struct Store {
     pool: PgPool,
 }
 
+/// A connection pool's state (for `/metrics`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Connections open.
+    pub open: u32,
+    /// Of which idle.
+    pub idle: u32,
+    /// The most the pool opens.
+    pub max: u32,
+}
+
 impl Store {
     /// Connects to `url` and applies any pending migrations.
     pub async fn connect(url: &str, max_connections: u32) -> Result<Store, StoreError> {
@@ -57,6 +68,15 @@ impl Store {
     /// The underlying pool.
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// The connection pool's state now: connections open, of which idle, and the most it opens.
+    pub fn pool_stats(&self) -> PoolStats {
+        PoolStats {
+            open: self.pool.size(),
+            idle: self.pool.num_idle() as u32,
+            max: self.pool.options().get_max_connections(),
+        }
     }
 
     /// Readiness: the database answers and every embedded migration has been applied.

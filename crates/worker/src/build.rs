@@ -67,6 +67,7 @@ impl Worker {
                     0,
                 )
                 .await?;
+            crate::metrics::build(language, "stored", None);
             return Ok((build, wasm));
         }
         let (toolchain, cache, src, grader) = (
@@ -75,6 +76,7 @@ impl Worker {
             source.to_vec(),
             problem.problem.grader.clone(),
         );
+        let started = std::time::Instant::now();
         let outcome = tokio::task::spawn_blocking(move || {
             compile(&toolchain, &src, language, &grader, &cache)
         })
@@ -115,6 +117,8 @@ impl Worker {
                 ms as i32,
             )
             .await?;
+        let outcome = if build.ok { "compiled" } else { "failed" };
+        crate::metrics::build(language, outcome, Some(started.elapsed()));
         Ok((build, wasm))
     }
 }

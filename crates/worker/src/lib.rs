@@ -12,7 +12,7 @@
 mod build;
 pub mod generate;
 mod judge_job;
-mod metrics;
+pub mod metrics;
 pub mod package;
 pub mod recipe;
 mod tasks;
