@@ -60,11 +60,22 @@ struct Verified {
 /// The outcome of the whole run and of each subtask (by name), from a report. A subtask's first
 /// failure is that of its own tests: a test it shares with a subtask judged earlier may have
 /// failed there, and its own later tests were then skipped.
-fn outcomes(report: &JudgeReport, subtasks: &[Subtask]) -> (Outcome, BTreeMap<String, Outcome>) {
+fn outcomes(
+    report: &JudgeReport,
+    subtasks: &[Subtask],
+    names: &[String],
+) -> (Outcome, BTreeMap<String, Outcome>) {
+    let ran = |tests: &mut dyn Iterator<Item = usize>| -> Vec<(String, Verdict)> {
+        tests
+            .filter_map(|i| Some((names.get(i)?.clone(), report.tests.get(i)?.verdict)))
+            .filter(|(_, v)| *v != Verdict::Skipped)
+            .collect()
+    };
     let whole = Outcome {
         points: report.total,
         max_points: report.max_total,
         first_failure: first_failure(report.tests.iter()),
+        tests: ran(&mut (0..report.tests.len())),
     };
     let each = report
         .subtasks
@@ -78,6 +89,7 @@ fn outcomes(report: &JudgeReport, subtasks: &[Subtask]) -> (Outcome, BTreeMap<St
                     points: s.points,
                     max_points: s.max_points,
                     first_failure: first_failure(own),
+                    tests: ran(&mut tests.tests.iter().copied()),
                 },
             )
         })
@@ -120,6 +132,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let (checker, checker_wasm) = build_checker(&toolchain, &package, &args.cache_dir)?;
     let checkers: Vec<&[u8]> = checker_wasm.iter().map(Vec::as_slice).collect();
     let tests = test_inputs(&package);
+    let names: Vec<String> = package.tests.iter().map(|t| t.name.clone()).collect();
     let mut supervisor = supervisor(&args.cache_dir)?;
     let bar = indicatif::ProgressBar::new(submissions.len() as u64).with_style(
         indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
@@ -154,13 +167,14 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
             CompileOutcome::Error { .. } => None,
         };
         let (whole, each) = match &report {
-            Some(r) => outcomes(r, &package.subtasks),
+            Some(r) => outcomes(r, &package.subtasks, &names),
             None => {
                 let max: f64 = package.subtasks.iter().map(|s| s.points).sum();
                 let ce = |max_points| Outcome {
                     points: 0.0,
                     max_points,
                     first_failure: Some(Verdict::CE),
+                    tests: vec![],
                 };
                 let each = package
                     .subtasks

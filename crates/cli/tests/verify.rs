@@ -30,6 +30,18 @@ fn verify(path: &std::path::Path) -> (Option<i32>, Value) {
     (out.status.code(), v)
 }
 
+/// The one submission of a verify report that was not as expected.
+fn the_mismatch(v: &Value) -> &Value {
+    let wrong: Vec<&Value> = v["submissions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|s| s["ok"] == false)
+        .collect();
+    assert_eq!(wrong.len(), 1, "{v:#}");
+    wrong[0]
+}
+
 #[test]
 fn every_shipped_submission_gets_what_its_package_expects() {
     for (package, count) in [
@@ -40,6 +52,7 @@ fn every_shipped_submission_gets_what_its_package_expects() {
         ("tests/fixtures/packages/tps-guess", 6),
         ("tests/fixtures/packages/kattis-pyvalidator", 3),
         ("tests/fixtures/packages/grader-sum", 2),
+        ("tests/fixtures/packages/kattis-2025", 5),
     ] {
         let (code, v) = verify(&repo().join(package));
         assert_eq!(code, Some(0), "{package}: {v:#}");
@@ -65,13 +78,8 @@ fn a_wrong_expectation_fails_verification_and_says_why() {
     let (code, v) = verify(tmp.path());
     assert_eq!(code, Some(10), "{v:#}");
     assert_eq!(v["mismatches"], 1, "{v:#}");
-    let wrong = v["submissions"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|s| s["path"] == "submissions/accepted/int_x.cpp")
-        .unwrap_or_else(|| panic!("{v:#}"));
-    assert_eq!(wrong["ok"], false);
+    let wrong = the_mismatch(&v);
+    assert_eq!(wrong["path"], "submissions/accepted/int_x.cpp");
     assert!(
         wrong["difference"]
             .as_str()
@@ -98,6 +106,47 @@ fn a_wrong_expectation_fails_verification_and_says_why() {
     assert!(
         !err.contains("backtrace"),
         "a user's error, not a crash: {err}"
+    );
+}
+
+/// The Kattis format's 2025-09 `submissions.yaml`: a score range, per-group verdicts and a
+/// group's score, each checked; one wrong requirement fails the run and is named.
+#[test]
+fn submissions_yaml_requirements_are_checked() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_dir(
+        &repo().join("tests/fixtures/packages/kattis-2025"),
+        tmp.path(),
+    )
+    .expect("copy");
+    let yaml = tmp.path().join("submissions/submissions.yaml");
+    let text = std::fs::read_to_string(&yaml).expect("yaml");
+    // int_sum.c scores 20 of group2's 30 points (it overflows on one of three tests).
+    std::fs::write(&yaml, text.replace("    score: 20", "    score: 30")).expect("write");
+    let (code, v) = verify(tmp.path());
+    assert_eq!(code, Some(10), "{v:#}");
+    assert_eq!(v["mismatches"], 1, "{v:#}");
+    let wrong = the_mismatch(&v);
+    assert_eq!(wrong["path"], "submissions/partial/int_sum.c");
+    assert_eq!(
+        wrong["difference"], "secret/group2: score 20, expected 30",
+        "{wrong}"
+    );
+    // A verdict a group does not permit is named with its test.
+    std::fs::write(
+        &yaml,
+        text.replace(
+            "secret/group3:\n    required: [WA]",
+            "secret/group3:\n    permitted: [AC]",
+        ),
+    )
+    .expect("write");
+    let (code, v) = verify(tmp.path());
+    assert_eq!(code, Some(10), "{v:#}");
+    let wrong = the_mismatch(&v);
+    assert_eq!(
+        wrong["difference"], "secret/group3/big/x: WA is not permitted (AC)",
+        "{wrong}"
     );
 }
 

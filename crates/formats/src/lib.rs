@@ -31,7 +31,7 @@ pub use jsonl::{JsonlProblem, PackageCandidate, load_jsonl, parse_jsonl_line, sl
 pub use kattis::load_kattis;
 pub use polygon::load_polygon;
 pub use program::program_from_spec;
-pub use submissions::{Expected, Outcome, Submission};
+pub use submissions::{Expected, Outcome, Requirement, Submission};
 
 use sieve_domain::{Checker, Language, Limits, Subtask, TestKind};
 use std::path::{Path, PathBuf};

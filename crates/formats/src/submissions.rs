@@ -35,6 +35,89 @@ pub enum Expected {
     AcceptedOr(Vec<Verdict>),
     /// Per subtask, by name (TPS `solutions.json` with `except`).
     Subtasks(BTreeMap<String, Expected>),
+    /// Every one of these holds (the Kattis format's `submissions.yaml`, and its default
+    /// directories, since 2023-07).
+    Kattis(Vec<Requirement>),
+}
+
+/// One requirement of the Kattis format's `submissions.yaml` on the tests it covers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Requirement {
+    /// The tests it covers: every test, or those a glob pattern over test and group names
+    /// relative to `data/` matches (`secret/group1`, `secret/*-hard`), a test being matched
+    /// when it or a group holding it is.
+    pub tests: Option<String>,
+    /// Every covered test's verdict is one of these (Kattis `permitted`).
+    pub permitted: Option<Vec<Verdict>>,
+    /// At least one covered test's verdict is one of these (Kattis `required`).
+    pub required: Option<Vec<Verdict>>,
+    /// The score of the submission, or of the covered group, lies in this inclusive range.
+    pub score: Option<(f64, f64)>,
+}
+
+impl Requirement {
+    /// Sieve's verdicts for one of the Kattis format's (`AC`, `WA`, `TLE`, `RTE`): a wrong
+    /// answer may be a presentation error here, and a run-time error covers the memory and
+    /// output limits, which Kattis reports as run-time errors.
+    pub fn verdicts(kattis: &str) -> Option<Vec<Verdict>> {
+        Some(match kattis {
+            "AC" => vec![Verdict::AC],
+            "WA" => vec![Verdict::WA, Verdict::PE],
+            "TLE" => vec![Verdict::TLE],
+            "RTE" => vec![Verdict::RE, Verdict::MLE, Verdict::OLE],
+            _ => return None,
+        })
+    }
+
+    fn covers(&self, test: &str) -> bool {
+        match &self.tests {
+            None => true,
+            Some(pattern) => glob(pattern).is_some_and(|g| matches_or_parent(&g, test)),
+        }
+    }
+
+    fn check(&self, whole: &Outcome, subtasks: &BTreeMap<String, Outcome>) -> Result<(), String> {
+        let covered: Vec<&(String, Verdict)> =
+            whole.tests.iter().filter(|(t, _)| self.covers(t)).collect();
+        let scope = self.tests.as_deref().unwrap_or("all tests");
+        let names = |v: &[Verdict]| v.iter().map(|v| v.code()).collect::<Vec<_>>().join("|");
+        if let Some(permitted) = &self.permitted
+            && let Some((t, v)) = covered.iter().find(|(_, v)| !permitted.contains(v))
+        {
+            return Err(format!("{t}: {v} is not permitted ({})", names(permitted)));
+        }
+        if let Some(required) = &self.required
+            && !covered.iter().any(|(_, v)| required.contains(v))
+        {
+            return Err(format!(
+                "{scope}: no test got one of {} (it was required)",
+                names(required)
+            ));
+        }
+        if let Some((lo, hi)) = self.score {
+            let score = match &self.tests {
+                None => whole.points,
+                // A group's score: the subtasks it became (the group, or one per test).
+                Some(group) => {
+                    let name = group.strip_prefix("secret/").unwrap_or(group);
+                    subtasks
+                        .iter()
+                        .filter(|(s, _)| *s == name || s.starts_with(&format!("{name}/")))
+                        .map(|(_, o)| o.points)
+                        .sum()
+                }
+            };
+            if score < lo - 1e-6 || score > hi + 1e-6 {
+                let range = if lo == hi {
+                    format!("{lo}")
+                } else {
+                    format!("[{lo}, {hi}]")
+                };
+                return Err(format!("{scope}: score {score}, expected {range}"));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// How one judged run (of a whole problem, or of one subtask) went, for [`Expected::check`].
@@ -46,6 +129,9 @@ pub struct Outcome {
     pub max_points: f64,
     /// The verdict of the first test that was not accepted, if any.
     pub first_failure: Option<Verdict>,
+    /// Each test that ran, by name, with its verdict (tests skipped after a failure are left
+    /// out: their verdicts are unknown).
+    pub tests: Vec<(String, Verdict)>,
 }
 
 impl Outcome {
@@ -72,6 +158,20 @@ impl Expected {
                             .err()
                             .map(|m| format!("{name}: {m}")),
                     })
+                    .collect();
+                if wrong.is_empty() {
+                    Ok(())
+                } else {
+                    Err(wrong.join("; "))
+                }
+            }
+            Expected::Kattis(requirements) => {
+                if whole.first_failure == Some(Verdict::CE) {
+                    return Err("did not compile".into());
+                }
+                let wrong: Vec<String> = requirements
+                    .iter()
+                    .filter_map(|r| r.check(whole, subtasks).err())
                     .collect();
                 if wrong.is_empty() {
                     Ok(())
@@ -124,6 +224,54 @@ impl Expected {
                 .map(|(n, e)| format!("{n}:{}", e.label()))
                 .collect::<Vec<_>>()
                 .join(" "),
+            Expected::Kattis(requirements) => requirements
+                .iter()
+                .map(|r| {
+                    let mut parts = Vec::new();
+                    if let Some(p) = &r.permitted {
+                        parts.push(names(p));
+                    }
+                    if let Some(q) = &r.required {
+                        parts.push(format!("needs {}", names(q)));
+                    }
+                    if let Some((lo, hi)) = r.score {
+                        parts.push(if lo == hi {
+                            format!("score {lo}")
+                        } else {
+                            format!("score {lo}-{hi}")
+                        });
+                    }
+                    match &r.tests {
+                        Some(t) => format!("{t}:{}", parts.join(",")),
+                        None => parts.join(","),
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
+}
+
+/// A Kattis glob pattern (`*` within one name, `{a,b}`), or `None` when it is not one.
+pub(crate) fn glob(pattern: &str) -> Option<globset::GlobMatcher> {
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .ok()
+        .map(|g| g.compile_matcher())
+}
+
+/// Whether `pattern` matches `path` or a directory holding it, as the Kattis format matches
+/// submissions and tests (a test is covered by its groups).
+pub(crate) fn matches_or_parent(pattern: &globset::GlobMatcher, path: &str) -> bool {
+    let mut name = path;
+    loop {
+        if pattern.is_match(name) {
+            return true;
+        }
+        match name.rsplit_once('/') {
+            Some((parent, _)) => name = parent,
+            None => return false,
         }
     }
 }
@@ -135,7 +283,7 @@ fn describe(o: &Outcome) -> String {
     }
 }
 
-fn source_file(
+pub(crate) fn source_file(
     dir: &Path,
     rel: &str,
     expected: Expected,
@@ -198,7 +346,7 @@ pub(crate) fn kattis(
     Ok(found)
 }
 
-fn collect(dir: &Path, prefix: &str, out: &mut Vec<String>) {
+pub(crate) fn collect(dir: &Path, prefix: &str, out: &mut Vec<String>) {
     for e in std::fs::read_dir(dir)
         .into_iter()
         .flatten()

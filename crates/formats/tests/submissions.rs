@@ -13,6 +13,7 @@ fn outcome(points: f64, max_points: f64, first_failure: Option<Verdict>) -> Outc
         points,
         max_points,
         first_failure,
+        tests: vec![],
     }
 }
 

@@ -1,6 +1,8 @@
 //! Kattis / ICPC problem packages (problemtools layout): problem.yaml, data/sample,
 //! data/secret with scored groups and testdata.yaml, output_validators/, include/.
 
+mod expectations;
+mod groups;
 mod programs;
 mod tests;
 
@@ -45,6 +47,8 @@ const KNOWN_LIMITS: &[&str] = &[
     "time_limit",
     "time_multipliers_ignored",
 ];
+/// Limits the 2023-07 draft and 2025-09 added; a legacy package saying them has misspelt one.
+const KNOWN_LIMITS_2025: &[&str] = &["time_multipliers", "time_resolution"];
 
 fn yaml(path: &Path) -> Result<Value, FormatError> {
     if !path.exists() {
@@ -86,16 +90,77 @@ pub fn load_kattis(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
             warnings.push(format!("problem.yaml: unknown key {k:?} ignored"));
         }
     }
+    let version = groups::Version::of(&meta, &mut warnings);
     let limits_yaml = meta.get("limits").cloned().unwrap_or(Value::Null);
     for k in keys(&limits_yaml) {
-        if !KNOWN_LIMITS.contains(&k.as_str()) {
+        let current = version != groups::Version::Legacy && KNOWN_LIMITS_2025.contains(&k.as_str());
+        if !KNOWN_LIMITS.contains(&k.as_str()) && !current {
             warnings.push(format!("problem.yaml: unknown key limits.{k} ignored"));
         }
     }
     let limits = limits_from(&limits_yaml, overrides, &mut warnings);
     let checker = checker_from(dir, &meta, &mut warnings)?;
     let mut builder = Builder::default();
-    builder.add_plain(dir, "sample", TestKind::Public)?;
+    let samples = builder.add_plain(dir, "sample", TestKind::Public)?;
+    let mut subtasks = if version == groups::Version::Legacy {
+        legacy_subtasks(dir, &mut builder, &mut warnings)?
+    } else {
+        let scoring = problem_types(&meta).iter().any(|t| t == "scoring");
+        groups::subtasks(dir, &mut builder, &samples, scoring, version, &mut warnings)?
+    };
+    mark_containment(&mut subtasks);
+    let grader = grader_files(dir)?;
+    for ignored in ["input_validators", "input_format_validators", "generators"] {
+        if dir.join(ignored).is_dir() {
+            warnings.push(format!("{ignored}/ is not used when judging"));
+        }
+    }
+    let submissions = if version == groups::Version::Legacy
+        && !dir.join("submissions/submissions.yaml").is_file()
+    {
+        crate::submissions::kattis(dir, &mut warnings)?
+    } else {
+        expectations::submissions(dir, &mut warnings)?
+    };
+    crate::checked(
+        Package {
+            name: dir
+                .canonicalize()
+                .ok()
+                .and_then(|p| p.file_name()?.to_str().map(String::from))
+                .unwrap_or_else(|| "problem".into()),
+            limits,
+            checker,
+            tests: builder.tests,
+            subtasks,
+            grader,
+            warnings,
+            recipe: None,
+            submissions,
+        },
+        dir,
+    )
+}
+
+/// The words of problem.yaml's `type` (2023-07 and later: a string of words or a list).
+pub(super) fn problem_types(meta: &Value) -> Vec<String> {
+    match meta.get("type") {
+        Some(Value::String(s)) => s.split_whitespace().map(String::from).collect(),
+        Some(Value::Sequence(list)) => list
+            .iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect(),
+        _ => vec![],
+    }
+}
+
+/// The legacy format's (problemtools') subtasks: every directory of `data/secret/` a group
+/// scored by its `testdata.yaml` (`accept_score` or `range`, `grader_flags`).
+fn legacy_subtasks(
+    dir: &Path,
+    builder: &mut Builder,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Subtask>, FormatError> {
     let secret = dir.join("data/secret");
     let mut groups: Vec<PathBuf> = std::fs::read_dir(&secret)
         .map(|rd| {
@@ -161,32 +226,7 @@ pub fn load_kattis(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
             });
         }
     }
-    mark_containment(&mut subtasks);
-    let grader = grader_files(dir)?;
-    for ignored in ["input_validators", "input_format_validators", "generators"] {
-        if dir.join(ignored).is_dir() {
-            warnings.push(format!("{ignored}/ is not used when judging"));
-        }
-    }
-    let submissions = crate::submissions::kattis(dir, &mut warnings)?;
-    crate::checked(
-        Package {
-            name: dir
-                .canonicalize()
-                .ok()
-                .and_then(|p| p.file_name()?.to_str().map(String::from))
-                .unwrap_or_else(|| "problem".into()),
-            limits,
-            checker,
-            tests: builder.tests,
-            subtasks,
-            grader,
-            warnings,
-            recipe: None,
-            submissions,
-        },
-        dir,
-    )
+    Ok(subtasks)
 }
 
 fn range_max(td: &Value) -> Option<f64> {

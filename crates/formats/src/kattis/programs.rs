@@ -21,14 +21,7 @@ pub(super) fn checker_from(
         .find(|d| d.is_dir());
     // The 2023-07 format says `type: interactive` (or a list of types); the legacy one puts
     // the same words after `validation: custom`.
-    let types: Vec<String> = match meta.get("type") {
-        Some(Value::String(s)) => s.split_whitespace().map(String::from).collect(),
-        Some(Value::Sequence(list)) => list
-            .iter()
-            .filter_map(|v| v.as_str().map(String::from))
-            .collect(),
-        _ => vec![],
-    };
+    let types = super::problem_types(meta);
     let said = |word: &str| {
         types.iter().any(|t| t == word) || validation.split_whitespace().any(|w| w == word)
     };
