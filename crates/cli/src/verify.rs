@@ -11,7 +11,7 @@ use anyhow::Context;
 use console::style;
 use serde_json::json;
 use sieve_domain::{Subtask, TimeFactor, Verdict};
-use sieve_formats::{Outcome, Overrides, Submission};
+use sieve_formats::{Expected, Outcome, Overrides, Submission};
 use sieve_sandbox::{CompileOutcome, JudgeOptions, JudgeReport, Toolchain};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -155,13 +155,16 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         )?;
         let report = match compiled {
             CompileOutcome::Ok(c) => {
-                let opts = JudgeOptions::new(
+                let mut opts = JudgeOptions::new(
                     sieve_domain::Limits {
                         time_ms: judged_ms,
                         ..package.limits
                     },
                     checker.clone(),
                 );
+                // The Kattis format's requirements are on every test's verdict (one a
+                // submission must get somewhere, ones it must get nowhere): none is skipped.
+                opts.all_tests = matches!(submission.expected, Expected::Kattis(_));
                 Some(supervisor.judge(&c.wasm, &checkers, &tests, &package.subtasks, &opts)?)
             }
             CompileOutcome::Error { .. } => None,

@@ -254,11 +254,28 @@ impl Expected {
 
 /// A Kattis glob pattern (`*` within one name, `{a,b}`), or `None` when it is not one.
 pub(crate) fn glob(pattern: &str) -> Option<globset::GlobMatcher> {
-    globset::GlobBuilder::new(pattern)
+    globset::GlobBuilder::new(&spaceless(pattern))
         .literal_separator(true)
         .build()
         .ok()
         .map(|g| g.compile_matcher())
+}
+
+/// A pattern with the blanks inside its braces dropped (`*{ 4 }{ 2 }` is `*{4}{2}`), as the
+/// format's tools read them.
+fn spaceless(pattern: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in pattern.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            c if c.is_whitespace() && depth > 0 => continue,
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Whether `pattern` matches `path` or a directory holding it, as the Kattis format matches

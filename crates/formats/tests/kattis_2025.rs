@@ -126,6 +126,40 @@ fn the_draft_spelling_infers_scores_and_unbounded_is_refused() {
     assert!(matches!(err, FormatError::Unsupported { .. }), "{err}");
 }
 
+#[test]
+fn the_validator_comes_from_its_directory_and_test_group_args() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&package("kattis-2025"), tmp.path());
+    // The default validator's flags: output_validator_args in data/test_group.yaml.
+    fs::write(
+        tmp.path().join("data/test_group.yaml"),
+        "output_validator_args: [float_tolerance, \"1E-6\"]\n",
+    )
+    .unwrap();
+    let p = load_kattis(tmp.path(), &Overrides::default()).expect("reads");
+    assert_eq!(
+        p.checker,
+        sieve_domain::Checker::Float {
+            abs: 1e-6,
+            rel: 1e-6
+        }
+    );
+    // 2025-09 has no `validation` key: output_validator/ being there makes it custom.
+    let v = tmp.path().join("output_validator");
+    fs::create_dir(&v).unwrap();
+    fs::write(v.join("validate.py"), "import sys\nsys.exit(42)\n").unwrap();
+    let p = load_kattis(tmp.path(), &Overrides::default()).expect("reads");
+    assert!(
+        matches!(p.checker, sieve_domain::Checker::Kattis { .. }),
+        "{:?}",
+        p.checker
+    );
+    // A validator behind its own run script is another protocol: refused.
+    fs::write(v.join("run"), "#!/bin/sh\n./jury \"$1\" out\n").unwrap();
+    let err = load_kattis(tmp.path(), &Overrides::default()).expect_err("refused");
+    assert!(matches!(err, FormatError::Unsupported { .. }), "{err}");
+}
+
 fn outcome(points: f64, tests: &[(&str, Verdict)]) -> Outcome {
     Outcome {
         points,

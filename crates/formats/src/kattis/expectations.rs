@@ -120,6 +120,110 @@ fn requirements_of(
     Ok(out)
 }
 
+/// One entry of `submissions.yaml`.
+struct Entry {
+    key: String,
+    matcher: globset::GlobMatcher,
+    requirements: Vec<Requirement>,
+    entrypoint: Option<String>,
+}
+
+fn sorted_entries(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out: Vec<_> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    out.sort();
+    out
+}
+
+fn name_of(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Every requirement on the submission `rel` (under `submissions/`) in the directory `top`: the
+/// directory's default, overridden key by key where `submissions.yaml` names the directory, and
+/// each pattern's that matches it or a directory holding it.
+fn requirements_for(rel: &str, top: &str, entries: &[Entry]) -> Vec<Requirement> {
+    let mut reqs = Vec::new();
+    let is_default = DEFAULTS.iter().any(|(d, ..)| *d == top);
+    if let Some((_, permitted, required)) = DEFAULTS.iter().find(|(d, ..)| *d == top) {
+        let list = |words: &[&str]| {
+            words
+                .iter()
+                .flat_map(|w| Requirement::verdicts(w).unwrap_or_default())
+                .collect::<Vec<_>>()
+        };
+        let mut default = Requirement {
+            tests: None,
+            permitted: (!permitted.is_empty()).then(|| list(permitted)),
+            required: (!required.is_empty()).then(|| list(required)),
+            score: None,
+        };
+        if let Some(e) = entries.iter().find(|e| e.key == top)
+            && let Some(over) = e.requirements.iter().find(|r| r.tests.is_none())
+        {
+            default.permitted = over.permitted.clone().or(default.permitted);
+            default.required = over.required.clone().or(default.required);
+            default.score = over.score.or(default.score);
+        }
+        reqs.push(default);
+    }
+    for e in entries {
+        if !matches_or_parent(&e.matcher, rel) {
+            continue;
+        }
+        let overrides_default = is_default && e.key == top;
+        reqs.extend(
+            e.requirements
+                .iter()
+                .filter(|r| !(overrides_default && r.tests.is_none()))
+                .cloned(),
+        );
+    }
+    reqs
+}
+
+/// The file a directory submission runs: its `entrypoint`, else its only source file. Sieve
+/// judges that one file; other sources beside it are named in a warning.
+fn entry_point(
+    dir: &Path,
+    rel: &str,
+    entries: &[Entry],
+    warnings: &mut Vec<String>,
+) -> Option<String> {
+    let mut files = Vec::new();
+    collect(dir, "", &mut files);
+    let sources: Vec<String> = files
+        .iter()
+        .map(|f| f.trim_start_matches('/').to_string())
+        .filter(|f| sieve_domain::Language::from_extension(f).is_some_and(|l| l.is_source()))
+        .collect();
+    let named = entries
+        .iter()
+        .filter(|e| matches_or_parent(&e.matcher, rel))
+        .find_map(|e| e.entrypoint.clone());
+    let chosen = match (named, sources.as_slice()) {
+        (Some(n), _) if sources.contains(&n) => n,
+        (None, [only]) => only.clone(),
+        _ => {
+            warnings.push(format!(
+                "submissions/{rel}: a submission of several files without an entrypoint sieve can find: skipped"
+            ));
+            return None;
+        }
+    };
+    if sources.len() > 1 {
+        warnings.push(format!(
+            "submissions/{rel}: judged as its entry point {chosen} alone (sieve judges one file)"
+        ));
+    }
+    Some(chosen)
+}
+
 /// The package's submissions (C, C++ and Python files under `submissions/`) with what each must
 /// get: its default directory's requirement, as `submissions.yaml` may override it by naming the
 /// directory, and every requirement of a pattern matching it or a directory holding it. A
@@ -138,71 +242,53 @@ pub(super) fn submissions(
         path: path.clone(),
         message,
     };
-    let mut entries: Vec<(String, globset::GlobMatcher, Vec<Requirement>)> = Vec::new();
+    let mut entries: Vec<Entry> = Vec::new();
     for key in super::keys(&conf) {
         let Some(matcher) = glob(&key) else {
             return Err(invalid(format!("{key:?} is not a glob pattern")));
         };
         let entry = conf.get(key.as_str()).cloned().unwrap_or(Value::Null);
         let label = format!("submissions.yaml: {key}");
-        let reqs = requirements_of(&entry, &label, warnings).map_err(invalid)?;
-        entries.push((key, matcher, reqs));
+        let requirements = requirements_of(&entry, &label, warnings).map_err(invalid)?;
+        let entrypoint = entry
+            .get("entrypoint")
+            .and_then(Value::as_str)
+            .map(String::from);
+        entries.push(Entry {
+            key,
+            matcher,
+            requirements,
+            entrypoint,
+        });
     }
-    let mut files = Vec::new();
-    collect(&root, "", &mut files);
-    files.sort();
+    // Every file or directory in a directory of submissions/ is one submission.
     let mut found = Vec::new();
-    for rel in files {
-        let rel = rel.trim_start_matches('/').to_string();
-        if rel == "submissions.yaml" {
-            continue;
-        }
-        let top = rel.split('/').next().unwrap_or_default();
-        let mut reqs = Vec::new();
-        if let Some((_, permitted, required)) = DEFAULTS.iter().find(|(d, ..)| *d == top) {
-            let list = |words: &[&str]| {
-                words
-                    .iter()
-                    .flat_map(|w| Requirement::verdicts(w).unwrap_or_default())
-                    .collect::<Vec<_>>()
+    for top in sorted_entries(&root).into_iter().filter(|p| p.is_dir()) {
+        let top_name = name_of(&top);
+        for item in sorted_entries(&top) {
+            let rel = format!("{top_name}/{}", name_of(&item));
+            let reqs = requirements_for(&rel, &top_name, &entries);
+            let file = if item.is_dir() {
+                match entry_point(&item, &rel, &entries, warnings) {
+                    Some(f) => format!("{rel}/{f}"),
+                    None => continue,
+                }
+            } else {
+                rel.clone()
             };
-            let mut default = Requirement {
-                tests: None,
-                permitted: (!permitted.is_empty()).then(|| list(permitted)),
-                required: (!required.is_empty()).then(|| list(required)),
-                score: None,
-            };
-            // Naming the directory itself overrides the defaults it states, key by key.
-            if let Some((_, _, own)) = entries.iter().find(|(k, ..)| k == top)
-                && let Some(over) = own.iter().find(|r| r.tests.is_none())
-            {
-                default.permitted = over.permitted.clone().or(default.permitted);
-                default.required = over.required.clone().or(default.required);
-                default.score = over.score.or(default.score);
-            }
-            reqs.push(default);
-        }
-        for (key, matcher, own) in &entries {
-            if !matches_or_parent(matcher, &rel) {
+            let in_package = format!("submissions/{file}");
+            let source =
+                sieve_domain::Language::from_extension(&file).is_some_and(|l| l.is_source());
+            if reqs.is_empty() {
+                if source {
+                    warnings.push(format!(
+                        "submissions/{rel}: nothing is required of it (no default directory, no requirement in submissions.yaml)"
+                    ));
+                }
                 continue;
             }
-            let overrides_default = key == top && DEFAULTS.iter().any(|(d, ..)| *d == key);
-            reqs.extend(
-                own.iter()
-                    .filter(|r| !(overrides_default && r.tests.is_none()))
-                    .cloned(),
-            );
+            found.extend(source_file(dir, &in_package, Expected::Kattis(reqs))?);
         }
-        let rel_in_package = format!("submissions/{rel}");
-        if reqs.is_empty() {
-            if sieve_domain::Language::from_extension(&rel).is_some_and(|l| l.is_source()) {
-                warnings.push(format!(
-                    "{rel_in_package}: not in a default directory and no pattern of submissions.yaml matches it"
-                ));
-            }
-            continue;
-        }
-        found.extend(source_file(dir, &rel_in_package, Expected::Kattis(reqs))?);
     }
     Ok(found)
 }

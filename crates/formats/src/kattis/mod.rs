@@ -99,7 +99,12 @@ pub fn load_kattis(dir: &Path, overrides: &Overrides) -> Result<Package, FormatE
         }
     }
     let limits = limits_from(&limits_yaml, overrides, &mut warnings);
-    let checker = checker_from(dir, &meta, &mut warnings)?;
+    let checker = checker_from(
+        dir,
+        &meta,
+        version != groups::Version::Legacy,
+        &mut warnings,
+    )?;
     let mut builder = Builder::default();
     let samples = builder.add_plain(dir, "sample", TestKind::Public)?;
     let mut subtasks = if version == groups::Version::Legacy {

@@ -6,9 +6,41 @@ use serde_yaml_ng::Value;
 use sieve_domain::{Checker, Language};
 use std::path::Path;
 
+/// The output validator's arguments of the 2023-07 draft and 2025-09: `output_validator_args` in
+/// the `test_group.yaml` (or `testdata.yaml`) of `data/` or else of `data/secret/`, as words.
+fn validator_args(dir: &Path) -> Result<Option<Vec<String>>, FormatError> {
+    for d in ["data", "data/secret"] {
+        for f in ["test_group.yaml", "testdata.yaml"] {
+            let y = super::yaml(&dir.join(d).join(f))?;
+            match y.get("output_validator_args") {
+                Some(Value::Sequence(list)) => {
+                    return Ok(Some(
+                        list.iter()
+                            .filter_map(|v| match v {
+                                Value::String(s) => Some(s.clone()),
+                                Value::Number(n) => Some(n.to_string()),
+                                _ => None,
+                            })
+                            .collect(),
+                    ));
+                }
+                Some(Value::String(s)) => {
+                    return Ok(Some(s.split_whitespace().map(String::from).collect()));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// The package's checker: its output validator (`validation: custom` in the legacy format; in
+/// the 2023-07 draft and 2025-09, `output_validator/` being there, or `type: interactive`), else
+/// the default validator with its flags (legacy `validator_flags`, later `output_validator_args`).
 pub(super) fn checker_from(
     dir: &Path,
     meta: &Value,
+    current: bool,
     warnings: &mut Vec<String>,
 ) -> Result<PackageChecker, FormatError> {
     let validation = meta
@@ -36,7 +68,23 @@ pub(super) fn checker_from(
             });
         }
     }
-    if validation.split_whitespace().next() == Some("custom") || said("interactive") {
+    let args = if current { validator_args(dir)? } else { None };
+    let custom = validation.split_whitespace().next() == Some("custom")
+        || said("interactive")
+        || (current && vdir.is_some());
+    if custom {
+        if let Some(v) = vdir.as_ref().filter(|v| v.join("run").is_file()) {
+            return Err(FormatError::Unsupported {
+                path: v.join("run"),
+                message: "an output validator run through its own script: sieve runs the \
+                          validator's sources under the format's protocol, not scripts"
+                    .into(),
+            });
+        }
+        if args.as_ref().is_some_and(|a| !a.is_empty()) {
+            warnings
+                .push("output_validator_args are not passed to a custom output validator".into());
+        }
         let interactive = said("interactive");
         let Some(vdir) = vdir else {
             return Err(FormatError::Invalid {
@@ -69,8 +117,9 @@ pub(super) fn checker_from(
     let flags = meta
         .get("validator_flags")
         .and_then(Value::as_str)
-        .unwrap_or("");
-    let words: Vec<&str> = flags.split_whitespace().collect();
+        .map(|f| f.split_whitespace().map(String::from).collect::<Vec<_>>());
+    let words: Vec<String> = flags.or(args).unwrap_or_default();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
     let value = |name: &str| {
         words
             .iter()
