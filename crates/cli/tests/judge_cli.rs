@@ -338,3 +338,21 @@ fn deterministic_calibration_judges_the_reference_with_its_interactor() {
     assert!(!wrong.status.success(), "calibrated on a wrong reference");
     assert!(stderr.contains("is not accepted on"), "{stderr}");
 }
+
+/// The supervised judging process, as `sieve judge` uses it: a candidate the interactor rejected
+/// is WA with the interactor's message, and is stopped then, even when it goes on computing
+/// without reading (the supervisor no longer waits for the time limit and calls it TLE).
+#[test]
+fn a_rejected_candidate_that_spins_on_is_wa_not_tle() {
+    let v = judge(
+        "examples/guess",
+        "tests/fixtures/verdicts/interactive/wrong_then_spins.cpp",
+        &["--all-tests"],
+    );
+    let tests = v["report"]["tests"].as_array().cloned().unwrap_or_default();
+    assert!(tests.len() > 3, "{v}");
+    for t in &tests {
+        assert_eq!(t["verdict"], "WA", "{t}");
+        assert_eq!(t["message"], "guess out of range", "{t}");
+    }
+}

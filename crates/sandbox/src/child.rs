@@ -12,6 +12,7 @@
 //! zeros when it has ended.
 
 use crate::SandboxError;
+use crate::checker::CheckOutcome;
 use crate::communicate::Watch;
 use crate::engine::{Mode, Sandbox, SandboxConfig, on_guest_thread};
 use crate::judge::{JudgeOptions, JudgeReport, TestInput, TestReport, judge_by, judge_test_with};
@@ -97,10 +98,66 @@ pub(crate) const SLOTS_AT: u64 = 64;
 /// The status file's size: the header and a slot per possible process.
 pub(crate) const STATUS_BYTES: usize = SLOTS_AT as usize + 32 * MAX_PROCESSES as usize;
 
-/// Publishes each process of a Communication task in its slot of the status file.
+/// Where the record of a conversation decided early begins: after the slots.
+pub(crate) const DECIDED_AT: u64 = STATUS_BYTES as u64;
+/// The most bytes of an early decision's message the record keeps.
+const DECIDED_MESSAGE: usize = 400;
+/// The status file's whole size: the header, the slots, and the early decision's record.
+pub(crate) const STATUS_FILE_BYTES: usize = STATUS_BYTES + 48 + DECIDED_MESSAGE;
+
+/// An interactor's decision published while the candidate still runs (`[seq, test, verdict,
+/// score bits, message length]`, the message, `seq`): the supervisor stops the candidate and
+/// takes it as the test's outcome. Zeros when there is none.
+pub(crate) fn decided_record(seq: u64, test: u64, outcome: &CheckOutcome) -> Vec<u8> {
+    let message = outcome.message.as_bytes();
+    let mut len = message.len().min(DECIDED_MESSAGE);
+    while !outcome.message.is_char_boundary(len) {
+        len -= 1;
+    }
+    let mut buf = Vec::with_capacity(48 + DECIDED_MESSAGE);
+    for v in [
+        seq,
+        test,
+        outcome.verdict.index() as u64,
+        outcome.score.to_bits(),
+        len as u64,
+    ] {
+        buf.extend_from_slice(&v.to_le_bytes());
+    }
+    buf.extend_from_slice(&message[..len]);
+    buf.resize(40 + DECIDED_MESSAGE, 0);
+    buf.extend_from_slice(&seq.to_le_bytes());
+    buf
+}
+
+/// Reads the record [`decided_record`] wrote: `(test, verdict, score, message)`; `None` when
+/// there is none, or it is being written.
+pub(crate) fn read_decided(buf: &[u8]) -> Option<(usize, sieve_domain::Verdict, f64, String)> {
+    let word = |at: usize| -> Option<u64> {
+        Some(u64::from_le_bytes(buf.get(at..at + 8)?.try_into().ok()?))
+    };
+    let seq = word(0)?;
+    if seq == 0 || word(40 + DECIDED_MESSAGE)? != seq {
+        return None;
+    }
+    let verdict = sieve_domain::Verdict::from_index(word(16)? as i16)?;
+    let len = (word(32)? as usize).min(DECIDED_MESSAGE);
+    let message = String::from_utf8_lossy(buf.get(40..40 + len)?).into_owned();
+    Some((
+        word(8)? as usize,
+        verdict,
+        f64::from_bits(word(24)?),
+        message,
+    ))
+}
+
+/// Publishes each process of a Communication task in its slot of the status file, and an
+/// interactor's early decision.
 struct Slots<'a> {
     status: &'a std::fs::File,
     seq: std::sync::atomic::AtomicU64,
+    /// The test being judged.
+    test: std::sync::atomic::AtomicU64,
 }
 
 impl Slots<'_> {
@@ -124,6 +181,14 @@ impl Watch for Slots<'_> {
 
     fn ended(&self, process: usize) {
         self.write(process, 0, 0);
+    }
+
+    fn decided(&self, outcome: &CheckOutcome) {
+        let seq = self.seq.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        let test = self.test.load(std::sync::atomic::Ordering::Relaxed);
+        let _ = self
+            .status
+            .write_all_at(&decided_record(seq, test, outcome), DECIDED_AT);
     }
 }
 
@@ -227,6 +292,10 @@ fn serve(sandbox: &Sandbox, status: &std::fs::File) -> std::io::Result<()> {
         for (i, v) in [seq, test as u64, phase, cpu, seq].iter().enumerate() {
             buf[i * 8..i * 8 + 8].copy_from_slice(&v.to_le_bytes());
         }
+        if phase == PHASE_RUN {
+            // A new run: no decision yet.
+            let _ = status.write_all_at(&[0u8; 8], DECIDED_AT);
+        }
         let _ = status.write_all_at(&buf, 0);
     };
     let mut programs = std::collections::HashMap::new();
@@ -320,8 +389,12 @@ fn serve(sandbox: &Sandbox, status: &std::fs::File) -> std::io::Result<()> {
         let slots = Slots {
             status,
             seq: std::sync::atomic::AtomicU64::new(0),
+            test: std::sync::atomic::AtomicU64::new(0),
         };
         let report = judge_by(&tests, &req.subtasks, &opts, req.done, &mut |i| {
+            slots
+                .test
+                .store(i as u64, std::sync::atomic::Ordering::Relaxed);
             publish(i, PHASE_RUN);
             let report = judge_test_with(
                 sandbox,

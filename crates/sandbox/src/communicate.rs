@@ -36,6 +36,10 @@ pub trait Watch: Sync {
     fn started(&self, process: usize);
     /// Process `process`'s run is over.
     fn ended(&self, process: usize);
+    /// An interactor ended with `outcome`, a rejection or its own failure, while the candidate
+    /// may still run: the conversation's verdict is decided, whatever the candidate does next
+    /// (Kattis judges WA a submission that loops after its validator rejected it).
+    fn decided(&self, _outcome: &CheckOutcome) {}
 }
 
 /// No supervisor: each run's own store enforces its limits.

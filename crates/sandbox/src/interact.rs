@@ -12,6 +12,7 @@
 //! that clustering groups the programs the interactor accepts.
 
 use crate::checker::{CHECKER_LIMITS, CheckOutcome, check_builtin, check_custom};
+use crate::communicate::Watch;
 use crate::judge::{TestInput, failure};
 use crate::protocol::{kattis_outcome, testlib_outcome};
 use crate::wasi::{JUDGE, PipeEnd, pipes};
@@ -37,6 +38,7 @@ pub(crate) fn converse(
     test: &TestInput,
     limits: Limits,
     before_check: &mut dyn FnMut(),
+    watch: &dyn Watch,
 ) -> (RunOutcome, CheckOutcome) {
     let (candidate_end, interactor_end) = pipes();
     let nothing: Arc<[u8]> = Arc::from(&b""[..]);
@@ -65,11 +67,19 @@ pub(crate) fn converse(
     };
     let (run, judged) = std::thread::scope(|s| {
         let pipe = interactor_end.clone();
+        let order = interactor_end.clone();
         let spawned = std::thread::Builder::new()
             .name("sieve-interactor".into())
             .stack_size(GUEST_THREAD_STACK)
             .spawn_scoped(s, move || {
-                sandbox.run_piped(interactor.program, interactor_spec, Some(pipe))
+                let run = sandbox.run_piped(interactor.program, interactor_spec, Some(pipe));
+                let own = interactors_outcome(&run, testlib);
+                // Only while the candidate still runs: a candidate that failed first keeps its
+                // own failure.
+                if own.verdict != Verdict::AC && order.ended_before(JUDGE, 1) {
+                    watch.decided(&own);
+                }
+                run
             });
         let Ok(handle) = spawned else {
             // Nobody will ever write to the candidate: end its input before it starts.
@@ -163,25 +173,10 @@ pub(crate) fn conversation_hash(
     }
 }
 
-/// The verdict of a conversation: a deadlock is a time-out. An interactor that ended first
-/// with a rejection (or by failing: a judge error) decides, whatever the candidate did after.
-/// Otherwise a candidate that failed (time, memory, output, crash) gets that failure, even after
-/// an acceptance, as a batch program that printed the right answer and then crashed does; and
-/// if it ended cleanly, the interactor's decision stands.
-fn decide(
-    candidate: &RunOutcome,
-    interactor: &RunOutcome,
-    pipe: &PipeEnd,
-    testlib: bool,
-) -> CheckOutcome {
-    if pipe.deadlocked() {
-        return CheckOutcome::new(
-            Verdict::TLE,
-            0.0,
-            "idle: the program and the interactor both waited for input (is the output flushed?)",
-        );
-    }
-    let judged = match &interactor.status {
+/// What the interactor's own run says: its exit code under its protocol, or a judge error when
+/// it failed.
+fn interactors_outcome(interactor: &RunOutcome, testlib: bool) -> CheckOutcome {
+    match &interactor.status {
         RunStatus::Exited(code) if !testlib => kattis_outcome(*code, &interactor.written),
         // Points come from the checker of its output: stdout is the candidate's input.
         RunStatus::Exited(7) => CheckOutcome::new(
@@ -205,7 +200,28 @@ fn decide(
                 format!("interactor failed: {other:?} {}", stderr.trim()),
             )
         }
-    };
+    }
+}
+
+/// The verdict of a conversation: a deadlock is a time-out. An interactor that ended first
+/// with a rejection (or by failing: a judge error) decides, whatever the candidate did after.
+/// Otherwise a candidate that failed (time, memory, output, crash) gets that failure, even after
+/// an acceptance, as a batch program that printed the right answer and then crashed does; and
+/// if it ended cleanly, the interactor's decision stands.
+fn decide(
+    candidate: &RunOutcome,
+    interactor: &RunOutcome,
+    pipe: &PipeEnd,
+    testlib: bool,
+) -> CheckOutcome {
+    if pipe.deadlocked() {
+        return CheckOutcome::new(
+            Verdict::TLE,
+            0.0,
+            "idle: the program and the interactor both waited for input (is the output flushed?)",
+        );
+    }
+    let judged = interactors_outcome(interactor, testlib);
     match failure(candidate) {
         // The interactor rejected (or failed) before the candidate failed: what came after
         // does not count.

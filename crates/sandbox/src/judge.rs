@@ -151,6 +151,7 @@ pub fn judge_test_with(
                 test,
                 opts.limits,
                 before_check,
+                watch,
             );
             let hash = conversation_hash(&outcome, &run, test);
             (run, outcome, hash, vec![])

@@ -11,7 +11,8 @@
 
 use crate::SandboxError;
 use crate::child::{
-    Message, PHASE_CHECK, PHASE_RUN, Reply, Request, RunRequest, SLOTS_AT, STATUS_BYTES, write_blob,
+    DECIDED_AT, Message, PHASE_CHECK, PHASE_RUN, Reply, Request, RunRequest, SLOTS_AT,
+    STATUS_BYTES, STATUS_FILE_BYTES, read_decided, write_blob,
 };
 use crate::judge::{JudgeOptions, JudgeReport, TestInput, TestReport};
 use crate::run::{RunOutcome, RunSpec, RunStatus};
@@ -115,7 +116,10 @@ impl Supervisor {
 
     fn process(&mut self) -> Result<&mut Process, SandboxError> {
         if self.process.is_none() {
-            let _ = self.status.as_file().write_all_at(&[0u8; STATUS_BYTES], 0);
+            let _ = self
+                .status
+                .as_file()
+                .write_all_at(&[0u8; STATUS_FILE_BYTES], 0);
             let mut child = (self.command)(self.status.path())
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
@@ -165,6 +169,21 @@ impl Supervisor {
             .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
             .collect();
         (v[0] == v[4] && v[0] != 0).then_some((v[1] as usize, v[2], v[3]))
+    }
+
+    /// The interactor's decision on `test`, published while the candidate still runs.
+    fn decided(&self, test: usize) -> Option<Decided> {
+        let mut buf = [0u8; STATUS_FILE_BYTES - STATUS_BYTES];
+        self.status
+            .as_file()
+            .read_exact_at(&mut buf, DECIDED_AT)
+            .ok()?;
+        let (t, verdict, score, message) = read_decided(&buf)?;
+        (t == test).then_some(Decided {
+            verdict,
+            score,
+            message,
+        })
     }
 
     /// The CPU time used by the most used of the processes of a Communication task that run
@@ -438,7 +457,17 @@ impl Supervisor {
                         true => self.slots_used(process.pid),
                         false => 0,
                     };
-                    let report = if process_used > limit_ns {
+                    let report = if let Some(decided) = (phase == PHASE_RUN && !communication)
+                        .then(|| self.decided(test))
+                        .flatten()
+                    {
+                        // The interactor rejected while the candidate runs on: the verdict is
+                        // the interactor's, and the candidate is stopped now, as Kattis does.
+                        TestReport {
+                            time_us: used / 1000,
+                            ..decided.with_name(&tests[test].name)
+                        }
+                    } else if process_used > limit_ns {
                         stopped(&tests[test].name, PHASE_RUN, process_used, false)
                     } else if used > budget || walled {
                         stopped(&tests[test].name, phase, used, walled)
@@ -476,6 +505,29 @@ impl Supervisor {
 /// on the machine explains, so that only waiting trips it.
 fn wall_limit(budget_ns: u64) -> Duration {
     Duration::from_nanos(budget_ns.saturating_mul(3)) + Duration::from_secs(10)
+}
+
+/// An interactor's decision taken while the candidate still ran.
+struct Decided {
+    verdict: Verdict,
+    score: f64,
+    message: String,
+}
+
+impl Decided {
+    fn with_name(self, name: &str) -> TestReport {
+        TestReport {
+            name: name.to_string(),
+            verdict: self.verdict,
+            score: self.score,
+            time_us: 0,
+            fuel: 0,
+            peak_memory: 0,
+            output_hash: None,
+            message: self.message,
+            output: None,
+        }
+    }
 }
 
 /// The report of a test whose run was stopped from outside (past its CPU budget, or `walled`:

@@ -74,6 +74,15 @@ fn kattis_output_validator_protocol() {
     );
 }
 
+/// problemtools' and BAPCtools' validate.h `stat` the feedback directory before anything else.
+#[test]
+fn a_kattis_validator_finds_its_feedback_directory() {
+    let opts = with_checker("verdicts/checkers/kattis_validator_stat.c", true);
+    let (v, _, message) = verdict("verdicts/ac.cpp", &opts);
+    assert_eq!(v, Verdict::AC, "{message}");
+    assert_eq!(verdict("verdicts/wa.cpp", &opts).0, Verdict::WA);
+}
+
 fn subtask(name: &str, points: f64, tests: &[usize]) -> Subtask {
     Subtask {
         name: name.into(),

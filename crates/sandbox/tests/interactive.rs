@@ -144,6 +144,30 @@ fn reading_on_after_the_interactor_ended_is_not_held_against_the_candidate() {
     assert_eq!(judge_guess(&TIMED, &c, &opts).total, 100.0);
 }
 
+/// A rejection the interactor gave before the candidate timed out decides: WA, not TLE.
+#[test]
+fn a_rejection_before_a_time_out_is_wa() {
+    let opts = interactive(&TIMED, INTERACTOR);
+    let c = program(&TIMED, "verdicts/interactive/wrong_then_spins.cpp");
+    let r = judge_on(&TIMED, &c, &[test("t", "10 7\n", Some("7\n"))], &[], &opts);
+    assert_eq!(r.tests[0].verdict, Verdict::WA, "{:?}", r.tests[0]);
+}
+
+/// An interactor that closes its stdout ends the candidate's input, as a pipe does natively.
+#[test]
+fn an_interactor_closing_its_stdout_ends_the_candidates_input() {
+    let opts = interactive(&TIMED, "verdicts/interactive/closes_its_stdout.c");
+    let c = program(&TIMED, "verdicts/interactive/sums_to_eof.c");
+    let r = judge_on(
+        &TIMED,
+        &c,
+        &[test("t", "3 4 5\n", Some("12\n"))],
+        &[],
+        &opts,
+    );
+    assert_eq!(r.tests[0].verdict, Verdict::AC, "{}", r.tests[0].message);
+}
+
 #[test]
 fn the_candidate_is_charged_its_own_time_only() {
     let mut opts = interactive(&TIMED, "verdicts/interactive/slow_interactor.cpp");

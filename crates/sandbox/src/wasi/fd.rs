@@ -272,6 +272,16 @@ pub(super) fn fd_close(mut caller: Caller<'_, Host>, fd: i32) -> R<i32> {
                 pipe.close(channel);
             }
         }
+        // Closing a stdout that is a channel ends it for the reader, who sees the end of input
+        // (an interactor that closes its stdout to say "no more numbers").
+        Some(slot @ Some(Fd::Stdout)) => {
+            if let Some(pipe) = &io.pipe
+                && let Some(channel) = pipe.stdout
+            {
+                *slot = None;
+                pipe.close(channel);
+            }
+        }
         Some(Some(_)) => {}
         _ => return Ok(errno::BADF),
     }

@@ -105,6 +105,23 @@ impl Io {
     }
 }
 
+impl Io {
+    /// Whether `name` (a cleaned path) is a directory of the run: the root, one holding a file,
+    /// or one the program was told of by an argument ending in `/` (a Kattis validator's
+    /// feedback directory, which validators check with `stat` before writing into it).
+    pub(super) fn is_dir(&self, name: &str) -> bool {
+        let prefix = format!("{name}/");
+        name.is_empty()
+            || self
+                .args
+                .iter()
+                .skip(1)
+                .any(|a| a.trim_start_matches("./") == prefix)
+            || self.files.iter().any(|(n, _)| n.starts_with(&prefix))
+            || self.written.iter().any(|(n, _)| n.starts_with(&prefix))
+    }
+}
+
 pub(super) type R<T> = wasmtime::Result<T>;
 
 pub(super) fn memory<'a>(caller: &'a mut Caller<'_, Host>) -> Option<(&'a mut [u8], &'a mut Io)> {

@@ -112,7 +112,7 @@ pub(super) fn path_filestat_get(
         filestat(4, data.len() as u64)
     } else if let Some((_, data)) = io.written.iter().find(|(n, _)| *n == name) {
         filestat(4, data.len() as u64)
-    } else if name.is_empty() {
+    } else if io.is_dir(&name) {
         filestat(3, 0)
     } else {
         return Ok(errno::NOENT);
