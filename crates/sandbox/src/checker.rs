@@ -34,22 +34,21 @@ impl CheckOutcome {
 /// Compares `output` with `answer` by one of the built-in checkers (custom ones judge `AC`
 /// with a judge error: they need [`check_custom`]).
 pub fn check_builtin(checker: &Checker, output: &[u8], answer: &[u8]) -> CheckOutcome {
-    let same = match checker {
-        Checker::Exact => trim_end(output) == trim_end(answer),
-        Checker::Tokens => tokens(output).eq(tokens(answer)),
-        Checker::CaseInsensitive => tokens(output)
-            .map(|t| t.to_ascii_lowercase())
-            .eq(tokens(answer).map(|t| t.to_ascii_lowercase())),
-        Checker::Float { abs, rel } => {
-            let (mut o, mut a) = (tokens(output), tokens(answer));
-            loop {
-                match (o.next(), a.next()) {
-                    (None, None) => break true,
-                    (Some(x), Some(y)) if float_eq(x, y, *abs, *rel) => continue,
-                    _ => break false,
-                }
-            }
+    let same_token: &dyn Fn(&[u8], &[u8]) -> bool = match checker {
+        Checker::Exact => {
+            return if trim_end(output) == trim_end(answer) {
+                CheckOutcome::new(Verdict::AC, 1.0, "")
+            } else {
+                CheckOutcome::new(
+                    Verdict::WA,
+                    0.0,
+                    first_difference(output, answer, &|x, y| x == y),
+                )
+            };
         }
+        Checker::Tokens => &|x, y| x == y,
+        Checker::CaseInsensitive => &|x, y| x.eq_ignore_ascii_case(y),
+        Checker::Float { abs, rel } => &|x, y| float_eq(x, y, *abs, *rel),
         Checker::Testlib { .. }
         | Checker::Kattis { .. }
         | Checker::Cms { .. }
@@ -59,10 +58,22 @@ pub fn check_builtin(checker: &Checker, output: &[u8], answer: &[u8]) -> CheckOu
             return CheckOutcome::new(Verdict::JudgeError, 0.0, "custom checker not loaded");
         }
     };
+    let (mut o, mut a) = (tokens(output), tokens(answer));
+    let same = loop {
+        match (o.next(), a.next()) {
+            (None, None) => break true,
+            (Some(x), Some(y)) if same_token(x, y) => continue,
+            _ => break false,
+        }
+    };
     if same {
         CheckOutcome::new(Verdict::AC, 1.0, "")
     } else {
-        CheckOutcome::new(Verdict::WA, 0.0, first_difference(output, answer))
+        CheckOutcome::new(
+            Verdict::WA,
+            0.0,
+            first_difference(output, answer, same_token),
+        )
     }
 }
 
@@ -76,16 +87,21 @@ fn float_eq(x: &[u8], y: &[u8], abs: f64, rel: f64) -> bool {
             let d = (a - b).abs();
             d <= abs || d <= rel * b.abs()
         }
+        // The special values match themselves however spelt (`inf`, `Inf`, `NaN`), as the
+        // default validators of Kattis and DOMjudge compare them.
+        (Some(a), Some(b)) if a.is_nan() && b.is_nan() => true,
+        (Some(a), Some(b)) if a.is_infinite() && b.is_infinite() => a == b,
         _ => false,
     }
 }
 
-fn first_difference(output: &[u8], answer: &[u8]) -> String {
+/// Where `output` first differs from `answer`, token by token as `same` compares them.
+fn first_difference(output: &[u8], answer: &[u8], same: &dyn Fn(&[u8], &[u8]) -> bool) -> String {
     let mut o = tokens(output);
     let mut a = tokens(answer);
     for i in 1.. {
         match (o.next(), a.next()) {
-            (Some(x), Some(y)) if x == y => continue,
+            (Some(x), Some(y)) if same(x, y) => continue,
             (x, y) => {
                 let show = |t: Option<&[u8]>| {
                     t.map_or("end of output".to_string(), |t| {
@@ -206,6 +222,14 @@ mod tests {
         assert_eq!(check_builtin(&f, b"0.1000001", b"0.1").verdict, Verdict::AC);
         assert_eq!(check_builtin(&f, b"0.10001", b"0.1").verdict, Verdict::WA);
         assert_eq!(check_builtin(&f, b"nan", b"0.1").verdict, Verdict::WA);
+        // Special values match however spelt; the message names the token that differs.
+        assert_eq!(
+            check_builtin(&f, b"inf 0.0000000 nan", b"Inf 0 NaN").verdict,
+            Verdict::AC
+        );
+        assert_eq!(check_builtin(&f, b"-inf", b"inf").verdict, Verdict::WA);
+        let wa = check_builtin(&f, b"0.0000000 7", b"0 8");
+        assert!(wa.message.starts_with("token 2:"), "{}", wa.message);
         let r = Checker::Float {
             abs: 0.0,
             rel: 1e-3,
