@@ -36,6 +36,9 @@ const COMPILE_FLAGS: &[&str] = &[
     "-D_LIBCPP_ENABLE_CXX17_REMOVED_FEATURES",
     // g++ warns about narrowing in braces from a non-constant; clang refuses to compile it.
     "-Wno-c++11-narrowing",
+    // clang takes a C++ loop without side effects for one that ends (C++'s forward progress)
+    // and compiles `while (true) {}` to a trap, which judges as RE; g++ keeps the loop, TLE.
+    "-fno-finite-loops",
 ];
 
 /// A located, prepared toolchain.

@@ -69,6 +69,15 @@ fn infinite_loop_is_tle() {
     );
 }
 
+/// An empty `while (true) {}` is an endless loop as g++ compiles it, not a trap.
+#[test]
+fn an_empty_endless_loop_is_tle_as_with_gplusplus() {
+    let program = program(&TIMED, "verdicts/tle_empty_loop.cpp");
+    let report = judge_sum(&TIMED, &program, &options(Checker::Tokens));
+    let t = &report.tests[0];
+    assert_eq!(t.verdict, Verdict::TLE, "{}", t.message);
+}
+
 #[test]
 fn allocation_past_the_limit_is_mle_not_re() {
     assert_eq!(
