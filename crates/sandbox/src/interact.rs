@@ -74,9 +74,11 @@ pub(crate) fn converse(
             .spawn_scoped(s, move || {
                 let run = sandbox.run_piped(interactor.program, interactor_spec, Some(pipe));
                 let own = interactors_outcome(&run, testlib);
-                // Only while the candidate still runs: a candidate that failed first keeps its
-                // own failure.
-                if own.verdict != Verdict::AC && order.ended_before(JUDGE, 1) {
+                // Only while the candidate still runs (a candidate that failed first keeps its
+                // own failure), and not at a deadlock, which ended the interactor too and is
+                // the candidate's time-out.
+                if own.verdict != Verdict::AC && !order.deadlocked() && order.ended_before(JUDGE, 1)
+                {
                     watch.decided(&own);
                 }
                 run
