@@ -96,8 +96,9 @@ fn child_pid(status: &Path) -> Option<u32> {
     None
 }
 
-/// `(test, phase)` as the judging process last published them (phase 1: the candidate runs).
-fn published(status: &Path) -> Option<(u64, u64)> {
+/// `(seq, test, phase)` as the judging process last published them (phase 1: the candidate
+/// runs).
+fn published(status: &Path) -> Option<(u64, u64, u64)> {
     let bytes = std::fs::read(status).ok()?;
     let word = |i: usize| -> Option<u64> {
         Some(u64::from_le_bytes(
@@ -105,7 +106,7 @@ fn published(status: &Path) -> Option<(u64, u64)> {
         ))
     };
     let (seq, test, phase, seq2) = (word(0)?, word(1)?, word(2)?, word(4)?);
-    (seq != 0 && seq == seq2).then_some((test, phase))
+    (seq != 0 && seq == seq2).then_some((seq, test, phase))
 }
 
 /// Judges the slow sum on three tests while a thread SIGKILLs the judging process whenever the
@@ -124,10 +125,14 @@ fn judge_killing(kills: usize) -> (JudgeReport, u64, usize) {
                 let Some(path) = status.lock().expect("lock").clone() else {
                     continue;
                 };
-                if published(&path) != Some((1, 1)) {
+                let Some(seen @ (_, 1, 1)) = published(&path) else {
                     continue;
-                }
-                if let Some(pid) = child_pid(&path).filter(|p| !killed.contains(p)) {
+                };
+                // The status must still be the same run's after the pid is found: the status
+                // read may be a killed process's, and the pid its replacement's, which zeroed the
+                // status before it started and must not be killed while it starts.
+                let pid = child_pid(&path).filter(|p| !killed.contains(p));
+                if let Some(pid) = pid.filter(|_| published(&path) == Some(seen)) {
                     let ok = Command::new("kill")
                         .args(["-KILL", &pid.to_string()])
                         .status()
