@@ -1,8 +1,8 @@
 //! The HTTP face of sieve: axum routes under `/v1` (contests, problems and their tests, package
 //! uploads, candidates, progress streams, scorers and scores, selections, live selection
-//! sessions, simulations, the dashboard's read models), the dashboard's pages at `/`, health and
-//! readiness probes, `/metrics`, the OpenAPI document, the mapping of every crate's errors to
-//! `application/problem+json`, and authentication.
+//! sessions, simulations, the dashboard's read models, API keys listed and revoked), the
+//! dashboard's pages at `/`, health and readiness probes, `/metrics`, the OpenAPI document, the
+//! mapping of every crate's errors to `application/problem+json`, and authentication.
 //!
 //! This is the only crate that knows HTTP. It calls `app` for the use cases and `store` for
 //! plain reads and writes; it never depends on `sandbox` or `worker`: what needs the sandbox
@@ -24,6 +24,7 @@ mod generate;
 mod health;
 mod hub;
 mod jobs;
+mod keys;
 mod metrics;
 mod openapi;
 mod problems;
@@ -87,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .merge(tests_data::routes())
         .merge(generate::routes())
         .merge(jobs::routes())
+        .merge(keys::routes())
         .merge(candidates::routes())
         .merge(candidate_read::routes())
         .merge(events::routes())

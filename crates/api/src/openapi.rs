@@ -46,6 +46,8 @@ use utoipa::OpenApi;
         crate::dashboard_data::clusters,
         crate::dashboard_lists::selections,
         crate::dashboard_lists::simulations,
+        crate::keys::list_keys,
+        crate::keys::revoke_key,
     ),
     // What sieve sends to a registered remote scorer, and what it expects back.
     components(schemas(sieve_scoring::HttpRequest, sieve_scoring::HttpCandidate, sieve_scoring::HttpResponse, Problem)),

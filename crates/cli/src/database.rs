@@ -81,3 +81,40 @@ pub fn create_key(args: &DbArgs, role: &str, label: &str) -> anyhow::Result<()> 
     db.close();
     Ok(())
 }
+
+/// Runs `sieve keys list`: a table, or one JSON object per line.
+pub fn list_keys(args: &DbArgs, json: bool) -> anyhow::Result<()> {
+    let keys = with_store(args, |store| async move { Ok(store.api_keys().await?) })?;
+    for k in &keys {
+        if json {
+            println!("{}", serde_json::to_string(k)?);
+        } else {
+            println!(
+                "{}  {:<9}  {}  {:<20}  {}",
+                k.id,
+                k.role,
+                k.created_at,
+                k.revoked_at
+                    .as_deref()
+                    .map_or("active".to_string(), |r| format!("revoked {r}")),
+                k.label
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Runs `sieve keys revoke`.
+pub fn revoke_key(args: &DbArgs, id: uuid::Uuid) -> anyhow::Result<()> {
+    let revoked = with_store(
+        args,
+        |store| async move { Ok(store.revoke_api_key(id).await?) },
+    )?;
+    match revoked {
+        Some(k) => {
+            println!("revoked {} ({}, {})", k.id, k.role, k.label);
+            Ok(())
+        }
+        None => anyhow::bail!("no key {id} (sieve keys list shows them)"),
+    }
+}

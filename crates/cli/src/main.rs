@@ -68,7 +68,7 @@ enum Command {
         #[arg(long)]
         until_idle: bool,
     },
-    /// Create an API key (printed once; only its hash is stored).
+    /// Create, list and revoke API keys (a new key is printed once; only its hash is stored).
     Keys {
         #[command(subcommand)]
         action: KeysAction,
@@ -147,6 +147,17 @@ enum KeysAction {
         #[arg(long, default_value = "")]
         label: String,
     },
+    /// List every key's id, role, label and dates (never the keys themselves).
+    List {
+        /// One JSON object per key, one per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a key by its id (from `sieve keys list`): it authenticates nothing from then on.
+    Revoke {
+        /// The key's id.
+        id: uuid::Uuid,
+    },
 }
 
 /// Runs the command; a failure is printed with its causes, without a backtrace (it is the
@@ -181,10 +192,11 @@ fn run() -> anyhow::Result<std::process::ExitCode> {
         } => generate::run(args, &db),
         Command::Candidates { action, db } => candidates::run(action, &db),
         Command::Pool { action, db } => pool::run(action, &db),
-        Command::Keys {
-            action: KeysAction::Create { role, label },
-            db,
-        } => database::create_key(&db, &role, &label),
+        Command::Keys { action, db } => match action {
+            KeysAction::Create { role, label } => database::create_key(&db, &role, &label),
+            KeysAction::List { json } => database::list_keys(&db, json),
+            KeysAction::Revoke { id } => database::revoke_key(&db, id),
+        },
         Command::Worker {
             db,
             workers,

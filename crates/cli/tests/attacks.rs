@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{create_key, serve_logged, serve_with};
+use common::{create_key, serve_logged, serve_with, sieve_ok};
 use serde_json::{Value, json};
 use sieve_testkit::testing::TestDb;
 use std::time::{Duration, Instant};
@@ -488,6 +488,81 @@ async fn the_local_mode_serves_loopback_hosts_and_refuses_cross_site_posts() -> 
         .send()
         .await?;
     assert_eq!(made.status(), 201);
+    db.drop_db().await?;
+    Ok(())
+}
+
+/// Keys are listed without the keys themselves and revoked by id, through the API (admin) and
+/// the CLI; a revoked key authenticates nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_are_listed_and_revoked() -> anyhow::Result<()> {
+    let db = TestDb::new().await?;
+    let (admin, viewer) = (create_key(&db, "admin"), create_key(&db, "viewer"));
+    let server = serve_logged(&db, &["--workers", "0"], None);
+    let http = reqwest::Client::new();
+    let url = |p: &str| format!("{}{p}", server.url);
+    let listed = http.get(url("/v1/keys")).bearer_auth(&admin).send().await?;
+    assert_eq!(listed.status(), 200);
+    let text = listed.text().await?;
+    assert!(!text.contains(&admin) && !text.contains(&viewer), "{text}");
+    let keys: Value = serde_json::from_str(&text)?;
+    let viewer_id = keys["keys"]
+        .as_array()
+        .and_then(|k| k.iter().find(|k| k["role"] == "viewer"))
+        .map(|k| k["id"].as_str().unwrap_or_default().to_string())
+        .expect("the viewer's key is listed");
+    assert_eq!(keys["keys"].as_array().map(Vec::len), Some(2));
+    // A viewer may not see them, nor revoke.
+    let denied = http
+        .get(url("/v1/keys"))
+        .bearer_auth(&viewer)
+        .send()
+        .await?;
+    assert_eq!(denied.status(), 403);
+    assert_eq!(
+        http.get(url("/v1/contests"))
+            .bearer_auth(&viewer)
+            .send()
+            .await?
+            .status(),
+        200
+    );
+    let revoke = |id: String| {
+        http.delete(url(&format!("/v1/keys/{id}")))
+            .bearer_auth(&admin)
+            .send()
+    };
+    assert_eq!(revoke(viewer_id.clone()).await?.status(), 204);
+    assert_eq!(revoke(viewer_id.clone()).await?.status(), 204, "idempotent");
+    let unknown = revoke("00000000-0000-0000-0000-000000000000".into()).await?;
+    assert_eq!(unknown.status(), 404);
+    let after = http
+        .get(url("/v1/contests"))
+        .bearer_auth(&viewer)
+        .send()
+        .await?;
+    assert_eq!(after.status(), 401, "a revoked key authenticates nothing");
+    // The CLI lists the same, revoked, and revokes by id.
+    let out = sieve_ok(&db, &["keys", "list", "--json"]);
+    let rows: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(serde_json::from_str)
+        .collect::<Result<_, _>>()?;
+    let row = rows
+        .iter()
+        .find(|r| r["id"] == viewer_id.as_str())
+        .expect("listed");
+    assert!(row["revoked_at"].is_string(), "{row}");
+    let admin_id = rows
+        .iter()
+        .find(|r| r["role"] == "admin")
+        .and_then(|r| r["id"].as_str())
+        .expect("admin listed")
+        .to_string();
+    sieve_ok(&db, &["keys", "revoke", &admin_id]);
+    let gone = http.get(url("/v1/keys")).bearer_auth(&admin).send().await?;
+    assert_eq!(gone.status(), 401);
+    drop(server);
     db.drop_db().await?;
     Ok(())
 }

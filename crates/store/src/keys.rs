@@ -1,7 +1,24 @@
 //! API keys: only a hash of each key is stored; the key itself is shown once, at creation.
 
 use crate::{Store, StoreError};
+use serde::Serialize;
 use uuid::Uuid;
+
+/// A key as it is listed: never the key itself, which only its holder has.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct KeyRow {
+    /// Its id, to revoke it by.
+    pub id: Uuid,
+    /// `admin`, `submitter` or `viewer`.
+    pub role: String,
+    /// The note given at creation.
+    pub label: String,
+    /// When it was made (UTC, RFC 3339).
+    pub created_at: String,
+    /// When it was revoked; null while it works.
+    pub revoked_at: Option<String>,
+}
 
 /// What a key may do, from least to most.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -57,6 +74,34 @@ impl Store {
         .execute(self.pool())
         .await?;
         Ok(key)
+    }
+
+    /// Every key, oldest first, revoked ones included.
+    pub async fn api_keys(&self) -> Result<Vec<KeyRow>, StoreError> {
+        Ok(sqlx::query_as!(
+            KeyRow,
+            r#"SELECT id, role, label,
+                   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "created_at!",
+                   to_char(revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "revoked_at?"
+               FROM api_keys ORDER BY created_at, id"#
+        )
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Revokes key `id` (from then on it authenticates nothing); revoking a revoked key changes
+    /// nothing. `None` when there is no such key.
+    pub async fn revoke_api_key(&self, id: Uuid) -> Result<Option<KeyRow>, StoreError> {
+        Ok(sqlx::query_as!(
+            KeyRow,
+            r#"UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1
+               RETURNING id, role, label,
+                   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "created_at!",
+                   to_char(revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "revoked_at?""#,
+            id
+        )
+        .fetch_optional(self.pool())
+        .await?)
     }
 
     /// The role of an unrevoked key.
