@@ -1,7 +1,8 @@
 //! Server-sent events: a problem's (or a whole contest's) judging progress, sent whenever it
-//! changes. Each event is
-//! `progress` with a [`Progress`] body plus `done` (no judging job queued or running); the
-//! stream stays open for candidates posted later, with keep-alive comments meanwhile.
+//! changes. Each event is `progress` with a [`Progress`] body plus `done` (no judging job
+//! queued or running), and an `id` naming the state sent so far, which a reconnecting client
+//! gives back as `Last-Event-ID` to be sent only what changed since; the stream stays open for
+//! candidates posted later, with keep-alive comments meanwhile.
 //!
 //! Streams do not query the database themselves: the [`EventHub`] reads each watched problem's
 //! progress once for all its streams. One key may hold [`EventsConfig::max_streams_per_key`]
@@ -13,6 +14,7 @@ use crate::hub::{EventHub, StreamPermit};
 use crate::{ApiError, AppState, Caller, Role};
 use axum::Router;
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use futures_util::{Stream, StreamExt};
@@ -53,6 +55,7 @@ pub(crate) async fn progress_events(
     caller: Caller,
     State(state): State<AppState>,
     Path(problem): Path<ProblemId>,
+    headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     caller.require(Role::Viewer)?;
     let permit = admit(&state.events, &caller)?;
@@ -64,6 +67,7 @@ pub(crate) async fn progress_events(
         permit,
         vec![problem],
         false,
+        last_event_id(&headers),
     ))
 }
 
@@ -79,6 +83,7 @@ pub(crate) async fn contest_events(
     caller: Caller,
     State(state): State<AppState>,
     Path(id): Path<ContestId>,
+    headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     caller.require(Role::Viewer)?;
     let permit = admit(&state.events, &caller)?;
@@ -90,7 +95,29 @@ pub(crate) async fn contest_events(
         permit,
         contest.problems,
         true,
+        last_event_id(&headers),
     ))
+}
+
+/// The `Last-Event-ID` a reconnecting client sends.
+fn last_event_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// An event's id: a digest of what the stream has sent of every problem it watches, so that a
+/// client reconnecting with it (`Last-Event-ID`) is sent only what changed since, nothing when
+/// nothing did. Stable across server restarts.
+fn state_id(last: &[Option<Progress>]) -> String {
+    let mut h = blake3::Hasher::new();
+    for p in last {
+        h.update(&serde_json::to_vec(p).unwrap_or_default());
+        h.update(b"\n");
+    }
+    h.finalize().to_hex()[..24].to_string()
 }
 
 fn admit(hub: &Arc<EventHub>, caller: &Caller) -> Result<StreamPermit, ApiError> {
@@ -110,17 +137,21 @@ struct Listening {
     closed: watch::Receiver<bool>,
     named: bool,
     first: bool,
+    /// The id a reconnecting client last saw, until the first batch.
+    resume: Option<String>,
     _permit: StreamPermit,
 }
 
 /// `progress` events for `problems`: whenever the hub has read new progress of some of them, an
 /// event per problem that changed (all of them at first), naming the problem when `named`. Ends
-/// when the hub closes.
+/// when the hub closes. Each event's id is [`state_id`]; a client that reconnects with the id of
+/// the state that is still current gets no first batch.
 fn progress_stream(
     hub: Arc<EventHub>,
     permit: StreamPermit,
     problems: Vec<ProblemId>,
     named: bool,
+    resume: Option<String>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let state = Listening {
         feeds: problems.iter().map(|p| hub.subscribe(*p)).collect(),
@@ -129,6 +160,7 @@ fn progress_stream(
         closed: hub.closed(),
         named,
         first: true,
+        resume,
         _permit: permit,
     };
     let batches = futures_util::stream::unfold(state, |mut s| async move {
@@ -153,6 +185,23 @@ fn progress_stream(
             }
         }
         s.first = false;
+        if let Some(seen) = s.resume.clone() {
+            // Resuming: once every problem's progress is known, a client whose last state is
+            // the current one has everything.
+            let now: Vec<Option<Progress>> = s
+                .feeds
+                .iter_mut()
+                .map(|f| f.borrow_and_update().clone())
+                .collect();
+            if !now.iter().all(Option::is_some) {
+                return Some((futures_util::stream::iter(Vec::new()), s));
+            }
+            s.resume = None;
+            if state_id(&now) == seen {
+                s.last = now;
+                return Some((futures_util::stream::iter(Vec::new()), s));
+            }
+        }
         let mut events = Vec::new();
         for (i, p) in s.problems.iter().enumerate() {
             let Some(now) = s.feeds[i].borrow_and_update().clone() else {
@@ -165,11 +214,12 @@ fn progress_stream(
                     progress: now.clone(),
                     done,
                 };
+                s.last[i] = Some(now);
                 events.push(Ok(Event::default()
                     .event("progress")
+                    .id(state_id(&s.last))
                     .json_data(data)
                     .unwrap_or_default()));
-                s.last[i] = Some(now);
             }
         }
         Some((futures_util::stream::iter(events), s))

@@ -57,6 +57,8 @@ async fn open_stream(
 struct Events {
     resp: reqwest::Response,
     buf: String,
+    /// The `id` of the last event read.
+    last_id: Option<String>,
 }
 
 impl Events {
@@ -64,6 +66,7 @@ impl Events {
         Events {
             resp,
             buf: String::new(),
+            last_id: None,
         }
     }
 
@@ -71,6 +74,9 @@ impl Events {
         loop {
             while let Some(end) = self.buf.find("\n\n") {
                 let event: String = self.buf.drain(..end + 2).collect();
+                if let Some(id) = event.lines().find_map(|l| l.strip_prefix("id:")) {
+                    self.last_id = Some(id.trim().to_string());
+                }
                 if let Some(data) = event.lines().find_map(|l| l.strip_prefix("data:")) {
                     return Ok(serde_json::from_str(data.trim())?);
                 }
@@ -114,6 +120,49 @@ async fn progress_queries(http: &reqwest::Client, server: &Server) -> anyhow::Re
         .filter_map(|rest| rest.rsplit(' ').next()?.parse::<f64>().ok())
         .map(|v| v as u64)
         .sum())
+}
+
+/// Events carry ids; a client reconnecting with `Last-Event-ID` is not sent again the state it
+/// has, only what changed since, and one with an id of another state gets the current one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_resumes_from_its_last_event_id() -> anyhow::Result<()> {
+    let db = TestDb::new().await?;
+    let (admin, viewer) = (create_key(&db, "admin"), create_key(&db, "viewer"));
+    let server = serve(&db, &[]);
+    let http = reqwest::Client::new();
+    let pid = create_problem(&http, &server, &admin, "resume").await?;
+    let deadline = || Instant::now() + Duration::from_secs(30);
+    let post = || {
+        http.post(format!("{}/v1/problems/{pid}/candidates", server.url))
+            .bearer_auth(&admin)
+            .json(&json!({"candidates": [{"source": "int main(){}", "language": "c"}]}))
+            .send()
+    };
+    assert_eq!(post().await?.status(), 201);
+    let mut first = Events::new(open_stream(&http, &server, &viewer, &pid).await?);
+    let seen = first.until(deadline(), |e| e["candidates"] == 1).await?;
+    let id = first.last_id.clone().expect("events carry an id");
+    drop(first);
+    let resumed = |id: &str| {
+        http.get(format!("{}/v1/problems/{pid}/events", server.url))
+            .bearer_auth(&viewer)
+            .header("last-event-id", id)
+            .send()
+    };
+    let mut again = Events::new(resumed(&id).await?);
+    let mut stale = Events::new(resumed("0123456789abcdef01234567").await?);
+    // The stale id's stream gets the current state at once; the resumed one nothing yet.
+    assert_eq!(stale.next(deadline()).await?, seen);
+    assert_eq!(post().await?.status(), 201);
+    let next = again.next(deadline()).await?;
+    assert_eq!(
+        next["candidates"], 2,
+        "the first event after resuming is the change: {next}"
+    );
+    assert_ne!(again.last_id.as_deref(), Some(id.as_str()));
+    drop(server);
+    db.drop_db().await?;
+    Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
