@@ -128,6 +128,23 @@ fn db_start_and_stop_manage_the_private_cluster() {
     );
 }
 
+/// A mistyped data directory is an error, not a new empty cluster that shows none of the data.
+#[test]
+fn a_data_dir_that_does_not_exist_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let typo = dir.path().join("sieve-dta");
+    let out = Command::new(env!("CARGO_BIN_EXE_sieve"))
+        .args(["keys", "create", "--role", "viewer", "--data-dir"])
+        .arg(&typo)
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("run sieve keys");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no such directory"), "{err}");
+    assert!(!typo.exists(), "nothing was made at the mistyped path");
+}
+
 #[test]
 fn local_mode_without_keys_is_refused_off_loopback() {
     let out = Command::new(env!("CARGO_BIN_EXE_sieve"))

@@ -20,7 +20,7 @@ pub use cluster::{
     ClusterError, LocalCluster, create_database_if_missing, find_bin_dir, recreate_database,
 };
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Where the database is: `DATABASE_URL`, or a private cluster sieve starts itself.
 #[derive(Clone, Debug, clap::Args)]
@@ -28,10 +28,14 @@ pub struct DbArgs {
     /// PostgreSQL URL; without it sieve runs its own cluster in --data-dir.
     #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
-    /// Where sieve keeps its private PostgreSQL cluster.
-    #[arg(long, global = true, env = "SIEVE_DATA_DIR", default_value = ".sieve")]
+    /// Where sieve keeps its private PostgreSQL cluster (made on first use here, or in a directory
+    /// that exists; a path that does not exist is refused as a likely typo). Caches: --cache-dir.
+    #[arg(long, global = true, env = "SIEVE_DATA_DIR", default_value = DEFAULT_DATA_DIR)]
     pub data_dir: PathBuf,
 }
+
+/// The data directory when none is named: `.sieve` under the working directory.
+pub const DEFAULT_DATA_DIR: &str = ".sieve";
 
 /// Why the database could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +54,13 @@ pub enum DatabaseError {
     /// A runtime for the admin connection could not be built.
     #[error("a runtime: {0}")]
     Runtime(std::io::Error),
+    /// A data directory named explicitly that does not exist: most likely a typo, which would
+    /// otherwise start an empty cluster and show none of the user's data.
+    #[error(
+        "{0}: no such directory, so no sieve cluster either (is the path right?); create the \
+         directory, or run `sieve db start --data-dir {0}`, to start a new one there"
+    )]
+    NoDataDir(PathBuf),
 }
 
 /// The database a command works against; stops the private cluster on drop if it started it.
@@ -68,7 +79,16 @@ impl Database {
                 cluster: None,
             });
         }
-        let cluster = LocalCluster::ensure(&args.data_dir.join("pg"), false)?;
+        // A new cluster is made silently only in the default directory, or in one that exists
+        // (made on purpose): a mistyped --data-dir or SIEVE_DATA_DIR is an error.
+        let pg = args.data_dir.join("pg");
+        if !pg.join("PG_VERSION").exists()
+            && args.data_dir != Path::new(DEFAULT_DATA_DIR)
+            && !args.data_dir.is_dir()
+        {
+            return Err(DatabaseError::NoDataDir(args.data_dir.clone()));
+        }
+        let cluster = LocalCluster::ensure(&pg, false)?;
         let url = ensure_database(&cluster, "sieve")?;
         if cluster.started_here() {
             tracing::info!(data_dir = %cluster.data_dir().display(), "started private PostgreSQL");
