@@ -57,6 +57,9 @@ pub enum CandidatesAction {
         model: Option<String>,
         #[command(flatten)]
         judge: JudgeArgs,
+        /// Print `{problem, added, known, candidates: [{id, created}]}` as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -132,6 +135,7 @@ pub fn run(action: CandidatesAction, db: &DbArgs) -> anyhow::Result<()> {
         path,
         model,
         judge,
+        json,
     } = action;
     let plan = judge.plan()?;
     let candidates = read_candidates(&path, model.as_deref())?;
@@ -146,10 +150,22 @@ pub fn run(action: CandidatesAction, db: &DbArgs) -> anyhow::Result<()> {
         let ids = store_candidates(&mut batch, &plan, id, &candidates).await?;
         batch.commit().await?;
         let new = ids.iter().filter(|(_, created)| *created).count();
-        println!(
-            "added {new} candidates to {problem} ({} known already)",
-            ids.len() - new
-        );
+        if json {
+            let list: Vec<_> = ids
+                .iter()
+                .map(|(id, created)| serde_json::json!({"id": id, "created": created}))
+                .collect();
+            println!(
+                "{}",
+                serde_json::json!({"problem": problem, "added": new, "known": ids.len() - new,
+                    "candidates": list})
+            );
+        } else {
+            println!(
+                "added {new} candidates to {problem} ({} known already)",
+                ids.len() - new
+            );
+        }
         Ok(())
     })
 }

@@ -43,6 +43,9 @@ pub struct GenerateArgs {
     /// Write the full report (every run's fate) as JSON here.
     #[arg(long)]
     report: Option<PathBuf>,
+    /// Print the counts and the new tests' indices as JSON (the full report with --report).
+    #[arg(long)]
+    json: bool,
     /// Where the toolchain and builds are cached.
     #[arg(long, env = "SIEVE_CACHE_DIR", default_value = ".sieve/cache")]
     cache_dir: PathBuf,
@@ -90,26 +93,49 @@ pub fn run(args: GenerateArgs, db: &DbArgs) -> anyhow::Result<()> {
             }
         };
         let mut supervisor = crate::judge::supervisor(&args.cache_dir)?;
-        let (tests, report) = generate(
+        let bar = crate::progress::bar(None, args.json);
+        bar.set_message(format!(
+            "{} generators x {} seeds, {} validators",
+            spec.generators.len(),
+            args.count,
+            spec.validators.len()
+        ));
+        let made = generate(
             &toolchain,
             &args.cache_dir,
             &mut supervisor,
             &spec,
             &problem,
             &subtasks,
-        )?;
-        let rejudged = if tests.is_empty() {
-            0
+        );
+        bar.finish_and_clear();
+        let (tests, report) = made?;
+        let (indices, rejudged) = if tests.is_empty() {
+            (vec![], 0)
         } else {
-            store.add_tests(id, &tests).await?.1
+            store.add_tests(id, &tests).await?
         };
         if let Some(path) = &args.report {
             std::fs::write(path, serde_json::to_vec_pretty(&report)?)?;
         }
-        println!(
-            "{}: kept {} inputs as generated tests, rejected {}, {} duplicates, {} generator runs failed; {} candidates queued again",
-            args.problem, report.kept, report.rejected, report.duplicates, report.failed, rejudged
-        );
+        if args.json {
+            println!(
+                "{}",
+                serde_json::json!({"problem": args.problem, "kept": report.kept,
+                    "rejected": report.rejected, "duplicates": report.duplicates,
+                    "failed": report.failed, "indices": indices, "rejudged": rejudged})
+            );
+        } else {
+            println!(
+                "{}: kept {} inputs as generated tests, rejected {}, {} duplicates, {} generator runs failed; {} candidates queued again",
+                args.problem,
+                report.kept,
+                report.rejected,
+                report.duplicates,
+                report.failed,
+                rejudged
+            );
+        }
         Ok(())
     })
 }

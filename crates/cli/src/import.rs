@@ -51,6 +51,10 @@ pub struct ImportArgs {
     /// Skip problems whose short name exists already instead of stopping.
     #[arg(long)]
     skip_existing: bool,
+    /// One JSON object per problem (`slug`, `id` or `skipped`, test counts per kind, subtask
+    /// points, limits, warnings, `candidates` for jsonl), one per line; warnings not on stderr.
+    #[arg(long)]
+    json: bool,
     #[command(flatten)]
     judge: crate::candidates::JudgeArgs,
     #[command(flatten)]
@@ -85,7 +89,14 @@ async fn store_package(
 ) -> anyhow::Result<Option<sieve_domain::ProblemId>> {
     if let Some(existing) = store.problem_by_slug(slug).await? {
         if args.skip_existing {
-            eprintln!("skipped {slug}: it exists already ({existing})");
+            if args.json {
+                println!(
+                    "{}",
+                    serde_json::json!({"slug": slug, "skipped": true, "existing": existing})
+                );
+            } else {
+                eprintln!("skipped {slug}: it exists already ({existing})");
+            }
             return Ok(None);
         }
         bail!(
@@ -104,11 +115,39 @@ async fn store_package(
         &args.cache_dir,
     )?;
     let id = prepared.store(store).await?;
-    for w in &package.warnings {
-        eprintln!("warning: {slug}: {w}");
+    if !args.json {
+        for w in &package.warnings {
+            eprintln!("warning: {slug}: {w}");
+        }
+        println!("imported {slug} as {id}: {}", summary(package));
     }
-    println!("imported {slug} as {id}: {}", summary(package));
     Ok(Some(id))
+}
+
+/// What `--json` prints of one imported problem.
+fn imported_json(
+    slug: &str,
+    id: sieve_domain::ProblemId,
+    package: &Package,
+    candidates: Option<usize>,
+) -> serde_json::Value {
+    let count = |k| package.tests.iter().filter(|t| t.kind == k).count();
+    let mut v = serde_json::json!({
+        "slug": slug, "id": id,
+        "tests": {"public": count(sieve_domain::TestKind::Public),
+            "generated": count(sieve_domain::TestKind::Generated),
+            "hidden": count(sieve_domain::TestKind::Hidden)},
+        "subtasks": package.subtasks.iter()
+            .map(|s| serde_json::json!({"name": s.name, "points": s.points}))
+            .collect::<Vec<_>>(),
+        "time_limit_ms": package.limits.time_ms,
+        "memory_limit_mib": package.limits.memory_bytes >> 20,
+        "warnings": package.warnings,
+    });
+    if let Some(n) = candidates {
+        v["candidates"] = n.into();
+    }
+    v
 }
 
 fn summary(package: &Package) -> String {
@@ -152,9 +191,11 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
             None => import_jsonl(&store, args, &toolchain, &overrides).await,
             Some(package) => {
                 let slug = args.slug.clone().unwrap_or_else(|| package.name.clone());
-                store_package(&store, args, &toolchain, &package, &slug)
-                    .await
-                    .map(|_| ())
+                let id = store_package(&store, args, &toolchain, &package, &slug).await?;
+                if let Some(id) = id.filter(|_| args.json) {
+                    println!("{}", imported_json(&slug, id, &package, None));
+                }
+                Ok(())
             }
         }
     })
@@ -179,6 +220,8 @@ async fn import_jsonl(
 ) -> anyhow::Result<()> {
     let plan = args.judge.plan()?;
     let (mut problems, mut candidates) = (0usize, 0usize);
+    // A data set is read line by line: a spinner with the count so far, on a terminal only.
+    let bar = crate::progress::bar(None, args.json);
     for (i, line) in load_jsonl(&args.dir, overrides)?.enumerate() {
         let line = line?;
         if i > 0 && args.slug.is_some() {
@@ -198,11 +241,20 @@ async fn import_jsonl(
             .map(crate::candidates::from_jsonl)
             .collect();
         let mut batch = store.begin_batch().await?;
-        candidates += sieve_app::ingest::store_candidates(&mut batch, &plan, id, &news)
+        let stored = sieve_app::ingest::store_candidates(&mut batch, &plan, id, &news)
             .await?
             .len();
         batch.commit().await?;
+        candidates += stored;
+        if args.json {
+            println!("{}", imported_json(&slug, id, &line.package, Some(stored)));
+        }
+        bar.set_message(format!("{problems} problems, {candidates} candidates"));
+        bar.inc(1);
     }
-    println!("imported {problems} problems with {candidates} candidates");
+    bar.finish_and_clear();
+    if !args.json {
+        println!("imported {problems} problems with {candidates} candidates");
+    }
     Ok(())
 }

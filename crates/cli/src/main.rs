@@ -11,6 +11,7 @@ mod generate;
 mod import;
 mod judge;
 mod pool;
+mod progress;
 mod scorer;
 mod serve;
 mod simulate;

@@ -38,7 +38,11 @@ pub enum ScorerAction {
         top: usize,
     },
     /// The registered scorers with their held-out metrics.
-    List,
+    List {
+        /// One JSON object per scorer, one per line.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Runs `sieve scorer`.
@@ -86,9 +90,13 @@ pub fn run(action: ScorerAction, db: &DbArgs) -> anyhow::Result<()> {
                     println!("{s:.4}  {c}");
                 }
             }
-            ScorerAction::List => {
+            ScorerAction::List { json } => {
                 for s in store.scorers().await? {
-                    println!("{} {} {} {}", s.name, s.version, s.kind, s.metrics);
+                    if json {
+                        println!("{}", serde_json::to_string(&s)?);
+                    } else {
+                        println!("{} {} {} {}", s.name, s.version, s.kind, s.metrics);
+                    }
                 }
             }
         }

@@ -132,12 +132,21 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
                     .unwrap_or_default();
                 pools.push((slug, load_pool(&store, id, scorer.clone(), holdout).await?));
             }
-            crate::tune::run(&pools, rules, k, args.seeds, args.trials);
+            let bar = crate::progress::bar(None, args.json);
+            bar.set_message(format!("tuning on {} problems", pools.len()));
+            crate::tune::run(&pools, rules, k, args.seeds, args.trials, &bar);
+            bar.finish_and_clear();
             return anyhow::Ok(());
         }
         // A contest is replayed under its own rules and stored; loose problems are only printed.
         let (reports, rules, k): (Vec<(String, Report)>, Rules, usize) = match &contest {
             Some(c) => {
+                let bar = crate::progress::bar(None, args.json);
+                bar.set_message(format!(
+                    "replaying {} problems x {} seeds",
+                    c.problems.len(),
+                    args.seeds
+                ));
                 let replay = simulate_contest(
                     &store,
                     c.id,
@@ -148,6 +157,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
                     holdout,
                 )
                 .await?;
+                bar.finish_and_clear();
                 if !args.json {
                     println!("stored as simulation {}", replay.id);
                     for (strategy, rating) in &replay.elo {
@@ -160,7 +170,9 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
                 let rules: Rules = args.rules.parse()?;
                 let k = args.k.unwrap_or(rules.default_submission_limit() as usize);
                 let mut out = Vec::new();
+                let bar = crate::progress::bar(Some(args.problem.len() as u64), args.json);
                 for slug in &args.problem {
+                    bar.set_message(slug.clone());
                     let id = store
                         .problem_by_slug(slug)
                         .await?
@@ -170,7 +182,9 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
                         slug.clone(),
                         simulate(&pool, &strategies, rules, k, args.seeds, 500.0),
                     ));
+                    bar.inc(1);
                 }
+                bar.finish_and_clear();
                 (out, rules, k)
             }
         };

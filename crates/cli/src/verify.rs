@@ -134,13 +134,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let tests = test_inputs(&package);
     let names: Vec<String> = package.tests.iter().map(|t| t.name.clone()).collect();
     let mut supervisor = supervisor(&args.cache_dir)?;
-    let bar = indicatif::ProgressBar::new(submissions.len() as u64).with_style(
-        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    if args.json {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
+    let bar = crate::progress::bar(Some(submissions.len() as u64), args.json);
     let mut verified = Vec::with_capacity(submissions.len());
     for submission in submissions {
         bar.set_message(submission.path.clone());

@@ -138,7 +138,8 @@ async fn generated_tests_keep_what_enough_validators_accept() -> anyhow::Result<
     );
 
     // A lower threshold (2 of 3 suffice) keeps those too; seeds seen before are duplicates.
-    let stdout = generate(&db, &["--count", "60", "--threshold", "0.6"]);
+    let stdout = generate(&db, &["--count", "60", "--threshold", "0.6", "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout)?;
     let want2: BTreeSet<String> = (1..=60)
         .map(generated)
         .filter(|(_, n)| *n <= 2000)
@@ -151,7 +152,14 @@ async fn generated_tests_keep_what_enough_validators_accept() -> anyhow::Result<
         .collect();
     assert_eq!(got2, want2);
     let dups = (1..=40).map(generated).filter(|(_, n)| *n <= 1000).count();
-    assert!(stdout.contains(&format!("{dups} duplicates")), "{stdout}");
+    assert_eq!(report["duplicates"], dups, "{report}");
+    // The new tests' indices, as many as were kept.
+    assert_eq!(
+        report["indices"].as_array().map(Vec::len),
+        report["kept"].as_u64().map(|k| k as usize),
+        "{report}"
+    );
+    assert_eq!(report["kept"], got2.len() - got.len(), "{report}");
     db.drop_db().await?;
     Ok(())
 }

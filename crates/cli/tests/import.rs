@@ -122,10 +122,36 @@ async fn folder_with_limits_from_the_command_line_and_no_duplicates() -> anyhow:
         "a second import under the same slug is refused"
     );
     assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+    // --json: what was imported, one object per problem; a skipped one says so.
+    let json = |slug: &str, extra: &[&str]| {
+        let mut a = args.to_vec();
+        a[3] = slug;
+        a.push("--json");
+        a.extend_from_slice(extra);
+        let out = import(&db, &a);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("one JSON object")
+    };
+    let second = json("book-shop-2", &[]);
+    assert_eq!(second["slug"], "book-shop-2");
+    assert_eq!(
+        second["tests"]["hidden"].as_u64().unwrap_or(0)
+            + second["tests"]["public"].as_u64().unwrap_or(0),
+        10
+    );
+    assert_eq!(second["time_limit_ms"], 1000);
+    assert!(second["id"].is_string(), "{second}");
+    let skipped = json("book-shop", &["--skip-existing"]);
+    assert_eq!(skipped["skipped"], true, "{skipped}");
+    assert_eq!(skipped["existing"], id.to_string());
     let problems: i64 = sqlx::query_scalar("SELECT count(*) FROM problems")
         .fetch_one(&db.pool)
         .await?;
-    assert_eq!(problems, 1);
+    assert_eq!(problems, 2);
     db.drop_db().await?;
     Ok(())
 }

@@ -241,6 +241,17 @@ async fn candidates_from_a_directory_and_from_jsonl() -> anyhow::Result<()> {
     // The same directory again adds nothing; a JSONL file adds its lines with their metadata.
     let again = sieve(&db, &["candidates", "add", "book-shop", path(&fixtures)]);
     assert!(String::from_utf8_lossy(&again.stdout).contains("added 0 candidates"));
+    let json = sieve(
+        &db,
+        &["candidates", "add", "book-shop", path(&fixtures), "--json"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout)?;
+    assert_eq!(v["added"], 0, "{v}");
+    assert!(v["known"].as_u64().is_some_and(|k| k > 0), "{v}");
+    assert_eq!(
+        v["candidates"].as_array().map(Vec::len),
+        v["known"].as_u64().map(|k| k as usize)
+    );
     let tmp = tempfile::tempdir()?;
     let jsonl = tmp.path().join("c.jsonl");
     std::fs::write(

@@ -114,6 +114,19 @@ async fn scorers_score_and_train_on_judged_pools() -> anyhow::Result<()> {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(text.contains("trained learned version 1"), "{text}");
+    let listed = Command::new(env!("CARGO_BIN_EXE_sieve"))
+        .args(["scorer", "list", "--json"])
+        .env("DATABASE_URL", &db.url)
+        .output()?;
+    let rows: Vec<Value> = String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .map(serde_json::from_str)
+        .collect::<Result<_, _>>()?;
+    assert!(
+        rows.iter()
+            .any(|r| r["name"] == "learned" && r["version"] == 1),
+        "{rows:?}"
+    );
     let scorers: Value = http.get(url("/v1/scorers")).send().await?.json().await?;
     let learned = scorers["scorers"]
         .as_array()
