@@ -16,6 +16,74 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/v1/candidates/{id}", get(get_candidate))
         .route("/v1/problems/{id}/candidates", get(list_candidates))
+        .route("/v1/problems/{id}/results", get(export_results))
+}
+
+/// One line of a problem's results export: a candidate with its build and results as
+/// `GET /v1/candidates/{id}` gives them, without its source.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ResultsLine {
+    id: CandidateId,
+    language: String,
+    model: Option<String>,
+    target_subtask: Option<i16>,
+    /// `pending`, `compiled` or `failed`.
+    build: String,
+    /// Per kind of test judged, each test's result (hidden tests: admins only).
+    results: BTreeMap<String, Vec<TestResultOut>>,
+    /// Per kind of test judged, each subtask's outcome.
+    subtasks: BTreeMap<String, Vec<SubtaskOut>>,
+    /// Per kind of test with answers judged, the IOI points.
+    points: BTreeMap<String, f64>,
+}
+
+/// Every candidate of a problem with its results, one JSON object per line
+/// (`application/x-ndjson`), in posting order: the whole problem in one request (viewer; per-test
+/// results on hidden tests: admin).
+#[utoipa::path(get, path = "/v1/problems/{id}/results", tag = "candidates",
+    params(("id" = Uuid, Path, description = "problem id")),
+    responses((status = 200, content_type = "application/x-ndjson", body = ResultsLine,
+               description = "one line per candidate"),
+              (status = 404, description = "no such problem")))]
+pub(crate) async fn export_results(
+    caller: Caller,
+    State(state): State<AppState>,
+    Path(id): Path<ProblemId>,
+) -> Result<impl axum::response::IntoResponse, ApiError> {
+    caller.require(Role::Viewer)?;
+    let Some(problem) = state.store.problem_summary(id).await? else {
+        return Err(ApiError::not_found(format!("no problem {id}")));
+    };
+    let mut body = Vec::new();
+    for c in state.store.problem_results(id).await? {
+        let (mut results, mut subtasks, mut points) =
+            (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+        for (kind, outcomes) in &c.results {
+            KindView::of(Some(&problem), *kind, outcomes, caller.role).insert(
+                *kind,
+                &mut results,
+                &mut subtasks,
+                &mut points,
+            );
+        }
+        let line = ResultsLine {
+            id: c.id,
+            language: c.language,
+            model: c.model,
+            target_subtask: c.target_subtask,
+            build: c.build,
+            results,
+            subtasks,
+            points,
+        };
+        serde_json::to_writer(&mut body, &line)
+            .map_err(|e| ApiError::unavailable(format!("encoding the export: {e}")))?;
+        body.push(b'\n');
+    }
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/x-ndjson")],
+        body,
+    ))
 }
 
 /// A compile's outcome.
@@ -100,49 +168,10 @@ pub(crate) async fn get_candidate(
             });
         }
         let problem = state.store.problem_summary(c.problem_id).await?;
-        let (names, subtasks, precision) = problem
-            .map(|p| (p.tests, p.subtasks, p.precision))
-            .unwrap_or_default();
-        let name = |i: i32| {
-            names
-                .iter()
-                .find(|t| t.idx == i)
-                .map(|t| t.name.clone())
-                .unwrap_or_default()
-        };
         for kind in [TestKind::Public, TestKind::Generated, TestKind::Hidden] {
             if let Some(r) = state.store.results(c.problem_id, key, kind).await? {
-                let tests = r
-                    .iter()
-                    .map(|t| TestResultOut {
-                        test: t.test,
-                        name: name(t.test),
-                        verdict: t.verdict,
-                        score: t.score,
-                        time_us: t.time_us,
-                        memory_kib: t.memory_kib,
-                    })
-                    .collect();
-                let answered: Vec<(i32, f32)> = r
-                    .iter()
-                    .filter(|t| t.verdict != Verdict::Ran)
-                    .map(|t| (t.test, t.score))
-                    .collect();
-                if !answered.is_empty() {
-                    points.insert(
-                        kind.name().to_string(),
-                        kind_points(&answered, &names, &subtasks, precision),
-                    );
-                }
-                let verdicts: Vec<(i32, Verdict, f32)> =
-                    r.iter().map(|t| (t.test, t.verdict, t.score)).collect();
-                by_subtask.insert(
-                    kind.name().to_string(),
-                    subtask_outcomes(&verdicts, &names, &subtasks, precision),
-                );
-                if kind != TestKind::Hidden || caller.role >= Role::Admin {
-                    results.insert(kind.name().to_string(), tests);
-                }
+                let view = KindView::of(problem.as_ref(), kind, &r, caller.role);
+                view.insert(kind, &mut results, &mut by_subtask, &mut points);
             }
         }
     }
@@ -160,6 +189,80 @@ pub(crate) async fn get_candidate(
         points,
         judging_failures,
     }))
+}
+
+/// What a caller sees of a candidate's results on one kind of test: each test's result (hidden
+/// ones: admins only), each subtask's outcome, and the kind's points (none when no test had an
+/// answer).
+pub(crate) struct KindView {
+    tests: Option<Vec<TestResultOut>>,
+    subtasks: Vec<SubtaskOut>,
+    points: Option<f64>,
+}
+
+impl KindView {
+    /// The view of `results` (one kind's) of a candidate of `problem`, for a caller with `role`.
+    pub(crate) fn of(
+        problem: Option<&sieve_store::problem_info::ProblemSummary>,
+        kind: TestKind,
+        results: &[sieve_domain::TestOutcome],
+        role: Role,
+    ) -> KindView {
+        let (names, subtasks, precision) = problem
+            .map(|p| (&p.tests[..], &p.subtasks[..], p.precision))
+            .unwrap_or((&[], &[], 0));
+        let name = |i: i32| {
+            names
+                .iter()
+                .find(|t| t.idx == i)
+                .map(|t| t.name.clone())
+                .unwrap_or_default()
+        };
+        let answered: Vec<(i32, f32)> = results
+            .iter()
+            .filter(|t| t.verdict != Verdict::Ran)
+            .map(|t| (t.test, t.score))
+            .collect();
+        let verdicts: Vec<(i32, Verdict, f32)> = results
+            .iter()
+            .map(|t| (t.test, t.verdict, t.score))
+            .collect();
+        KindView {
+            tests: (kind != TestKind::Hidden || role >= Role::Admin).then(|| {
+                results
+                    .iter()
+                    .map(|t| TestResultOut {
+                        test: t.test,
+                        name: name(t.test),
+                        verdict: t.verdict,
+                        score: t.score,
+                        time_us: t.time_us,
+                        memory_kib: t.memory_kib,
+                    })
+                    .collect()
+            }),
+            subtasks: subtask_outcomes(&verdicts, names, subtasks, precision),
+            points: (!answered.is_empty())
+                .then(|| kind_points(&answered, names, subtasks, precision)),
+        }
+    }
+
+    fn insert(
+        self,
+        kind: TestKind,
+        results: &mut BTreeMap<String, Vec<TestResultOut>>,
+        by_subtask: &mut BTreeMap<String, Vec<SubtaskOut>>,
+        points: &mut BTreeMap<String, f64>,
+    ) {
+        let k = kind.name().to_string();
+        if let Some(p) = self.points {
+            points.insert(k.clone(), p);
+        }
+        by_subtask.insert(k.clone(), self.subtasks);
+        if let Some(t) = self.tests {
+            results.insert(k, t);
+        }
+    }
 }
 
 /// Each subtask with tests among `results` (test, verdict, score): its first failing verdict

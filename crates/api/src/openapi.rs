@@ -27,6 +27,7 @@ use utoipa::OpenApi;
         crate::candidates::post_candidates,
         crate::candidate_read::get_candidate,
         crate::candidate_read::list_candidates,
+        crate::candidate_read::export_results,
         crate::events::progress_events,
         crate::scores::list_scorers,
         crate::scores::register_scorer,

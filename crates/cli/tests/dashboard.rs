@@ -294,6 +294,39 @@ async fn the_dashboard_over_a_judged_contest() -> anyhow::Result<()> {
         .await?;
     assert_eq!(write.status(), 401);
 
+    // The whole problem's results in one request, one line per candidate, as each candidate's
+    // own GET gives them; a viewer gets the hidden tests' subtask outcomes, not their results.
+    let export = |key: String| {
+        let http = api.http.clone();
+        let url = format!("{}/v1/problems/{pid}/results", api.base);
+        async move {
+            let resp = http.get(url).bearer_auth(key).send().await?;
+            anyhow::ensure!(resp.status() == 200, "export: {}", resp.status());
+            anyhow::ensure!(
+                resp.headers()["content-type"] == "application/x-ndjson",
+                "content type"
+            );
+            let text = resp.text().await?;
+            text.lines()
+                .map(|l| Ok(serde_json::from_str::<Value>(l)?))
+                .collect::<anyhow::Result<Vec<Value>>>()
+        }
+    };
+    let lines = export(api.key.clone()).await?;
+    assert_eq!(lines.len(), 6, "one line per candidate");
+    for (line, id) in lines.iter().zip(&ids) {
+        assert_eq!(line["id"], id.as_str(), "in posting order");
+        let one = api.get(&format!("/v1/candidates/{id}")).await?;
+        for field in ["results", "subtasks", "points"] {
+            assert_eq!(line[field], one[field], "{field} of {id}");
+        }
+    }
+    assert_eq!(lines[5]["build"], "failed");
+    let seen = export(viewer.clone()).await?;
+    assert!(seen[0]["results"].get("hidden").is_none(), "{}", seen[0]);
+    assert!(seen[0]["subtasks"]["hidden"].is_array(), "{}", seen[0]);
+    assert_eq!(seen[0]["points"], lines[0]["points"]);
+
     // A problem whose public test (a sample) is in no subtask, whose generated test has no
     // answer, and which its importer warned about, the same warning twice.
     let samples = api

@@ -13,6 +13,7 @@ pub mod contests;
 pub mod dashboard;
 pub mod dashboard_lists;
 mod error;
+pub mod export_results;
 pub mod keys;
 pub mod notify;
 pub mod problem_info;
