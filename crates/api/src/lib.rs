@@ -1,8 +1,9 @@
 //! The HTTP face of sieve: axum routes under `/v1` (contests, problems and their tests, package
-//! uploads, candidates, progress streams, scorers and scores, selections, live selection
-//! sessions, simulations, the dashboard's read models, API keys listed and revoked), the
-//! dashboard's pages at `/`, health and readiness probes, `/metrics`, the OpenAPI document, the
-//! mapping of every crate's errors to `application/problem+json`, and authentication.
+//! uploads, candidates and their rejudging, progress streams, scorers and scores, selections,
+//! live selection sessions, simulations, the dashboard's read models, API keys listed and
+//! revoked), the dashboard's pages at `/`, health and readiness probes, `/metrics`, the OpenAPI
+//! document, the mapping of every crate's errors to `application/problem+json`, and
+//! authentication.
 //!
 //! This is the only crate that knows HTTP. It calls `app` for the use cases and `store` for
 //! plain reads and writes; it never depends on `sandbox` or `worker`: what needs the sandbox
@@ -28,6 +29,7 @@ mod keys;
 mod metrics;
 mod openapi;
 mod problems;
+mod rejudge;
 mod scores;
 mod selections;
 mod sessions;
@@ -91,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .merge(keys::routes())
         .merge(candidates::routes())
         .merge(candidate_read::routes())
+        .merge(rejudge::routes())
         .merge(events::routes())
         .merge(scores::routes())
         .merge(selections::routes())

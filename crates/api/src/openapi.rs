@@ -28,6 +28,7 @@ use utoipa::OpenApi;
         crate::candidate_read::get_candidate,
         crate::candidate_read::list_candidates,
         crate::candidate_read::export_results,
+        crate::rejudge::rejudge,
         crate::events::progress_events,
         crate::scores::list_scorers,
         crate::scores::register_scorer,

@@ -19,6 +19,7 @@ pub mod notify;
 pub mod problem_info;
 pub mod problems;
 pub mod queue;
+pub mod rejudge;
 pub mod scores;
 pub mod selections;
 pub mod sessions;
