@@ -141,6 +141,24 @@ pub(crate) struct CandidateOut {
     /// Why sieve could not judge it, one line per judging job that failed for good (after its
     /// last attempt): sieve's failures, not the candidate's. Empty normally.
     judging_failures: Vec<String>,
+    /// Per kind of test judged, its first failing test: the checker's or the runtime's message
+    /// and the end of the candidate's stderr (hidden tests: admins only, as their messages may
+    /// quote the answers).
+    failures: BTreeMap<String, FailureOut>,
+}
+
+/// A kind of test's first failing test.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct FailureOut {
+    /// The test's index.
+    test: i32,
+    /// Its name.
+    name: String,
+    verdict: Verdict,
+    /// The checker's or the runtime's message (at most 2 KiB).
+    message: String,
+    /// The end of what the candidate wrote to its stderr (at most 1 KiB).
+    stderr: String,
 }
 
 /// One candidate (viewer; per-test results on hidden tests: admin).
@@ -160,6 +178,7 @@ pub(crate) async fn get_candidate(
     let mut results = BTreeMap::new();
     let mut by_subtask = BTreeMap::new();
     let mut points = BTreeMap::new();
+    let mut failures = BTreeMap::new();
     if let Some(key) = &c.build_key {
         if let Some(b) = state.store.build(key).await? {
             build = Some(BuildOut {
@@ -168,6 +187,26 @@ pub(crate) async fn get_candidate(
             });
         }
         let problem = state.store.problem_summary(c.problem_id).await?;
+        for (kind, f) in state.store.result_failures(c.problem_id, key).await? {
+            if kind == TestKind::Hidden && caller.role < Role::Admin {
+                continue;
+            }
+            let name = problem
+                .as_ref()
+                .and_then(|p| p.tests.iter().find(|t| t.idx == f.test))
+                .map(|t| t.name.clone())
+                .unwrap_or_default();
+            failures.insert(
+                kind.name().to_string(),
+                FailureOut {
+                    test: f.test,
+                    name,
+                    verdict: f.verdict,
+                    message: f.message,
+                    stderr: f.stderr,
+                },
+            );
+        }
         for kind in [TestKind::Public, TestKind::Generated, TestKind::Hidden] {
             if let Some(r) = state.store.results(c.problem_id, key, kind).await? {
                 let view = KindView::of(problem.as_ref(), kind, &r, caller.role);
@@ -188,6 +227,7 @@ pub(crate) async fn get_candidate(
         subtasks: by_subtask,
         points,
         judging_failures,
+        failures,
     }))
 }
 

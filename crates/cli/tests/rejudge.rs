@@ -9,12 +9,13 @@ use sieve_testkit::testing::TestDb;
 use std::time::{Duration, Instant};
 
 const SUM: &str = "#include <stdio.h>\nint main(void){long long a,b;scanf(\"%lld %lld\",&a,&b);printf(\"%lld\\n\",a+b);}\n";
-const DIFF: &str = "#include <stdio.h>\nint main(void){long long a,b;scanf(\"%lld %lld\",&a,&b);printf(\"%lld\\n\",a-b);}\n";
+// Wrong (a - b), and says what it does on its stderr.
+const DIFF: &str = "#include <stdio.h>\nint main(void){long long a,b;scanf(\"%lld %lld\",&a,&b);fprintf(stderr,\"diff of %lld and %lld\\n\",a,b);printf(\"%lld\\n\",a-b);}\n";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn candidates_are_judged_again_on_request() -> anyhow::Result<()> {
     let db = TestDb::new().await?;
-    let admin = create_key(&db, "admin");
+    let (admin, viewer) = (create_key(&db, "admin"), create_key(&db, "viewer"));
     let server = serve_logged(&db, &["--workers", "1"], None);
     let http = reqwest::Client::new();
     let url = |p: &str| format!("{}{p}", server.url);
@@ -103,6 +104,30 @@ async fn candidates_are_judged_again_on_request() -> anyhow::Result<()> {
         .json()
         .await?;
     assert_eq!(c["results"]["hidden"][0]["verdict"], "WA", "{c}");
+    // Why it failed is kept per kind: the checker's message and the end of its stderr.
+    let public = &c["failures"]["public"];
+    assert_eq!(public["verdict"], "WA", "{c}");
+    assert_eq!(public["name"], "s");
+    assert!(
+        public["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("expected")),
+        "{public}"
+    );
+    assert_eq!(public["stderr"], "diff of 1 and 2\n");
+    assert_eq!(c["failures"]["hidden"]["stderr"], "diff of 4 and 5\n");
+    let seen: Value = http
+        .get(url(&format!("/v1/candidates/{}", ids[1])))
+        .bearer_auth(&viewer)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert!(seen["failures"]["public"].is_object(), "{seen}");
+    assert!(
+        seen["failures"].get("hidden").is_none(),
+        "a hidden test's message may quote its answer: {seen}"
+    );
     // Everything, rebuilt: both candidates built and judged again on both kinds.
     let r = rejudge(json!({"rebuild": true})).await?;
     assert_eq!(r.json::<Value>().await?["queued"], 2);

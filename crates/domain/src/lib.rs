@@ -23,7 +23,7 @@ pub use language::{Language, UnknownLanguage};
 pub use name::{
     MAX_NAME_CHARS, MAX_TEST_NAME_BYTES, NameError, NameKind, SLUG_RULE, check_name, is_slug,
 };
-pub use outcome::TestOutcome;
+pub use outcome::{FAILURE_MESSAGE_BYTES, FirstFailure, TestOutcome};
 pub use problem::{Checker, CheckerProtocol, Limits, MAX_PROCESSES, Subtask, TestKind, UserIo};
 pub use program::GenProgram;
 pub use score::{ScoreError, SubtaskResult, round_points, score_subtasks};

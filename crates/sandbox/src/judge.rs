@@ -31,10 +31,26 @@ pub struct TestReport {
     pub output_hash: Option<OutputHash>,
     /// The checker's or the runtime's message.
     pub message: String,
+    /// The end of what the candidate wrote to its stderr, at most [`STDERR_EXCERPT`] bytes.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub stderr: String,
     /// What the run printed (a Communication task's manager's output), when
     /// [`JudgeOptions::keep_outputs`] asks for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<Vec<u8>>,
+}
+
+/// How much of a candidate's stderr a report keeps: its end, where a crash's last words are.
+pub const STDERR_EXCERPT: usize = 1024;
+
+/// The last [`STDERR_EXCERPT`] bytes of `stderr`, cut at a character boundary.
+fn excerpt(stderr: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stderr);
+    let mut start = text.len().saturating_sub(STDERR_EXCERPT);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    text[start..].to_string()
 }
 
 /// The result of one subtask.
@@ -74,6 +90,7 @@ fn not_run(name: &str, verdict: Verdict, message: &str) -> TestReport {
         peak_memory: 0,
         output_hash: None,
         message: message.to_string(),
+        stderr: String::new(),
         output: None,
     }
 }
@@ -209,6 +226,7 @@ pub fn judge_test_with(
         peak_memory: run.peak_memory,
         output_hash: Some(hash),
         message: outcome.message,
+        stderr: excerpt(&run.stderr),
         output: opts.keep_outputs.then_some(printed),
     }
 }

@@ -525,6 +525,7 @@ impl Decided {
             peak_memory: 0,
             output_hash: None,
             message: self.message,
+            stderr: String::new(),
             output: None,
         }
     }
@@ -553,6 +554,7 @@ fn stopped(name: &str, phase: u64, used_ns: u64, walled: bool) -> TestReport {
         peak_memory: 0,
         output_hash: None,
         message,
+        stderr: String::new(),
         output: None,
     }
 }
@@ -569,6 +571,7 @@ fn judge_crashed(name: &str, crashes: u32, how: &str) -> TestReport {
         peak_memory: 0,
         output_hash: None,
         output: None,
+        stderr: String::new(),
         message: format!(
             "the judge crashed: {crashes} judging processes died on this test (sieve's failure, not the candidate's); the last {how}"
         ),

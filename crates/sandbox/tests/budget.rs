@@ -20,6 +20,7 @@ fn report(i: usize, verdict: Verdict) -> TestReport {
         peak_memory: 0,
         output_hash: Some(OutputHash((i as u128).to_le_bytes())),
         message: String::new(),
+        stderr: String::new(),
         output: None,
     }
 }

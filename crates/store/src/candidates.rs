@@ -199,8 +199,8 @@ impl Store {
         Ok(())
     }
 
-    /// Stores the results of a build on one kind of test, judged with `time_factor` (a rerun
-    /// replaces them: idempotent).
+    /// Stores the results of a build on one kind of test, judged with `time_factor`, with why
+    /// its first failing test failed (a rerun replaces them: idempotent).
     pub async fn put_results(
         &self,
         problem: ProblemId,
@@ -208,7 +208,9 @@ impl Store {
         kind: TestKind,
         results: &[TestOutcome],
         time_factor: sieve_domain::TimeFactor,
+        failure: Option<&sieve_domain::FirstFailure>,
     ) -> Result<(), StoreError> {
+        let failure = failure.and_then(|f| serde_json::to_value(f).ok());
         let col = |f: fn(&TestOutcome) -> i64| results.iter().map(f).collect::<Vec<i64>>();
         let test_idx: Vec<i32> = results.iter().map(|r| r.test).collect();
         let verdicts: Vec<i16> = results.iter().map(|r| r.verdict.index()).collect();
@@ -217,13 +219,13 @@ impl Store {
         let memory: Vec<i32> = results.iter().map(|r| r.memory_kib).collect();
         let hashes: Vec<u8> = results.iter().flat_map(|r| r.output_hash.0).collect();
         sqlx::query!(
-            r#"INSERT INTO results (problem_id, build_key, kind, test_idx, verdicts, scores, time_us, fuel, memory_kib, output_hashes, time_factor)
-               VALUES ($1, $2, $3::text::test_kind, $4, $5, $6, $7, $8, $9, $10, $11)
+            r#"INSERT INTO results (problem_id, build_key, kind, test_idx, verdicts, scores, time_us, fuel, memory_kib, output_hashes, time_factor, failure)
+               VALUES ($1, $2, $3::text::test_kind, $4, $5, $6, $7, $8, $9, $10, $11, $12)
                ON CONFLICT (problem_id, build_key, kind) DO UPDATE SET test_idx = EXCLUDED.test_idx,
                    verdicts = EXCLUDED.verdicts, scores = EXCLUDED.scores, time_us = EXCLUDED.time_us,
                    fuel = EXCLUDED.fuel, memory_kib = EXCLUDED.memory_kib,
                    output_hashes = EXCLUDED.output_hashes, time_factor = EXCLUDED.time_factor,
-                   judged_at = now()"#,
+                   failure = EXCLUDED.failure, judged_at = now()"#,
             problem.0,
             &build_key.0[..],
             kind.name(),
@@ -234,11 +236,36 @@ impl Store {
             &col(|r| r.fuel),
             &memory,
             &hashes,
-            time_factor.value() as f32
+            time_factor.value() as f32,
+            failure
         )
         .execute(self.pool())
         .await?;
         Ok(())
+    }
+
+    /// Why the first failing test of a build's results on each kind of test failed, where it
+    /// was recorded.
+    pub async fn result_failures(
+        &self,
+        problem: ProblemId,
+        build_key: &BuildKey,
+    ) -> Result<Vec<(TestKind, sieve_domain::FirstFailure)>, StoreError> {
+        let rows = sqlx::query!(
+            r#"SELECT kind::text AS "kind!", failure AS "failure!" FROM results
+               WHERE problem_id = $1 AND build_key = $2 AND failure IS NOT NULL ORDER BY kind"#,
+            problem.0,
+            &build_key.0[..]
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let failure = serde_json::from_value(r.failure)
+                    .map_err(|e| StoreError::Corrupt(format!("a result's failure: {e}")))?;
+                Ok((crate::problems::parse_kind(&r.kind), failure))
+            })
+            .collect()
     }
 
     /// The results of a build on one kind of test, if judged.

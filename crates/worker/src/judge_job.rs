@@ -268,8 +268,16 @@ impl Worker {
                 })
                 .collect();
             public_failed |= *kind == TestKind::Public && failed(&results);
+            let first_failure = first_failure(&report.tests, &index);
             self.store
-                .put_results(problem.id, &build.key, *kind, &results, factor)
+                .put_results(
+                    problem.id,
+                    &build.key,
+                    *kind,
+                    &results,
+                    factor,
+                    first_failure.as_ref(),
+                )
                 .await?;
             crate::metrics::judged(&results, started.elapsed());
         }
@@ -328,5 +336,28 @@ pub fn judging_process(
             .arg("--cache-dir")
             .arg(&cache_dir);
         cmd
+    })
+}
+
+/// The first test in judging order that failed (neither accepted in full, nor run without an
+/// answer, nor skipped), with its message capped and its stderr excerpt: what a user debugging
+/// the candidate needs first.
+fn first_failure(
+    tests: &[sieve_sandbox::TestReport],
+    index: &[usize],
+) -> Option<sieve_domain::FirstFailure> {
+    use sieve_domain::Verdict;
+    let (i, t) = tests.iter().enumerate().find(|(_, t)| {
+        !matches!(t.verdict, Verdict::Ran | Verdict::Skipped) && !t.verdict.passes(t.score)
+    })?;
+    let mut end = t.message.len().min(sieve_domain::FAILURE_MESSAGE_BYTES);
+    while !t.message.is_char_boundary(end) {
+        end -= 1;
+    }
+    Some(sieve_domain::FirstFailure {
+        test: index[i] as i32,
+        verdict: t.verdict,
+        message: t.message[..end].to_string(),
+        stderr: t.stderr.clone(),
     })
 }
