@@ -64,6 +64,34 @@ pub(crate) fn hash_at(hashes: &[u8], i: usize) -> Result<OutputHash, StoreError>
         .and_then(|h| OutputHash::from_slice(h).map_err(|e| StoreError::Corrupt(e.to_string())))
 }
 
+/// A results row's arrays, one element per test.
+pub(crate) struct ResultColumns<'a> {
+    pub test_idx: &'a [i32],
+    pub verdicts: &'a [i16],
+    pub scores: &'a [f32],
+    pub time_us: &'a [i32],
+    pub fuel: &'a [i64],
+    pub memory_kib: &'a [i32],
+    pub output_hashes: &'a [u8],
+}
+
+/// Each test's outcome of a results row; a verdict or hash that does not decode is corrupt data.
+pub(crate) fn outcomes(r: &ResultColumns<'_>) -> Result<Vec<TestOutcome>, StoreError> {
+    (0..r.test_idx.len())
+        .map(|i| {
+            Ok(TestOutcome {
+                test: r.test_idx[i],
+                verdict: verdict_at(r.verdicts, i)?,
+                score: r.scores[i],
+                time_us: r.time_us[i],
+                fuel: r.fuel[i],
+                memory_kib: r.memory_kib[i],
+                output_hash: hash_at(r.output_hashes, i)?,
+            })
+        })
+        .collect()
+}
+
 /// A compile's outcome, stored once per build key.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BuildRow {
@@ -285,19 +313,15 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         row.map(|r| {
-            (0..r.test_idx.len())
-                .map(|i| {
-                    Ok(TestOutcome {
-                        test: r.test_idx[i],
-                        verdict: verdict_at(&r.verdicts, i)?,
-                        score: r.scores[i],
-                        time_us: r.time_us[i],
-                        fuel: r.fuel[i],
-                        memory_kib: r.memory_kib[i],
-                        output_hash: hash_at(&r.output_hashes, i)?,
-                    })
-                })
-                .collect()
+            outcomes(&ResultColumns {
+                test_idx: &r.test_idx,
+                verdicts: &r.verdicts,
+                scores: &r.scores,
+                time_us: &r.time_us,
+                fuel: &r.fuel,
+                memory_kib: &r.memory_kib,
+                output_hashes: &r.output_hashes,
+            })
         })
         .transpose()
     }

@@ -1,6 +1,6 @@
 //! Every candidate of a problem with its results, read in one query for a bulk export.
 
-use crate::candidates::{hash_at, verdict_at};
+use crate::candidates::{ResultColumns, outcomes};
 use crate::problems::parse_kind;
 use crate::{Store, StoreError};
 use sieve_domain::{CandidateId, ProblemId, TestKind, TestOutcome};
@@ -77,19 +77,15 @@ impl Store {
             else {
                 continue;
             };
-            let outcomes = (0..test_idx.len())
-                .map(|i| {
-                    Ok(TestOutcome {
-                        test: test_idx[i],
-                        verdict: verdict_at(&verdicts, i)?,
-                        score: scores[i],
-                        time_us: time_us[i],
-                        fuel: fuel[i],
-                        memory_kib: memory_kib[i],
-                        output_hash: hash_at(&hashes, i)?,
-                    })
-                })
-                .collect::<Result<Vec<_>, StoreError>>()?;
+            let outcomes = outcomes(&ResultColumns {
+                test_idx: &test_idx,
+                verdicts: &verdicts,
+                scores: &scores,
+                time_us: &time_us,
+                fuel: &fuel,
+                memory_kib: &memory_kib,
+                output_hashes: &hashes,
+            })?;
             if let Some(last) = out.last_mut() {
                 last.results.push((parse_kind(&kind), outcomes));
             }

@@ -229,14 +229,8 @@ impl Store {
         tests: &[AddedTest],
     ) -> Result<(Vec<i32>, u64), StoreError> {
         let mut tx = self.pool().begin().await?;
-        // Serialises concurrent appends to one problem (the index is max + 1), and tells the
-        // workers to reload it.
-        sqlx::query!(
-            "UPDATE problems SET revision = revision + 1 WHERE id = $1",
-            problem.0
-        )
-        .execute(&mut *tx)
-        .await?;
+        // Serialises concurrent appends to one problem (the index is max + 1).
+        bump_revision(&mut *tx, problem).await?;
         let subtasks: i64 = sqlx::query_scalar!(
             r#"SELECT count(*) AS "n!" FROM subtasks WHERE problem_id = $1"#,
             problem.0
@@ -321,4 +315,19 @@ impl Store {
         tx.commit().await?;
         Ok((out, rejudged))
     }
+}
+
+/// Marks `problem` changed, so that workers reload it; the row lock it takes serialises changes
+/// to the problem's tests and results (appends, rejudges) until the transaction ends.
+pub(crate) async fn bump_revision<'e>(
+    executor: impl sqlx::PgExecutor<'e>,
+    problem: ProblemId,
+) -> Result<(), StoreError> {
+    sqlx::query!(
+        "UPDATE problems SET revision = revision + 1 WHERE id = $1",
+        problem.0
+    )
+    .execute(executor)
+    .await?;
+    Ok(())
 }

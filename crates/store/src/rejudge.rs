@@ -27,13 +27,7 @@ impl Store {
     /// anew; one that never compiled is rebuilt only with `rebuild`.
     pub async fn rejudge(&self, problem: ProblemId, what: &Rejudge) -> Result<u64, StoreError> {
         let mut tx = self.pool().begin().await?;
-        // Workers reload the problem, and a concurrent append of tests waits for this.
-        sqlx::query!(
-            "UPDATE problems SET revision = revision + 1 WHERE id = $1",
-            problem.0
-        )
-        .execute(&mut *tx)
-        .await?;
+        crate::problem_info::bump_revision(&mut *tx, problem).await?;
         let candidates: Option<Vec<Uuid>> = what
             .candidates
             .as_ref()
