@@ -222,7 +222,7 @@ impl From<sieve_store::StoreError> for ApiError {
 }
 
 impl ApiError {
-    fn with_field(mut self, field: &str) -> Self {
+    pub(crate) fn with_field(mut self, field: &str) -> Self {
         self.field = Some(field.to_string());
         self
     }

@@ -19,6 +19,7 @@ mod contests;
 mod dashboard;
 mod dashboard_data;
 mod dashboard_lists;
+mod deletion;
 mod error;
 mod events;
 mod generate;
@@ -94,6 +95,7 @@ pub fn router(state: AppState) -> Router {
         .merge(candidates::routes())
         .merge(candidate_read::routes())
         .merge(rejudge::routes())
+        .merge(deletion::routes())
         .merge(events::routes())
         .merge(scores::routes())
         .merge(selections::routes())

@@ -81,6 +81,7 @@ pub(crate) async fn register_scorer(
         .await?
         .map(|s| s.version + 1)
         .unwrap_or(1);
+    let mut model = None;
     let params = match b.kind.as_str() {
         "http" => {
             let url = b.url.unwrap_or_default();
@@ -119,7 +120,8 @@ pub(crate) async fn register_scorer(
             .await
             .map_err(|e| ApiError::unavailable(e.to_string()))?
             .map_err(|e| ApiError::invalid("/model_base64", e.to_string()))?;
-            let hash = state.store.put_blob(&bytes).await?;
+            let hash = sieve_domain::BlobHash::of(&bytes);
+            model = Some(bytes);
             serde_json::json!({ "model": hash.to_string() })
         }
         other => {
@@ -136,7 +138,8 @@ pub(crate) async fn register_scorer(
         params,
         metrics: serde_json::json!({}),
     };
-    state.store.put_scorer(&row).await?;
+    let blobs: Vec<&[u8]> = model.iter().map(Vec::as_slice).collect();
+    state.store.put_scorer_with_blobs(&row, &blobs).await?;
     Ok((StatusCode::CREATED, Json(row)))
 }
 

@@ -70,18 +70,19 @@ pub async fn submit(store: &Store, upload: Upload) -> Result<JobId, AppError> {
     if store.problem_by_slug(&slug).await?.is_some() {
         return Err(AppError::Rejected(Rejection::SlugTaken { slug }));
     }
-    let hash = store.put_blob(&archive).await?;
-    let task = Task::PreparePackage(PreparePackage {
-        archive: hash,
-        format,
-        slug,
-        name_is_slug,
-        contest,
-        overrides,
-        time_factor,
-        warnings,
-    });
+    let task = |archive| {
+        Task::PreparePackage(PreparePackage {
+            archive,
+            format,
+            slug,
+            name_is_slug,
+            contest,
+            overrides,
+            time_factor,
+            warnings,
+        })
+    };
     Ok(store
-        .enqueue(None, &task, INTERACTIVE_PRIORITY, None)
+        .enqueue_with_blob(&archive, task, INTERACTIVE_PRIORITY)
         .await?)
 }

@@ -13,6 +13,13 @@ pub enum DbAction {
     Url,
     /// Apply pending migrations to the database (DATABASE_URL or the private cluster).
     Migrate,
+    /// Collect what nothing uses any more: builds no candidate or result uses, and blobs no row
+    /// names (uploaded packages once prepared, above all). Deletions collect their own at once.
+    Gc {
+        /// What was collected, as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Opens the database of `args`, runs `f` with a store on a current-thread runtime, and closes
@@ -55,6 +62,22 @@ pub fn run(action: DbAction, args: &DbArgs) -> anyhow::Result<()> {
             rt.block_on(sieve_store::Store::connect(&db.url, 2))?;
             println!("migrations applied");
             db.close();
+        }
+        DbAction::Gc { json } => {
+            let swept = with_store(
+                args,
+                |store| async move { Ok(store.collect_garbage().await?) },
+            )?;
+            if json {
+                println!("{}", serde_json::to_string(&swept)?);
+            } else {
+                println!(
+                    "collected {} builds and {} blobs ({:.1} MiB)",
+                    swept.builds,
+                    swept.blobs,
+                    swept.blob_bytes as f64 / (1 << 20) as f64
+                );
+            }
         }
         DbAction::Stop => {
             if dir.join("PG_VERSION").exists() {

@@ -121,7 +121,9 @@ impl Store {
 
     /// A transaction for a large ingest: everything written through it lands, or nothing does.
     pub async fn begin_batch(&self) -> Result<Batch, StoreError> {
-        Ok(Batch(self.pool().begin().await?))
+        let mut tx = self.pool().begin().await?;
+        crate::delete::hold_blobs(&mut tx).await?;
+        Ok(Batch(tx))
     }
 
     /// A candidate with its source.
@@ -196,12 +198,17 @@ impl Store {
         &self,
         candidate: CandidateId,
         build: &BuildRow,
+        module: Option<&[u8]>,
         source_hash: &BlobHash,
         language: Language,
         toolchain: &str,
         compile_ms: i32,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await?;
+        crate::delete::hold_blobs(&mut tx).await?;
+        if let Some(module) = module {
+            crate::put_blob_on(&mut *tx, module).await?;
+        }
         sqlx::query!(
             r#"INSERT INTO builds (key, source_hash, language, toolchain, ok, module_hash, message, compile_ms)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (key) DO NOTHING"#,

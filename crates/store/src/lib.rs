@@ -12,6 +12,7 @@ pub mod candidates;
 pub mod contests;
 pub mod dashboard;
 pub mod dashboard_lists;
+pub mod delete;
 mod error;
 pub mod export_results;
 pub mod keys;

@@ -229,6 +229,7 @@ impl Store {
         tests: &[AddedTest],
     ) -> Result<(Vec<i32>, u64), StoreError> {
         let mut tx = self.pool().begin().await?;
+        crate::delete::hold_blobs(&mut tx).await?;
         // Serialises concurrent appends to one problem (the index is max + 1).
         bump_revision(&mut *tx, problem).await?;
         let subtasks: i64 = sqlx::query_scalar!(

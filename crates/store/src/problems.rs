@@ -82,8 +82,22 @@ pub(crate) fn parse_kind(s: &str) -> TestKind {
 impl Store {
     /// Stores `p` in one transaction and returns its id.
     pub async fn insert_problem(&self, p: &NewProblem) -> Result<ProblemId, StoreError> {
+        self.insert_problem_with_modules(p, &[]).await
+    }
+
+    /// Stores `p` and the compiled programs its checker names by hash (`modules`), in one
+    /// transaction, and returns its id.
+    pub async fn insert_problem_with_modules(
+        &self,
+        p: &NewProblem,
+        modules: &[Vec<u8>],
+    ) -> Result<ProblemId, StoreError> {
         let id = ProblemId::new();
         let mut tx = self.pool().begin().await?;
+        crate::delete::hold_blobs(&mut tx).await?;
+        for module in modules {
+            crate::put_blob_on(&mut *tx, module).await?;
+        }
         let mut grader = Vec::new();
         for (name, data) in &p.grader {
             let h = crate::put_blob_on(&mut *tx, data).await?;

@@ -313,6 +313,22 @@ impl Store {
         enqueue_on(self.pool(), problem, task, priority, dedup_key).await
     }
 
+    /// Stores `data` and queues the task `task` makes of its hash, together: the blob cannot be
+    /// collected before the queued job names it.
+    pub async fn enqueue_with_blob(
+        &self,
+        data: &[u8],
+        task: impl FnOnce(BlobHash) -> Task,
+        priority: i16,
+    ) -> Result<JobId, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        crate::delete::hold_blobs(&mut tx).await?;
+        let hash = BlobHash(crate::put_blob_on(&mut *tx, data).await?);
+        let id = enqueue_on(&mut *tx, None, &task(hash), priority, None).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
     /// Takes the most urgent job of one of `kinds` that is queued, or whose lease has run out,
     /// and leases it to `worker` for `lease`. Concurrent takers never get the same job. A job
     /// whose payload does not decode as its kind's is failed for good at once (no attempt could

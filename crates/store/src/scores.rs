@@ -201,6 +201,21 @@ impl Store {
 
     /// Registers a scorer version (replacing its parameters if it exists).
     pub async fn put_scorer(&self, s: &ScorerRow) -> Result<(), StoreError> {
+        self.put_scorer_with_blobs(s, &[]).await
+    }
+
+    /// Registers a scorer version with the blobs its parameters name by hash (a model), in one
+    /// transaction.
+    pub async fn put_scorer_with_blobs(
+        &self,
+        s: &ScorerRow,
+        blobs: &[&[u8]],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        crate::delete::hold_blobs(&mut tx).await?;
+        for blob in blobs {
+            crate::put_blob_on(&mut *tx, blob).await?;
+        }
         sqlx::query!(
             r#"INSERT INTO scorers (name, version, kind, params, metrics) VALUES ($1, $2, $3, $4, $5)
                ON CONFLICT (name, version) DO UPDATE SET kind = EXCLUDED.kind, params = EXCLUDED.params,
@@ -211,8 +226,9 @@ impl Store {
             s.params,
             s.metrics
         )
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(())
     }
 

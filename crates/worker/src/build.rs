@@ -61,6 +61,7 @@ impl Worker {
                 .record_build(
                     candidate,
                     &build,
+                    None,
                     &BlobHash::of(source),
                     language,
                     self.toolchain.fingerprint(),
@@ -83,19 +84,16 @@ impl Worker {
         .await
         .map_err(|e| WorkerError::Invalid(format!("compile thread: {e}")))??;
         let (build, wasm, ms) = match outcome {
-            CompileOutcome::Ok(c) => {
-                let module = self.store.put_blob(&c.wasm).await?;
-                (
-                    BuildRow {
-                        key,
-                        ok: true,
-                        module_hash: Some(module),
-                        message: c.message,
-                    },
-                    Some(c.wasm),
-                    c.compile_ms,
-                )
-            }
+            CompileOutcome::Ok(c) => (
+                BuildRow {
+                    key,
+                    ok: true,
+                    module_hash: Some(BlobHash::of(&c.wasm)),
+                    message: c.message,
+                },
+                Some(c.wasm),
+                c.compile_ms,
+            ),
             CompileOutcome::Error { message } => (
                 BuildRow {
                     key,
@@ -111,6 +109,7 @@ impl Worker {
             .record_build(
                 candidate,
                 &build,
+                wasm.as_deref(),
                 &BlobHash::of(source),
                 language,
                 self.toolchain.fingerprint(),

@@ -158,11 +158,11 @@ impl Worker {
     }
 
     async fn judge(&mut self, task: &JudgeJob) -> Result<(), WorkerError> {
-        let (candidate, source) = self
-            .store
-            .candidate(task.candidate)
-            .await?
-            .ok_or_else(|| WorkerError::Invalid(format!("no candidate {}", task.candidate)))?;
+        let Some((candidate, source)) = self.store.candidate(task.candidate).await? else {
+            // Deleted since it was queued: nothing is left to judge.
+            tracing::info!(candidate = %task.candidate, "the candidate was deleted; nothing to judge");
+            return Ok(());
+        };
         let problem = self.problem(candidate.problem_id).await?;
         let language = candidate.language;
         let (build, wasm) = self

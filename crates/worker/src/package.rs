@@ -149,9 +149,8 @@ pub fn prepare(
 impl Prepared {
     /// Stores the checker's module and the problem.
     pub async fn store(&self, store: &Store) -> Result<sieve_domain::ProblemId, StoreError> {
-        for wasm in &self.checker_wasm {
-            store.put_blob(wasm).await?;
-        }
-        store.insert_problem(&self.problem).await
+        store
+            .insert_problem_with_modules(&self.problem, &self.checker_wasm)
+            .await
     }
 }
