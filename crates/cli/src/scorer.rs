@@ -21,6 +21,9 @@ pub enum ScorerAction {
         /// L2 penalty.
         #[arg(long, default_value_t = 0.1)]
         l2: f64,
+        /// The training report as one JSON object.
+        #[arg(long)]
+        json: bool,
     },
     /// Score every candidate of a problem and store the scores.
     Score {
@@ -36,6 +39,9 @@ pub enum ScorerAction {
         /// How many of the best to print.
         #[arg(long, default_value_t = 10)]
         top: usize,
+        /// One JSON object: the scorer and every candidate's score, best first.
+        #[arg(long)]
+        json: bool,
     },
     /// The registered scorers with their held-out metrics.
     List {
@@ -54,8 +60,12 @@ pub fn run(action: ScorerAction, db: &DbArgs) -> anyhow::Result<()> {
             .await
             .context("connecting to the database")?;
         match action {
-            ScorerAction::Train { name, l2 } => {
+            ScorerAction::Train { name, l2, json } => {
                 let r = train(&store, &name, l2).await?;
+                if json {
+                    println!("{}", serde_json::to_string(&r)?);
+                    return Ok(());
+                }
                 println!(
                     "trained {} version {} on {} candidates of {} problems; held out {} candidates of {} problems ({:.0}% solved)",
                     r.name,
@@ -76,6 +86,7 @@ pub fn run(action: ScorerAction, db: &DbArgs) -> anyhow::Result<()> {
                 scorer,
                 version,
                 top,
+                json,
             } => {
                 let id = store
                     .problem_by_slug(&problem)
@@ -84,8 +95,18 @@ pub fn run(action: ScorerAction, db: &DbArgs) -> anyhow::Result<()> {
                 let scorer = load_scorer(&store, &scorer, version).await?;
                 let (name, v) = (scorer.name().to_string(), scorer.version());
                 let mut scores = score_problem(&store, id, scorer).await?;
-                println!("scored {} candidates of {problem} with {name} version {v}", scores.len());
                 scores.sort_by(|a, b| b.1.total_cmp(&a.1));
+                if json {
+                    let scores: Vec<_> = scores
+                        .iter()
+                        .map(|(c, s)| serde_json::json!({"candidate": c, "score": s}))
+                        .collect();
+                    let out = serde_json::json!({"problem": problem, "scorer": name,
+                        "version": v, "scores": scores});
+                    println!("{out}");
+                    return Ok(());
+                }
+                println!("scored {} candidates of {problem} with {name} version {v}", scores.len());
                 for (c, s) in scores.iter().take(top) {
                     println!("{s:.4}  {c}");
                 }

@@ -155,6 +155,44 @@ async fn scorers_score_and_train_on_judged_pools() -> anyhow::Result<()> {
             .all(|s| (0.0..=1.0).contains(&s["score"].as_f64().unwrap_or(-1.0)))
     );
 
+    // The same from the command line, as JSON: every candidate, best first.
+    let sieve_json = |args: &[&str]| -> anyhow::Result<Value> {
+        let out = Command::new(env!("CARGO_BIN_EXE_sieve"))
+            .args(args)
+            .env("DATABASE_URL", &db.url)
+            .output()?;
+        anyhow::ensure!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Ok(serde_json::from_slice(&out.stdout)?)
+    };
+    let scored = sieve_json(&[
+        "scorer",
+        "score",
+        "--problem",
+        "divsum",
+        "--scorer",
+        "learned",
+        "--json",
+    ])?;
+    assert_eq!(
+        (&scored["scorer"], &scored["version"]),
+        (&json!("learned"), &json!(1))
+    );
+    let values: Vec<f64> = scored["scores"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| s["score"].as_f64().unwrap_or(-1.0))
+        .collect();
+    assert_eq!(values.len(), *n, "{scored}");
+    assert!(values.windows(2).all(|w| w[0] >= w[1]), "{values:?}");
+    let report = sieve_json(&["scorer", "train", "--name", "learned", "--json"])?;
+    assert_eq!(report["version"], 2, "{report}");
+    assert!(report["test_rows"].as_u64().unwrap_or(0) > 0, "{report}");
+
     // A remote scorer that is down: the fallback's scores come back.
     let registered = http
         .post(url("/v1/scorers"))
