@@ -5,6 +5,7 @@
 //! the repository's own small packages of these problems; this is the check on the real data.
 
 use crate::pools::PROBLEMS;
+use crate::report::{Table, note};
 use anyhow::Context;
 use std::path::PathBuf;
 use std::process::Command;
@@ -37,8 +38,10 @@ pub fn run(args: AgreementBenchArgs) -> anyhow::Result<()> {
     let repo = std::env::current_dir()?;
     let sieve = std::env::current_exe().context("finding the sieve binary")?;
     let (mut agree, mut total) = (0, 0);
-    println!("| problem | candidates | same score as g++ | differ |");
-    println!("|---|---|---|---|");
+    let mut out = Table::new(
+        "Agreement with g++ on the official tests",
+        &["problem", "candidates", "same score as g++", "differ"],
+    );
     for p in PROBLEMS.iter().filter(|p| p.official.is_some()) {
         if args.only.as_deref().is_some_and(|o| !p.name.contains(o)) {
             continue;
@@ -54,7 +57,15 @@ pub fn run(args: AgreementBenchArgs) -> anyhow::Result<()> {
         let table = std::fs::read_to_string(fixtures.join("expected.tsv"))
             .with_context(|| format!("reading {}/expected.tsv", fixtures.display()))?;
         let mut rows = Vec::new();
-        for line in table.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let lines: Vec<&str> = table
+            .lines()
+            .skip(1)
+            .filter(|l| !l.trim().is_empty())
+            .collect();
+        let progress = crate::report::bar(lines.len() as u64);
+        progress.set_message(p.name);
+        for line in lines {
+            progress.inc(1);
             let cols: Vec<&str> = line.split('\t').collect();
             let expected: f64 = cols
                 .get(1)
@@ -81,6 +92,7 @@ pub fn run(args: AgreementBenchArgs) -> anyhow::Result<()> {
                 borderline: cols.get(2).is_some_and(|n| n.starts_with("BORDERLINE")),
             });
         }
+        progress.finish_and_clear();
         let same = |r: &Row| r.got.is_some_and(|g| (g - r.expected).abs() < 1e-9);
         let counted: Vec<&Row> = rows.iter().filter(|r| !r.borderline).collect();
         let ok = counted.iter().filter(|r| same(r)).count();
@@ -93,20 +105,21 @@ pub fn run(args: AgreementBenchArgs) -> anyhow::Result<()> {
                 format!("{} {} for {}{mark}", r.file, got, r.expected)
             })
             .collect();
-        println!(
-            "| {} | {} | {ok} | {} |",
-            p.name,
-            counted.len(),
+        out.row(vec![
+            p.name.into(),
+            counted.len().into(),
+            ok.into(),
             if differ.is_empty() {
                 "-".into()
             } else {
-                differ.join("; ")
-            }
-        );
+                differ.join("; ").into()
+            },
+        ]);
         agree += ok;
         total += counted.len();
     }
-    println!(
+    out.print();
+    note!(
         "agreement: {agree} of {total} candidates score what g++ gives them (borderline ones aside)"
     );
     Ok(())

@@ -3,6 +3,7 @@
 //! hidden tests by default), served in-process over HTTP. Each route is asked once (cold), then
 //! several times, and the median of those is reported next to the plain problem summary's.
 
+use crate::report::{Cell, Table, note};
 use anyhow::Context;
 use sieve_domain::{Checker, Limits, Rules, Subtask, TestKind};
 use sieve_pglocal::Database;
@@ -107,7 +108,7 @@ async fn bench(args: &DashboardBenchArgs, store: Store) -> anyhow::Result<()> {
     let pid = store.insert_problem(&problem(args, contest)).await?;
     let started = Instant::now();
     sieve_testkit::synthetic::add_synthetic_candidates(&store, pid, args.candidates).await?;
-    println!(
+    note!(
         "bench dashboard: {} candidates x ({} public + {} generated + {} hidden tests), written in {:.1} s",
         args.candidates,
         2,
@@ -130,7 +131,7 @@ async fn bench(args: &DashboardBenchArgs, store: Store) -> anyhow::Result<()> {
         None,
     )
     .await?;
-    println!(
+    note!(
         "a selection (sieve, K = 50) in {:.2} s; a simulation (3 strategies x 20 seeds) in {:.2} s",
         select.as_secs_f64(),
         started.elapsed().as_secs_f64()
@@ -162,9 +163,9 @@ async fn bench(args: &DashboardBenchArgs, store: Store) -> anyhow::Result<()> {
         format!("/v1/problems/{pid}/selections"),
         format!("/v1/contests/{contest}/simulations"),
     ];
-    println!(
-        "\n{:<44} {:>9} {:>10} {:>10}",
-        "route", "first ms", "median ms", "/ summary"
+    let mut out = Table::new(
+        format!("Dashboard routes over {} candidates", args.candidates),
+        &["route", "first ms", "median ms", "/ summary"],
     );
     let mut baseline = None;
     for route in &routes {
@@ -186,8 +187,14 @@ async fn bench(args: &DashboardBenchArgs, store: Store) -> anyhow::Result<()> {
             .replace(&pid.to_string(), "{id}")
             .replace(&contest.to_string(), "{id}");
         let shown = shown.replace(&candidate.to_string(), "{id}");
-        println!("{shown:<44} {first:>9.1} {ms:>10.1} {:>10.1}", ms / base_ms);
+        out.row(vec![
+            shown.into(),
+            Cell::num(first, 1),
+            Cell::num(ms, 1),
+            Cell::num(ms / base_ms, 1),
+        ]);
     }
+    out.print();
     stop.send(()).ok();
     server.await??;
     Ok(())

@@ -4,6 +4,7 @@
 //! `native.tests[].ms`) and `tests/<name>.in` / `tests/<name>.out`, the `.out` being the output of
 //! the source built natively with g++ -O2.
 
+use crate::report::{Cell, Table, note};
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 use sieve_domain::{Language, Limits, TimeFactor};
@@ -97,7 +98,7 @@ pub fn run(args: FidelityBenchArgs) -> anyhow::Result<()> {
     })?;
     let next = AtomicUsize::new(0);
     let results = std::sync::Mutex::new(Vec::new());
-    let progress = indicatif::ProgressBar::new(dirs.len() as u64);
+    let progress = crate::report::bar(dirs.len() as u64);
     std::thread::scope(|s| {
         for _ in 0..args.threads.max(1) {
             s.spawn(|| {
@@ -283,26 +284,28 @@ fn report(results: &[Outcome]) {
     let same_tests: usize = results.iter().map(|r| r.same).sum();
     let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
     let repos: std::collections::BTreeSet<&str> = results.iter().map(|r| r.repo.as_str()).collect();
-    println!(
-        "## Fidelity on {n} sources from {} repositories\n",
-        repos.len()
+    let mut out = Table::new(
+        format!("Fidelity on {n} sources from {} repositories", repos.len()),
+        &["", "count", "of", "share %"],
     );
-    println!("| | count | share |");
-    println!("|---|---|---|");
-    println!("| compile | {compiled} / {n} | {:.1}% |", pct(compiled, n));
-    println!(
-        "| g++'s output on every test | {same} / {n} | {:.1}% |",
-        pct(same, n)
-    );
-    println!(
-        "| (source, test) pairs with g++'s output | {same_tests} / {tests} | {:.1}% |",
-        pct(same_tests, tests)
-    );
+    for (what, a, b) in [
+        ("compile", compiled, n),
+        ("g++'s output on every test", same, n),
+        ("(source, test) pairs with g++'s output", same_tests, tests),
+    ] {
+        out.row(vec![
+            what.into(),
+            a.into(),
+            b.into(),
+            Cell::num(pct(a, b), 1),
+        ]);
+    }
+    out.print();
     let mut ratios: Vec<f64> = results.iter().filter_map(|r| r.worst_ratio).collect();
     ratios.sort_by(f64::total_cmp);
     if !ratios.is_empty() {
         let q = |p: f64| ratios[((ratios.len() - 1) as f64 * p) as usize];
-        println!(
+        note!(
             "\nWorst ratio per source of sieve's CPU time to the native time the corpus recorded (tests of 20 ms or more natively, {} sources; the corpus's times are wall-clock, taken on a loaded machine: indicative only, `sieve bench sandbox` measures speed): median {:.2}x, 90th percentile {:.2}x, max {:.2}x; {} sources above the default time factor {}.",
             ratios.len(),
             q(0.5),
@@ -322,18 +325,23 @@ fn report(results: &[Outcome]) {
         let kind: String = kind.split(':').next().unwrap_or(kind).into();
         by_cause.entry(kind).or_default().push(r);
     }
-    println!("\n### Every failure\n");
-    println!("| source (repository @ commit: path) | cause |");
-    println!("|---|---|");
+    let mut failures = Table::new(
+        "Every failure",
+        &["source (repository @ commit: path)", "cause"],
+    );
     for group in by_cause.values() {
         for r in group {
-            println!(
-                "| {} @ {}: `{}` | {} |",
-                r.repo,
-                &r.commit[..r.commit.len().min(12)],
-                r.path,
-                r.cause.replace('|', "\\|")
-            );
+            failures.row(vec![
+                format!(
+                    "{} @ {}: `{}`",
+                    r.repo,
+                    &r.commit[..r.commit.len().min(12)],
+                    r.path
+                )
+                .into(),
+                r.cause.as_str().into(),
+            ]);
         }
     }
+    failures.print();
 }

@@ -4,6 +4,7 @@
 //! Communication test (the `tps-guess` fixture, 999 questions of a linear search) against the
 //! same manager and stub compiled with g++ and joined by FIFOs, as CMS runs them.
 
+use crate::report::{Cell, Table, note};
 use anyhow::{Context, bail};
 use sieve_domain::{Checker, Language, Limits, Verdict};
 use sieve_sandbox::{CompileOutcome, JudgeOptions, TestInput, Toolchain, compile};
@@ -40,7 +41,7 @@ pub fn interactive(
 ) -> anyhow::Result<()> {
     let dir = Path::new(PACKAGE);
     if !dir.is_dir() {
-        println!("\n(interactive part skipped: run from the repository, {PACKAGE} is not here)");
+        note!("\n(interactive part skipped: run from the repository, {PACKAGE} is not here)");
         return Ok(());
     }
     let interactor = dir.join("output_validators/guess/interactor.cpp");
@@ -113,18 +114,23 @@ pub fn interactive(
         }
     }
     let native_us = started.elapsed().as_secs_f64() * 1e6 / spawns as f64;
-    println!(
-        "\n## Interactive: one conversation of 30 round trips ({} judged by sieve)\n",
-        tests.len()
+    let mut out = Table::new(
+        format!(
+            "Interactive: one conversation of 30 round trips ({} judged by sieve)",
+            tests.len()
+        ),
+        &["", "per conversation (us)"],
     );
-    println!("| | per conversation |\n|---|---|");
-    println!(
-        "| sieve: candidate + interactor in wasm, in-host pipes, supervised | {sieve_us:.0} us |"
-    );
-    println!(
-        "| native: spawn interactor + program joined by OS pipes ({spawns} times) | {native_us:.0} us |"
-    );
-    println!(
+    out.row(vec![
+        "sieve: candidate + interactor in wasm, in-host pipes, supervised".into(),
+        Cell::num(sieve_us, 0),
+    ]);
+    out.row(vec![
+        format!("native: spawn interactor + program joined by OS pipes ({spawns} times)").into(),
+        Cell::num(native_us, 0),
+    ]);
+    out.print();
+    note!(
         "\nsieve is {:.1}x cheaper than spawning the pair",
         native_us / sieve_us
     );
@@ -160,7 +166,7 @@ fn gxx(
 pub fn communication(toolchain: &Toolchain, cache: &Path, work: &Path) -> anyhow::Result<()> {
     let dir = Path::new(COMMUNICATION);
     if !dir.is_dir() {
-        println!("\n(Communication part skipped: run from the repository)");
+        note!("\n(Communication part skipped: run from the repository)");
         return Ok(());
     }
     let read = |f: &str| std::fs::read(dir.join(f)).with_context(|| f.to_string());
@@ -256,15 +262,26 @@ pub fn communication(toolchain: &Toolchain, cache: &Path, work: &Path) -> anyhow
     }
     let native_wall = started.elapsed().as_secs_f64() * 1e6 / runs as f64;
     let native_cpu = native_cpu / runs as f64;
-    println!("\n## Communication: one test of 999 questions through a manager (tps-guess)\n");
-    println!("| | the candidate's CPU time | wall time per test |\n|---|---|---|");
-    println!(
-        "| sieve: manager + process in wasm, in-host channels, supervised | {sieve_cpu:.0} us | {sieve_wall:.0} us |"
+    let mut out = Table::new(
+        "Communication: one test of 999 questions through a manager (tps-guess)",
+        &[
+            "",
+            "the candidate's CPU time (us)",
+            "wall time per test (us)",
+        ],
     );
-    println!(
-        "| native: manager + process (g++ -O2) over FIFOs, as CMS runs them | {native_cpu:.0} us | {native_wall:.0} us |"
-    );
-    println!(
+    out.row(vec![
+        "sieve: manager + process in wasm, in-host channels, supervised".into(),
+        Cell::num(sieve_cpu, 0),
+        Cell::num(sieve_wall, 0),
+    ]);
+    out.row(vec![
+        "native: manager + process (g++ -O2) over FIFOs, as CMS runs them".into(),
+        Cell::num(native_cpu, 0),
+        Cell::num(native_wall, 0),
+    ]);
+    out.print();
+    note!(
         "\nthe candidate's time in sieve is {:.2}x its native time (a round trip costs it {:.1} us against {:.1} us)",
         sieve_cpu / native_cpu,
         sieve_cpu / 999.0,

@@ -13,6 +13,7 @@ mod interactive;
 mod overhead;
 mod pools;
 mod python;
+mod report;
 mod sandbox;
 mod scoring;
 mod selection;
@@ -44,8 +45,10 @@ pub enum Bench {
     Dashboard(dashboard::DashboardBenchArgs),
 }
 
-/// Runs the benchmark `what` and prints its figures.
-pub fn run(what: Bench) -> anyhow::Result<()> {
+/// Runs the benchmark `what` and prints its figures: markdown tables, or with `json` one JSON
+/// object per table on stdout (notes and progress then go to stderr).
+pub fn run(what: Bench, json: bool) -> anyhow::Result<()> {
+    report::set_json(json);
     match what {
         Bench::Sandbox(args) => sandbox::run(args),
         Bench::Fidelity(args) => fidelity::run(args),

@@ -1,6 +1,7 @@
 //! `sieve bench sandbox`, second half: the cost of one test against a process spawn, and how
 //! judging scales over two cores (threads in one process; supervised judging processes).
 
+use crate::report::{Cell, Table, note};
 use crate::sandbox::SandboxBenchArgs;
 use anyhow::bail;
 use sieve_domain::{Checker, Language, Limits, Verdict};
@@ -84,17 +85,27 @@ pub fn overhead(
         assert_eq!(out, b"42\n");
     }
     let spawn_us = started.elapsed().as_secs_f64() * 1e6 / spawns as f64;
-    println!(
-        "\n## Per-test overhead (trivial a+b program, {} tests)\n",
-        args.tests
+    let mut out = Table::new(
+        format!(
+            "Per-test overhead (trivial a+b program, {} tests)",
+            args.tests
+        ),
+        &["", "per test (us)"],
     );
-    println!("| | per test |\n|---|---|");
-    println!("| sieve: instantiate + run + tear down (pooled, in-process) | {per_test_us:.1} us |");
-    println!(
-        "| sieve: the same, judged and checked in the supervised judging process | {supervised_us:.1} us |"
-    );
-    println!("| native: spawn the g++ binary per test ({spawns} spawns) | {spawn_us:.1} us |");
-    println!(
+    out.row(vec![
+        "sieve: instantiate + run + tear down (pooled, in-process)".into(),
+        Cell::num(per_test_us, 1),
+    ]);
+    out.row(vec![
+        "sieve: the same, judged and checked in the supervised judging process".into(),
+        Cell::num(supervised_us, 1),
+    ]);
+    out.row(vec![
+        format!("native: spawn the g++ binary per test ({spawns} spawns)").into(),
+        Cell::num(spawn_us, 1),
+    ]);
+    out.print();
+    note!(
         "\nsieve is {:.1}x (in-process) and {:.1}x (supervised) cheaper than a spawn (goal: <= 15 us per test, >= 35x)",
         spawn_us / per_test_us,
         spawn_us / supervised_us
@@ -107,15 +118,17 @@ pub fn overhead(
         }
     });
     let two_threads = started.elapsed();
-    println!("\n## Two cores\n\n| judging threads in one process | tests per second |\n|---|---|");
-    println!(
-        "| 1 | {:.0} |",
-        args.tests as f64 / one_thread.as_secs_f64()
+    let mut out = Table::new(
+        "Two cores",
+        &["judging threads in one process", "tests per second"],
     );
-    println!(
-        "| 2 | {:.0} |",
-        args.tests as f64 / two_threads.as_secs_f64()
-    );
+    for (threads, took) in [(1usize, one_thread), (2, two_threads)] {
+        out.row(vec![
+            threads.into(),
+            Cell::num(args.tests as f64 / took.as_secs_f64(), 0),
+        ]);
+    }
+    out.print();
     two_processes(args, toolchain, cache)?;
     crate::interactive::interactive(toolchain, cache, work, args.tests / 10)?;
     crate::interactive::communication(toolchain, cache, work)
@@ -174,10 +187,19 @@ fn two_processes(
         a.and(b)
     })?;
     let two = started.elapsed();
-    println!(
-        "\n| supervised judging processes (std::sort of 3e6 ints, 16 runs) | runs per second |\n|---|---|"
+    let mut out = Table::new(
+        "Supervised judging processes",
+        &[
+            "supervised judging processes (std::sort of 3e6 ints, 16 runs)",
+            "runs per second",
+        ],
     );
-    println!("| 1 | {:.1} |", 16.0 / one.as_secs_f64());
-    println!("| 2 | {:.1} |", 16.0 / two.as_secs_f64());
+    for (processes, took) in [(1usize, one), (2, two)] {
+        out.row(vec![
+            processes.into(),
+            Cell::num(16.0 / took.as_secs_f64(), 1),
+        ]);
+    }
+    out.print();
     Ok(())
 }

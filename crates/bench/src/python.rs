@@ -1,6 +1,7 @@
 //! Python in the sandbox against native CPython in the same run: what a trivial script costs
 //! per test when the judging process judges it, and the CPU time of compute-heavy scripts.
 
+use crate::report::{Cell, Table, note};
 use crate::sandbox::{SandboxBenchArgs, Workload, compute_limits, median};
 use anyhow::{Context, bail};
 use sieve_domain::{Checker, Language, Limits, Verdict};
@@ -109,28 +110,37 @@ pub fn python(args: &SandboxBenchArgs, toolchain: &Toolchain, cache: &Path) -> a
         }
     }
     let spawn_ms = started.elapsed().as_secs_f64() * 1e3 / spawns as f64;
-    println!("\n## Python: per test (a+b script, {n} tests; native is {version})\n");
-    println!("| | per test |\n|---|---|");
-    println!(
-        "| sieve: first judging (judging process started, interpreter loaded) | {:.0} ms |",
-        first.as_secs_f64() * 1e3
+    let mut out = Table::new(
+        format!("Python: per test (a+b script, {n} tests; native is {version})"),
+        &["", "per test (ms)"],
     );
-    println!(
-        "| **sieve**: each test after (instantiate the snapshot, run, check), wall | **{per_test_ms:.2} ms** |"
-    );
-    println!("| sieve: of which the script's CPU time | {cpu_ms:.2} ms |");
-    println!(
-        "| native: spawn `{}` per test | {spawn_ms:.2} ms |",
-        native.display()
-    );
-    println!("\nper test: {per_test_ms:.2} ms (goal: <= 5 ms)");
+    out.row(vec![
+        "sieve: first judging (judging process started, interpreter loaded)".into(),
+        Cell::num(first.as_secs_f64() * 1e3, 0),
+    ]);
+    out.row(vec![
+        "**sieve**: each test after (instantiate the snapshot, run, check), wall".into(),
+        Cell::num(per_test_ms, 2),
+    ]);
+    out.row(vec![
+        "sieve: of which the script's CPU time".into(),
+        Cell::num(cpu_ms, 2),
+    ]);
+    out.row(vec![
+        format!("native: spawn `{}` per test", native.display()).into(),
+        Cell::num(spawn_ms, 2),
+    ]);
+    out.print();
+    note!("\nper test: {per_test_ms:.2} ms (goal: <= 5 ms)");
 
     // Compute: CPU time of each script, sieve's judging process against native CPython.
-    println!(
-        "\n## Python: compute, CPU time against native {version} (median of {} runs)\n",
-        args.reps
+    let mut out = Table::new(
+        format!(
+            "Python: compute, CPU time against native {version} (median of {} runs)",
+            args.reps
+        ),
+        &["script", "native s", "sieve s (supervised)", "ratio"],
     );
-    println!("| script | native s | **sieve** (supervised) | ratio |\n|---|---|---|---|");
     let mut ratios = Vec::new();
     for s in SCRIPTS {
         let (wasm, path) = bundle(s.file)?;
@@ -158,14 +168,15 @@ pub fn python(args: &SandboxBenchArgs, toolchain: &Toolchain, cache: &Path) -> a
         }
         let (nat, sv) = (median(nat), median(sv));
         ratios.push(sv / nat);
-        println!(
-            "| {} ({}) | {nat:.3} | {sv:.3} | **{:.2}x** |",
-            s.file,
-            s.what,
-            sv / nat
-        );
+        out.row(vec![
+            format!("{} ({})", s.file, s.what).into(),
+            Cell::num(nat, 3),
+            Cell::num(sv, 3),
+            Cell::ratio(sv / nat),
+        ]);
     }
-    println!(
+    out.print();
+    note!(
         "\nsieve's Python against native: median {:.2}x, max {:.2}x (goal: <= 1.5x)",
         median(ratios.clone()),
         ratios.iter().cloned().fold(0.0, f64::max)

@@ -2,6 +2,7 @@
 //! (native g++ -O2 for compute, a native process spawn per test for overhead, native CPython
 //! for Python).
 
+use crate::report::{Cell, Table, note};
 use anyhow::{Context, bail};
 use sieve_domain::{Checker, Language, Limits, Verdict};
 use sieve_sandbox::native::run_native;
@@ -168,23 +169,37 @@ pub fn run(args: SandboxBenchArgs) -> anyhow::Result<()> {
         return crate::python::python(&args, &toolchain, &cache);
     }
 
-    println!(
-        "## Compute: CPU time against native g++ -O2 (median of {} runs)\n",
-        args.reps
-    );
     let mut supervisor = crate::supervisor(&cache)?;
-    println!(
-        "| program | native s | wasm, no checks | **sieve** (supervised, limit enforced) | in-process epoch checks | deterministic (fuel) | fuel equal across runs |"
+    let mut out = Table::new(
+        format!(
+            "Compute: CPU time against native g++ -O2 (median of {} runs)",
+            args.reps
+        ),
+        &[
+            "program",
+            "native s",
+            "wasm, no checks",
+            "sieve (supervised, limit enforced)",
+            "in-process epoch checks",
+            "deterministic (fuel)",
+            "fuel equal across runs",
+            "fuel units",
+        ],
     );
-    println!("|---|---|---|---|---|---|---|");
     let mut ratios = Vec::new();
     let mut compile_rows = Vec::new();
-    let chosen = WORKLOADS.iter().filter(|w| {
-        args.only
-            .as_ref()
-            .is_none_or(|o| w.file.contains(o.as_str()))
-    });
+    let chosen: Vec<_> = WORKLOADS
+        .iter()
+        .filter(|w| {
+            args.only
+                .as_ref()
+                .is_none_or(|o| w.file.contains(o.as_str()))
+        })
+        .collect();
+    let progress = crate::report::bar(chosen.len() as u64);
     for w in chosen {
+        progress.inc(1);
+        progress.set_message(w.file);
         let src_path = args.programs.join(w.file);
         let source =
             std::fs::read(&src_path).with_context(|| format!("reading {}", src_path.display()))?;
@@ -253,39 +268,47 @@ pub fn run(args: SandboxBenchArgs) -> anyhow::Result<()> {
         let (b, t, f, sv) = (median(b), median(t), median(f), median(sup));
         ratios.push(sv / n);
         let same_fuel = fuels.windows(2).all(|w| w[0] == w[1]);
-        println!(
-            "| {} ({}) | {:.3} | {:.2}x | **{:.2}x** | {:.2}x | {:.2}x | {} ({} units) |",
-            w.file,
-            w.what,
-            n,
-            b / n,
-            sv / n,
-            t / n,
-            f / n,
-            if same_fuel { "yes" } else { "NO" },
-            fuels[0]
-        );
+        out.row(vec![
+            format!("{} ({})", w.file, w.what).into(),
+            Cell::num(n, 3),
+            Cell::ratio(b / n),
+            Cell::ratio(sv / n),
+            Cell::ratio(t / n),
+            Cell::ratio(f / n),
+            if same_fuel { "yes" } else { "NO" }.into(),
+            Cell::num(fuels[0] as f64, 0),
+        ]);
     }
+    progress.finish_and_clear();
+    out.print();
     let mut sorted = ratios.clone();
     sorted.sort_by(|a, b| a.total_cmp(b));
-    println!(
+    note!(
         "\nsieve (supervised) against native: median {:.2}x, max {:.2}x (goal: median <= 1.15, max <= 1.5)\n",
         sorted[sorted.len() / 2],
         sorted[sorted.len() - 1]
     );
 
-    println!(
-        "## Compile\n\n| program | clang ms, precompiled bits/stdc++.h | clang ms, without | cache hit ms | module load ms (Cranelift; cached on disk after) |\n|---|---|---|---|---|"
+    let mut out = Table::new(
+        "Compile",
+        &[
+            "program",
+            "clang ms, precompiled bits/stdc++.h",
+            "clang ms, without",
+            "cache hit ms",
+            "module load ms (Cranelift; cached on disk after)",
+        ],
     );
     for (file, cold, without, hit, load) in compile_rows {
-        println!(
-            "| {file} | {} | {} | {:.2} | {:.1} |",
-            cold.as_millis(),
-            without.as_millis(),
-            hit.as_secs_f64() * 1e3,
-            load.as_secs_f64() * 1e3
-        );
+        out.row(vec![
+            file.into(),
+            Cell::num(cold.as_secs_f64() * 1e3, 0),
+            Cell::num(without.as_secs_f64() * 1e3, 0),
+            Cell::num(hit.as_secs_f64() * 1e3, 2),
+            Cell::num(load.as_secs_f64() * 1e3, 1),
+        ]);
     }
+    out.print();
 
     crate::overhead::overhead(&args, &toolchain, &timed, &cache, work.path())?;
     crate::python::python(&args, &toolchain, &cache)

@@ -3,6 +3,7 @@
 //! built-in scorer, the example ONNX model and (as the baseline measured in the same run) the
 //! feature computation the scorers start from.
 
+use crate::report::{Cell, Table};
 use sieve_domain::{OutputHash, TestOutcome, Verdict};
 use sieve_scoring::{
     CandidateData, Heuristic, LogisticModel, OnnxScorer, ProblemContext, Scorer, ScoringInput,
@@ -108,18 +109,24 @@ pub fn run(args: ScoringBenchArgs) -> anyhow::Result<()> {
             source: "",
         })
         .collect();
-    println!(
-        "bench scoring: {} candidates, {} generated tests each",
-        args.candidates, args.generated
+    let mut out = Table::new(
+        format!(
+            "Scoring {} candidates, {} generated tests each",
+            args.candidates, args.generated
+        ),
+        &[
+            "step",
+            "seconds",
+            "against the features",
+            "AUC on the synthetic labels",
+        ],
     );
-    println!(
-        "{:<28} {:>10} {:>22}",
-        "step", "seconds", "against the features"
-    );
-    println!(
-        "{:<28} {:>10.4} {:>22}",
-        "features (baseline)", feature_s, "1.00"
-    );
+    out.row(vec![
+        "features (baseline)".into(),
+        Cell::num(feature_s, 4),
+        Cell::ratio(1.0),
+        Cell::empty(),
+    ]);
     let scorers: [(&str, &dyn Scorer); 3] = [
         ("heuristic", &Heuristic),
         ("logistic", &logistic),
@@ -131,12 +138,13 @@ pub fn run(args: ScoringBenchArgs) -> anyhow::Result<()> {
         let s = started.elapsed().as_secs_f64();
         anyhow::ensure!(scores.len() == inputs.len());
         let auc = sieve_scoring::auc(&scores, &labels).unwrap_or(f64::NAN);
-        println!(
-            "{:<28} {:>10.4} {:>21.3}x   (AUC on the synthetic labels {auc:.3})",
-            name,
-            s,
-            s / feature_s
-        );
+        out.row(vec![
+            name.into(),
+            Cell::num(s, 4),
+            Cell::shown(s / feature_s, format!("{:.3}x", s / feature_s)),
+            Cell::num(auc, 3),
+        ]);
     }
+    out.print();
     Ok(())
 }

@@ -6,6 +6,7 @@
 //! official tests as generated ones. Speed: selecting from a synthetic pool of 10,000
 //! candidates x 256 generated tests, and replaying an IOI contest of 6 such problems.
 
+use crate::report::{Cell, Table, note};
 use anyhow::Context;
 use sieve_app::holdout::Holdout;
 use sieve_app::scoring::{HEURISTIC, load_scorer};
@@ -128,7 +129,7 @@ fn quality(args: &SelectionBenchArgs) -> anyhow::Result<()> {
         let full = (0..pool.candidates.len())
             .filter(|c| pool.ioi_score(&[*c]) >= pool.max_points())
             .count();
-        println!(
+        note!(
             "{slug}: {} candidates ({compiled} compiled, {full} full score), {}",
             pool.candidates.len(),
             if *generated {
@@ -139,15 +140,15 @@ fn quality(args: &SelectionBenchArgs) -> anyhow::Result<()> {
         );
     }
     for (rules, k) in SETTINGS {
-        println!(
-            "\n{} K={k}: mean score / oracle (random: exact expectation / oracle)",
-            rules.name()
+        let mut columns = vec!["problem"];
+        columns.extend(STRATEGIES.iter().chain(&["random*"]));
+        let mut out = Table::new(
+            format!(
+                "{} K={k}: mean score / oracle (random*: exact expectation / oracle)",
+                rules.name()
+            ),
+            &columns,
         );
-        let mut header = format!("{:<18}", "problem");
-        for s in STRATEGIES.iter().chain(&["random*"]) {
-            header.push_str(&format!("{s:>10}"));
-        }
-        println!("{header}");
         let mut sums = vec![0.0; STRATEGIES.len() + 1];
         for (slug, pool, _) in &pools {
             let report = simulate(pool, &STRATEGIES, rules, k, args.seeds, 500.0);
@@ -155,11 +156,11 @@ fn quality(args: &SelectionBenchArgs) -> anyhow::Result<()> {
                 Rules::Ioi => report.oracle.0,
                 _ => report.oracle.0 * 500.0,
             };
-            let mut line = format!("{slug:<18}");
+            let mut row = vec![slug.as_str().into()];
             for (i, s) in report.strategies.iter().enumerate() {
                 let r = if oracle > 0.0 { s.mean / oracle } else { 1.0 };
                 sums[i] += r;
-                line.push_str(&format!("{r:>10.3}"));
+                row.push(Cell::num(r, 3));
             }
             let random = match rules {
                 Rules::Ioi => report.random_expected,
@@ -167,14 +168,13 @@ fn quality(args: &SelectionBenchArgs) -> anyhow::Result<()> {
             };
             let r = if oracle > 0.0 { random / oracle } else { 1.0 };
             sums[STRATEGIES.len()] += r;
-            line.push_str(&format!("{r:>10.3}"));
-            println!("{line}");
+            row.push(Cell::num(r, 3));
+            out.row(row);
         }
-        let mut line = format!("{:<18}", "mean");
-        for s in &sums {
-            line.push_str(&format!("{:>10.3}", s / pools.len() as f64));
-        }
-        println!("{line}");
+        let mut row = vec!["mean".into()];
+        row.extend(sums.iter().map(|s| Cell::num(s / pools.len() as f64, 3)));
+        out.row(row);
+        out.print();
     }
     Ok(())
 }

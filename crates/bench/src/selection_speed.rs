@@ -5,6 +5,7 @@
 //! strategy over many seeds, the problems spread over the cores. Goals (issue 7): a selection
 //! under 100 ms, the contest replay under 10 s on 2 cores.
 
+use crate::report::{Cell, Table, note};
 use sieve_domain::Rules;
 use sieve_selection::{Candidate, Pool, STRATEGIES, SubtaskSpec, select, simulate};
 use std::time::Instant;
@@ -102,18 +103,24 @@ fn pool(seed: u64) -> Pool {
 pub fn run(seeds: u64) {
     let started = Instant::now();
     let one = pool(1);
-    println!(
+    note!(
         "\nspeed: a pool of {CANDIDATES} candidates x {TESTS} generated tests built from raw outputs in {:.0} ms",
         started.elapsed().as_secs_f64() * 1e3
+    );
+    let mut out = Table::new(
+        format!("Selecting 50 of {CANDIDATES} candidates (goal < 100 ms)"),
+        &["strategy", "ms", "picks"],
     );
     for name in STRATEGIES {
         let t = Instant::now();
         let picks = select(&one, name, 50, 1).map(|p| p.len()).unwrap_or(0);
-        println!(
-            "  select 50 with {name:<9} {:>8.1} ms ({picks} picks; goal < 100 ms)",
-            t.elapsed().as_secs_f64() * 1e3
-        );
+        out.row(vec![
+            name.into(),
+            Cell::num(t.elapsed().as_secs_f64() * 1e3, 1),
+            picks.into(),
+        ]);
     }
+    out.print();
     let pools: Vec<Pool> = (1..=6).map(pool).collect();
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -144,10 +151,14 @@ pub fn run(seeds: u64) {
             .map(|h| h.join().unwrap_or_default())
             .collect()
     });
-    println!(
+    note!(
         "  replay of 6 problems x {CANDIDATES} candidates x {seeds} seeds x {} strategies (IOI, K=50) on {threads} threads: {:.1} s (goal < 10 s)",
         STRATEGIES.len(),
         t.elapsed().as_secs_f64()
+    );
+    let mut out = Table::new(
+        format!("Replay of 6 synthetic problems, {seeds} seeds (IOI, K = 50)"),
+        &["strategy", "points of 600"],
     );
     for name in STRATEGIES {
         let total: f64 = totals
@@ -156,6 +167,7 @@ pub fn run(seeds: u64) {
             .filter(|(s, _)| s == name)
             .map(|(_, m)| m)
             .sum();
-        println!("    {name:<9} {total:>7.1} of 600 points");
+        out.row(vec![name.into(), Cell::num(total, 1)]);
     }
+    out.print();
 }

@@ -3,6 +3,7 @@
 //! x T tests from the API to results in PostgreSQL, against the same judging done directly
 //! through the sandbox with as many judging processes, in the same run.
 
+use crate::report::{Cell, Table, note};
 use anyhow::{Context, bail};
 use serde_json::{Value, json};
 use sieve_domain::{Checker, Language, Limits};
@@ -140,7 +141,7 @@ pub fn run(args: ServiceBenchArgs) -> anyhow::Result<()> {
             (format!("{x}\n"), expected(x))
         })
         .collect();
-    println!(
+    note!(
         "bench service: {} candidates ({} KiB of wat each) x {} tests of {} iterations, {} workers",
         args.candidates,
         wat.len() / 1024,
@@ -150,7 +151,7 @@ pub fn run(args: ServiceBenchArgs) -> anyhow::Result<()> {
     );
 
     let direct = direct(&args, &sources, &tests)?;
-    println!(
+    note!(
         "direct sandbox: {:.1} s wall, {:.1} s of guest CPU time",
         direct.0.as_secs_f64(),
         direct.1 as f64 / 1e6
@@ -170,19 +171,47 @@ pub fn run(args: ServiceBenchArgs) -> anyhow::Result<()> {
     drop(rt);
     db.close();
     let (ingest, rss_before, rss_after, e2e) = result?;
-    println!(
-        "ingest: {} candidates in one NDJSON request in {:.2} s ({:.0}/s); server peak RSS {:.0} MiB (before {:.0} MiB)",
-        args.ingest,
-        ingest.as_secs_f64(),
-        args.ingest as f64 / ingest.as_secs_f64(),
-        rss_after,
-        rss_before
+    let mut out = Table::new(
+        format!(
+            "Service: {} candidates x {} tests, {} workers",
+            args.candidates, args.tests, args.workers
+        ),
+        &["measure", "value", "unit"],
     );
-    println!(
-        "end to end: {:.1} s from the POST to the last result; service / direct = {:.2} (goal <= 1.3)",
-        e2e.as_secs_f64(),
-        e2e.as_secs_f64() / direct.0.as_secs_f64()
-    );
+    let rows = [
+        (
+            "ingest: candidates in one NDJSON request",
+            args.ingest as f64,
+            0,
+            "candidates",
+        ),
+        ("ingest: time", ingest.as_secs_f64(), 2, "s"),
+        (
+            "ingest: rate",
+            args.ingest as f64 / ingest.as_secs_f64(),
+            0,
+            "candidates/s",
+        ),
+        ("server peak RSS", rss_after, 0, "MiB"),
+        ("server RSS before", rss_before, 0, "MiB"),
+        ("direct sandbox: wall", direct.0.as_secs_f64(), 1, "s"),
+        (
+            "end to end: POST to the last result",
+            e2e.as_secs_f64(),
+            1,
+            "s",
+        ),
+        (
+            "service / direct (goal <= 1.3)",
+            e2e.as_secs_f64() / direct.0.as_secs_f64(),
+            2,
+            "ratio",
+        ),
+    ];
+    for (what, value, decimals, unit) in rows {
+        out.row(vec![what.into(), Cell::num(value, decimals), unit.into()]);
+    }
+    out.print();
     Ok(())
 }
 

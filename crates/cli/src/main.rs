@@ -58,6 +58,9 @@ enum Command {
     Bench {
         #[command(subcommand)]
         what: sieve_bench::Bench,
+        /// One JSON object per table of figures on stdout (notes and progress on stderr).
+        #[arg(long, global = true)]
+        json: bool,
     },
     /// Run judging workers only (any number of machines can join the same database).
     Worker {
@@ -206,7 +209,7 @@ fn run() -> anyhow::Result<std::process::ExitCode> {
         Command::SandboxChild { status, cache_dir } => {
             Ok(sieve_sandbox::child_main(&cache_dir, &status)?)
         }
-        Command::Bench { what } => sieve_bench::run(what),
+        Command::Bench { what, json } => sieve_bench::run(what, json),
         Command::Db { action, db } => database::run(action, &db),
         Command::Scorer { action, db } => scorer::run(action, &db),
         Command::Simulate(args) => simulate::run(args),

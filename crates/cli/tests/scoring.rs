@@ -325,3 +325,56 @@ async fn scorers_score_and_train_on_judged_pools() -> anyhow::Result<()> {
     db.drop_db().await?;
     Ok(())
 }
+
+#[test]
+fn the_scoring_benchmark_prints_tables_or_json() -> anyhow::Result<()> {
+    let bench = |json: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sieve"));
+        cmd.args([
+            "bench",
+            "scoring",
+            "--candidates",
+            "200",
+            "--generated",
+            "20",
+        ])
+        .current_dir(repo());
+        if json {
+            cmd.arg("--json");
+        }
+        cmd.output()
+    };
+    let out = bench(true)?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout)?;
+    let tables: Vec<Value> = text
+        .lines()
+        .map(serde_json::from_str)
+        .collect::<Result<_, _>>()?;
+    assert_eq!(tables.len(), 1, "{text}");
+    assert!(
+        tables[0]["table"]
+            .as_str()
+            .unwrap_or("")
+            .contains("200 candidates")
+    );
+    let rows = tables[0]["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 4, "the baseline and three scorers: {text}");
+    assert_eq!(rows[0]["step"], "features (baseline)");
+    assert!(rows[0]["AUC on the synthetic labels"].is_null());
+    for row in &rows[1..] {
+        assert!(row["seconds"].as_f64().is_some_and(|s| s >= 0.0), "{row}");
+        let auc = row["AUC on the synthetic labels"].as_f64().unwrap_or(-1.0);
+        assert!((0.0..=1.0).contains(&auc), "{row}");
+    }
+    // For a person: the same table in markdown.
+    let out = bench(false)?;
+    let text = String::from_utf8(out.stdout)?;
+    assert!(text.contains("| step | seconds |"), "{text}");
+    assert!(text.contains("| heuristic |"), "{text}");
+    Ok(())
+}
