@@ -41,6 +41,9 @@ pub struct SynthArgs {
     /// The model name recorded for the pool's candidates.
     #[arg(long, default_value = "synth")]
     model: String,
+    /// What was added, as one JSON object (parents, mutants per operator, new candidates).
+    #[arg(long)]
+    json: bool,
     #[command(flatten)]
     judge: JudgeArgs,
 }
@@ -144,6 +147,13 @@ pub fn run(action: PoolAction, db: &DbArgs) -> anyhow::Result<()> {
         for m in &mutants {
             *per_operator.entry(m.operator.name()).or_default() += 1;
         }
+        let parents = if args.no_parents { 0 } else { parents.len() };
+        if args.json {
+            let line = serde_json::json!({"problem": args.problem, "parents": parents,
+                "mutants": mutants.len(), "per_operator": per_operator, "new": new});
+            println!("{line}");
+            return Ok(());
+        }
         let ops: Vec<String> = per_operator
             .iter()
             .map(|(o, n)| format!("{o} {n}"))
@@ -151,7 +161,7 @@ pub fn run(action: PoolAction, db: &DbArgs) -> anyhow::Result<()> {
         println!(
             "{}: {} parents and {} mutants ({}); {new} new candidates",
             args.problem,
-            if args.no_parents { 0 } else { parents.len() },
+            parents,
             mutants.len(),
             ops.join(", ")
         );

@@ -134,7 +134,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
             }
             let bar = crate::progress::bar(None, args.json);
             bar.set_message(format!("tuning on {} problems", pools.len()));
-            crate::tune::run(&pools, rules, k, args.seeds, args.trials, &bar);
+            crate::tune::run(&pools, rules, k, args.seeds, args.trials, &bar, args.json);
             bar.finish_and_clear();
             return anyhow::Ok(());
         }

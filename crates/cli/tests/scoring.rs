@@ -321,6 +321,33 @@ async fn scorers_score_and_train_on_judged_pools() -> anyhow::Result<()> {
         "{text}"
     );
     assert_eq!(text.matches("tuned: Params").count(), 2, "{text}");
+    let tuned = Command::new(env!("CARGO_BIN_EXE_sieve"))
+        .args(["simulate", "--tune", "--json", "--problem", "divsum"])
+        .args([
+            "--problem",
+            "pairsum",
+            "--k",
+            "1",
+            "--seeds",
+            "3",
+            "--trials",
+            "3",
+        ])
+        .env("DATABASE_URL", &db.url)
+        .output()?;
+    let lines: Vec<Value> = String::from_utf8_lossy(&tuned.stdout)
+        .lines()
+        .map(serde_json::from_str)
+        .collect::<Result<_, _>>()?;
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    for (line, name) in lines.iter().zip(["o1ioi", "sieve"]) {
+        assert_eq!(line["strategy"], name);
+        assert_eq!(line["reported_on"], json!(["pairsum"]));
+        assert!(
+            line["reported_tuned"].as_f64().is_some() && line["params"].is_object(),
+            "{line}"
+        );
+    }
     drop(server);
     db.drop_db().await?;
     Ok(())
