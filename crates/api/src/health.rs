@@ -16,10 +16,14 @@ pub(crate) async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// Readiness: the database answers and the schema is current.
+/// Readiness: the database answers, the schema is current, and the process is not shutting
+/// down.
 #[utoipa::path(get, path = "/readyz", tag = "operations", security(()),
-    responses((status = 200, description = "the database answers and its migrations are applied"), (status = 503, description = "database unreachable or migrations pending")))]
+    responses((status = 200, description = "the database answers and its migrations are applied"), (status = 503, description = "database unreachable, migrations pending, or shutting down")))]
 pub(crate) async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    if state.draining.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(ApiError::unavailable("shutting down"));
+    }
     state
         .store
         .ready()

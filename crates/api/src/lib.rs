@@ -61,6 +61,9 @@ pub struct AppState {
     pub pools: Arc<sieve_app::clusters::PoolCache>,
     /// Reads judging progress once for all the event streams, caps and ends them.
     pub events: Arc<EventHub>,
+    /// Set when the process is shutting down: `/readyz` then answers 503, so a load balancer
+    /// or Kubernetes sends it nothing new.
+    pub draining: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl AppState {
@@ -72,8 +75,29 @@ impl AppState {
             auth,
             metrics: None,
             pools: Arc::default(),
+            draining: Arc::default(),
         }
     }
+}
+
+/// The probes and metrics alone (`/healthz`, `/readyz`, `/metrics`), for processes that serve
+/// no API: `sieve worker --metrics-addr`.
+pub fn probes_router(state: AppState) -> Router {
+    Router::new()
+        .merge(health::routes())
+        .merge(metrics::routes())
+        .with_state(state)
+}
+
+/// Serves [`probes_router`] on `listener` until `shutdown` completes.
+pub async fn serve_probes(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, probes_router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// How long a request's body may take to arrive.

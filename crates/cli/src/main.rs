@@ -71,6 +71,10 @@ enum Command {
         /// Stop once no job is queued or running (batch use: judge what is queued, then exit).
         #[arg(long)]
         until_idle: bool,
+        /// Serve `/healthz`, `/readyz` and Prometheus `/metrics` on this address (for a fleet's
+        /// probes and scrapes).
+        #[arg(long, env = "SIEVE_METRICS_ADDR")]
+        metrics_addr: Option<std::net::SocketAddr>,
     },
     /// Create, list and revoke API keys (a new key is printed once; only its hash is stored).
     Keys {
@@ -205,7 +209,8 @@ fn run() -> anyhow::Result<std::process::ExitCode> {
             db,
             workers,
             until_idle,
-        } => serve::run_workers(&db, &workers, until_idle),
+            metrics_addr,
+        } => serve::run_workers(&db, &workers, until_idle, metrics_addr),
         Command::SandboxChild { status, cache_dir } => {
             Ok(sieve_sandbox::child_main(&cache_dir, &status)?)
         }

@@ -4,7 +4,7 @@
 use crate::DbArgs;
 use anyhow::Context;
 use sieve_pglocal::Database;
-use sieve_service::{Settings, WorkerSettings, queue_drained, start_workers};
+use sieve_service::{Probes, Settings, WorkerSettings, queue_drained, start_workers};
 use sieve_store::Store;
 use std::net::SocketAddr;
 
@@ -44,14 +44,29 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     result
 }
 
-/// Runs `sieve worker`: workers only, until SIGINT or SIGTERM.
-pub fn run_workers(db: &DbArgs, workers: &WorkerSettings, until_idle: bool) -> anyhow::Result<()> {
+/// Runs `sieve worker`: workers only, until SIGINT or SIGTERM (each worker then hands its job
+/// in hand back to the queue), with the probes and metrics on `metrics_addr` if given.
+pub fn run_workers(
+    db: &DbArgs,
+    workers: &WorkerSettings,
+    until_idle: bool,
+    metrics_addr: Option<SocketAddr>,
+) -> anyhow::Result<()> {
     let db = Database::open(db)?;
     let rt = tokio::runtime::Runtime::new()?;
     let result = rt.block_on(async {
         let store = Store::connect(&db.url, 8)
             .await
             .context("connecting to the database")?;
+        let probes = match metrics_addr {
+            Some(addr) => {
+                let listener = tokio::net::TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("binding {addr}"))?;
+                Some(Probes::start(listener, &store)?)
+            }
+            None => None,
+        };
         let workers = start_workers(&store, workers)?;
         if until_idle {
             tokio::select! {
@@ -61,10 +76,17 @@ pub fn run_workers(db: &DbArgs, workers: &WorkerSettings, until_idle: bool) -> a
         } else {
             shutdown_signal().await;
         }
+        if let Some(p) = &probes {
+            p.drain();
+        }
         workers.stop().await;
+        if let Some(p) = probes {
+            p.stop().await?;
+        }
         anyhow::Ok(())
     });
-    drop(rt);
+    // A judging thread may still be running the dropped job's tests: do not wait for it.
+    rt.shutdown_timeout(std::time::Duration::from_secs(1));
     db.close();
     result
 }

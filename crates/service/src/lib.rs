@@ -7,9 +7,11 @@
 //! It joins `api` and `worker` and owns no behaviour of either; nothing but `cli` and tests may
 //! depend on it.
 
+mod probes;
 mod settings;
 mod workers;
 
+pub use probes::Probes;
 pub use settings::{Settings, WorkerSettings};
 pub use workers::{Workers, drain, queue_drained, start_workers};
 

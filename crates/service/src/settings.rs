@@ -46,6 +46,14 @@ pub struct WorkerSettings {
     /// Seconds a worker holds a job before another may take it (renewed while it works).
     #[arg(long, default_value_t = 60.0)]
     pub lease_secs: f64,
+    /// Seconds between looks at an empty queue when no job was announced (a fallback: the
+    /// database announces queued jobs, and idle workers wake at once).
+    #[arg(long, env = "SIEVE_POLL_SECS", default_value_t = 5.0)]
+    pub poll_secs: f64,
+    /// Hours finished jobs are kept (clients follow them with `GET /v1/jobs/{id}` until then),
+    /// after which workers purge them; 0 keeps them forever.
+    #[arg(long, env = "SIEVE_JOB_RETENTION_HOURS", default_value_t = 168.0)]
+    pub job_retention_hours: f64,
     /// The `sieve` executable whose `sandbox-child` command is the judging process (default:
     /// this process's own executable; tests running the service in process name the binary).
     #[arg(skip)]
@@ -67,12 +75,26 @@ impl WorkerSettings {
         Duration::from_secs_f64(self.lease_secs.max(0.3))
     }
 
-    /// `n` workers caching in `cache_dir`, with the default lease.
+    /// How long an idle worker waits for an announcement before it looks anyway (at least
+    /// 50 ms).
+    pub fn poll(&self) -> Duration {
+        Duration::from_secs_f64(self.poll_secs.max(0.05))
+    }
+
+    /// How long finished jobs are kept; `None`: forever.
+    pub fn job_retention(&self) -> Option<Duration> {
+        (self.job_retention_hours > 0.0)
+            .then(|| Duration::from_secs_f64(self.job_retention_hours * 3600.0))
+    }
+
+    /// `n` workers caching in `cache_dir`, with the default lease, poll and retention.
     pub fn new(n: usize, cache_dir: PathBuf) -> WorkerSettings {
         WorkerSettings {
             workers: Some(n),
             cache_dir,
             lease_secs: 60.0,
+            poll_secs: 5.0,
+            job_retention_hours: 168.0,
             sieve_exe: None,
         }
     }

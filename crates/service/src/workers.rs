@@ -2,20 +2,48 @@ use crate::{ServiceError, WorkerSettings};
 use sieve_sandbox::Toolchain;
 use sieve_store::Store;
 use sieve_worker::Worker;
+use std::sync::Arc;
+use tokio::sync::Notify;
 
-/// Workers running in this process, and the switch that stops them.
+/// Workers running in this process, the switch that stops them, and the listener that wakes
+/// them when jobs are queued.
 pub struct Workers {
     stop: tokio::sync::watch::Sender<bool>,
     handles: Vec<tokio::task::JoinHandle<()>>,
+    listener: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Workers {
-    /// Stops every worker after the job in hand, and waits for them.
+    /// Stops every worker, each handing its job in hand back to the queue for another worker,
+    /// and waits for them.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
         for h in self.handles {
             let _ = h.await;
         }
+        if let Some(l) = self.listener {
+            l.abort();
+        }
+    }
+}
+
+/// Wakes idle workers whenever the database announces a queued job. If listening fails, the
+/// workers still poll; it tries again a poll interval later.
+async fn wake_on_jobs(store: Store, wake: Arc<Notify>, retry: std::time::Duration) {
+    loop {
+        match store.listen_jobs().await {
+            Ok(mut listener) => loop {
+                match listener.recv().await {
+                    Ok(()) => wake.notify_waiters(),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "listening for queued jobs");
+                        break;
+                    }
+                }
+            },
+            Err(e) => tracing::warn!(error = %e, "listening for queued jobs"),
+        }
+        tokio::time::sleep(retry).await;
     }
 }
 
@@ -24,7 +52,14 @@ pub fn start_workers(store: &Store, settings: &WorkerSettings) -> Result<Workers
     let (stop, stop_rx) = tokio::sync::watch::channel(false);
     let n = settings.count();
     let mut handles = Vec::new();
+    let mut listener = None;
     if n > 0 {
+        let wake = Arc::new(Notify::new());
+        listener = Some(tokio::spawn(wake_on_jobs(
+            store.clone(),
+            wake.clone(),
+            settings.poll(),
+        )));
         let toolchain = Toolchain::discover(&settings.cache_dir)?;
         let exe = match &settings.sieve_exe {
             Some(p) => p.clone(),
@@ -40,12 +75,19 @@ pub fn start_workers(store: &Store, settings: &WorkerSettings) -> Result<Workers
                 settings.cache_dir.clone(),
                 supervisor,
                 settings.lease(),
-            );
-            handles.push(tokio::spawn(worker.run(stop_rx.clone())));
+            )
+            .with_poll(settings.poll())
+            .with_retention(settings.job_retention());
+            handles.push(tokio::spawn(worker.run(stop_rx.clone(), wake.clone())));
         }
+        sieve_worker::metrics::workers_started(n);
         tracing::info!(workers = n, "workers started");
     }
-    Ok(Workers { stop, handles })
+    Ok(Workers {
+        stop,
+        handles,
+        listener,
+    })
 }
 
 /// Returns once no job is queued or running (checked twice, a second apart, so that jobs a

@@ -24,6 +24,7 @@ pub mod rejudge;
 pub mod scores;
 pub mod selections;
 pub mod sessions;
+pub mod wakeups;
 
 pub use error::StoreError;
 

@@ -306,3 +306,66 @@ async fn jobs_keep_their_outputs_and_rejections_are_final() -> anyhow::Result<()
     db.drop_db().await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn a_queued_job_is_announced_and_a_released_one_is_queued_again() -> anyhow::Result<()> {
+    let (db, store) = store().await?;
+    let mut listener = store.listen_jobs().await?;
+    let job = store.enqueue(None, &task(1), 0, None).await?;
+    tokio::time::timeout(Duration::from_secs(5), listener.recv())
+        .await
+        .expect("the new job is announced")?;
+
+    let taken = store
+        .take_job("a", &kinds(), Duration::from_secs(30))
+        .await?
+        .expect("a job");
+    assert_eq!((taken.id, taken.attempt), (job, 1));
+    assert!(!store.release_job(job, "b").await?, "b does not hold it");
+    assert!(store.release_job(job, "a").await?);
+    // Queued again, announced, and its attempt not counted.
+    tokio::time::timeout(Duration::from_secs(5), listener.recv())
+        .await
+        .expect("the released job is announced")?;
+    let again = store
+        .take_job("b", &kinds(), Duration::from_secs(30))
+        .await?
+        .expect("taken again at once");
+    assert_eq!((again.id, again.attempt), (job, 1));
+    db.drop_db().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn finished_jobs_are_purged_after_their_retention() -> anyhow::Result<()> {
+    let (db, store) = store().await?;
+    let (done, failed, queued) = (
+        store.enqueue(None, &task(1), 0, None).await?,
+        store.enqueue(None, &task(2), 0, None).await?,
+        store.enqueue(None, &task(3), 0, None).await?,
+    );
+    sqlx::query(
+        "UPDATE jobs SET state = 'done', updated_at = now() - interval '2 hours' WHERE id = $1",
+    )
+    .bind(done.0)
+    .execute(&db.pool)
+    .await?;
+    sqlx::query("UPDATE jobs SET state = 'failed', updated_at = now() - interval '30 minutes' WHERE id = $1")
+        .bind(failed.0)
+        .execute(&db.pool)
+        .await?;
+    sqlx::query("UPDATE jobs SET updated_at = now() - interval '2 hours' WHERE id = $1")
+        .bind(queued.0)
+        .execute(&db.pool)
+        .await?;
+    let purged = store.purge_finished_jobs(Duration::from_secs(3600)).await?;
+    assert_eq!(purged, 1);
+    assert!(store.job(done).await?.is_none());
+    assert!(store.job(failed).await?.is_some(), "within its retention");
+    assert!(
+        store.job(queued).await?.is_some(),
+        "never purged unfinished"
+    );
+    db.drop_db().await?;
+    Ok(())
+}

@@ -33,6 +33,8 @@ pub struct Worker {
     supervisor: std::sync::Mutex<Option<Supervisor>>,
     problems: HashMap<ProblemId, (i32, Arc<StoredProblem>)>,
     lease: Duration,
+    poll: Duration,
+    retention: Option<Duration>,
 }
 
 impl Worker {
@@ -54,11 +56,30 @@ impl Worker {
             supervisor: std::sync::Mutex::new(Some(supervisor)),
             problems: HashMap::new(),
             lease,
+            poll: Duration::from_secs(5),
+            retention: None,
         }
     }
 
-    /// Takes and does one job; false when the queue had none.
-    pub async fn run_once(&mut self) -> Result<bool, WorkerError> {
+    /// Looks at an empty queue every `poll` when no job is announced (default 5 s).
+    pub fn with_poll(mut self, poll: Duration) -> Worker {
+        self.poll = poll;
+        self
+    }
+
+    /// Purges finished jobs older than `retention` (every lease period); `None` keeps them.
+    pub fn with_retention(mut self, retention: Option<Duration>) -> Worker {
+        self.retention = retention;
+        self
+    }
+
+    /// Takes and does one job; false when the queue had none. If `stop` turns true while the
+    /// job runs, the job is handed back to the queue (its attempt not counted) for another
+    /// worker, and the work on it is dropped.
+    pub async fn run_once(
+        &mut self,
+        stop: &mut tokio::sync::watch::Receiver<bool>,
+    ) -> Result<bool, WorkerError> {
         let lease = self.lease;
         let Some(job) = self
             .store
@@ -77,10 +98,30 @@ impl Worker {
                 }
             }
         });
-        let result = match &job.task {
-            Task::Judge(task) => self.judge(task).await.map(|()| None),
-            Task::PreparePackage(task) => self.prepare_package(task).await.map(Some),
-            Task::GenerateTests(task) => self.generate_tests(task).await.map(Some),
+        let _busy = crate::metrics::Busy::start();
+        let (store, name) = (self.store.clone(), self.name.clone());
+        let work = async {
+            match &job.task {
+                Task::Judge(task) => self.judge(task).await.map(|()| None),
+                Task::PreparePackage(task) => self.prepare_package(task).await.map(Some),
+                Task::GenerateTests(task) => self.generate_tests(task).await.map(Some),
+            }
+        };
+        let stopped = async {
+            // A closed channel means nobody can stop this worker any more: never "stopped".
+            if stop.wait_for(|s| *s).await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        };
+        let result = tokio::select! {
+            r = work => r,
+            () = stopped => {
+                heartbeat.abort();
+                let released = store.release_job(job.id, &name).await?;
+                tracing::info!(job = %job.id, released, "stopping: the job in hand is handed back to the queue");
+                crate::metrics::job("released");
+                return Ok(true);
+            }
         };
         heartbeat.abort();
         let outcome = match result {
@@ -102,23 +143,35 @@ impl Worker {
         Ok(true)
     }
 
-    /// Works until `stop` turns true, polling the queue when it is empty. Every lease period it
-    /// also marks failed the jobs abandoned on their last attempt
-    /// ([`Store::fail_abandoned_jobs`]), whichever worker held them.
-    pub async fn run(mut self, mut stop: tokio::sync::watch::Receiver<bool>) {
+    /// Works until `stop` turns true, then hands back the job in hand. When the queue is empty
+    /// it waits for `wake` (a job was announced) or the poll interval, whichever comes first.
+    /// Every lease period it also marks failed the jobs abandoned on their last attempt
+    /// ([`Store::fail_abandoned_jobs`]), whichever worker held them, and purges finished jobs
+    /// past their retention.
+    pub async fn run(
+        mut self,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+        wake: Arc<tokio::sync::Notify>,
+    ) {
         let mut swept: Option<std::time::Instant> = None;
         while !*stop.borrow() {
             if swept.is_none_or(|at| at.elapsed() >= self.lease) {
                 self.sweep().await;
                 swept = Some(std::time::Instant::now());
             }
-            match self.run_once().await {
+            // Registered before looking at the queue, so that a job announced in between wakes
+            // this worker rather than passing it by.
+            let woken = wake.notified();
+            tokio::pin!(woken);
+            woken.as_mut().enable();
+            match self.run_once(&mut stop).await {
                 Ok(true) => continue,
                 Ok(false) => {}
                 Err(e) => tracing::error!(worker = %self.name, error = %e, "worker error"),
             }
             tokio::select! {
-                _ = tokio::time::sleep(Duration::from_millis(200)) => {}
+                _ = tokio::time::sleep(self.poll) => {}
+                _ = woken => {}
                 _ = stop.changed() => {}
             }
         }
@@ -136,6 +189,15 @@ impl Worker {
                 }
             }
             Err(e) => tracing::error!(worker = %self.name, error = %e, "sweeping abandoned jobs"),
+        }
+        if let Some(age) = self.retention {
+            match self.store.purge_finished_jobs(age).await {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!(worker = %self.name, jobs = n, "finished jobs past their retention purged")
+                }
+                Err(e) => tracing::error!(worker = %self.name, error = %e, "purging finished jobs"),
+            }
         }
     }
 

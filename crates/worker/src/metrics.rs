@@ -7,7 +7,14 @@ use sieve_domain::{Language, TestOutcome, Verdict};
 use std::time::Duration;
 
 /// How a finished job ended, as `sieve_jobs_total` labels it.
-const JOB_OUTCOMES: [&str; 5] = ["done", "retried", "failed", "lease_lost", "abandoned"];
+const JOB_OUTCOMES: [&str; 6] = [
+    "done",
+    "retried",
+    "failed",
+    "lease_lost",
+    "abandoned",
+    "released",
+];
 
 /// How a candidate's build was had, as `sieve_builds_total` labels it: compiled now (and
 /// whether it compiled), or a build already stored for the same source, language, toolchain
@@ -32,6 +39,13 @@ pub fn describe() {
         "sieve_jobs_total",
         "Queue jobs this process's workers finished, by how they ended."
     );
+    metrics::describe_gauge!(
+        "sieve_workers_busy",
+        "This process's workers holding a job now (the rest wait for one)."
+    );
+    metrics::gauge!("sieve_workers_busy").set(0.0);
+    metrics::describe_gauge!("sieve_workers", "Workers running in this process.");
+    metrics::gauge!("sieve_workers").set(0.0);
     describe_counter!(
         "sieve_judge_crashes_total",
         "Judging processes that died on their own (sieve's failures; their tests ran again)."
@@ -59,6 +73,28 @@ pub fn describe() {
                 .increment(0);
         }
         let _ = metrics::histogram!("sieve_compile_seconds", "language" => language.name());
+    }
+}
+
+/// Records that this process runs `n` workers.
+pub fn workers_started(n: usize) {
+    metrics::gauge!("sieve_workers").set(n as f64);
+}
+
+/// A worker holding a job, counted in `sieve_workers_busy` while it lives.
+pub(crate) struct Busy;
+
+impl Busy {
+    /// Counts one more busy worker until dropped.
+    pub(crate) fn start() -> Busy {
+        metrics::gauge!("sieve_workers_busy").increment(1.0);
+        Busy
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        metrics::gauge!("sieve_workers_busy").decrement(1.0);
     }
 }
 
