@@ -167,5 +167,13 @@ async fn a_worker_wakes_on_jobs_serves_probes_and_hands_its_job_back_on_sigterm(
         e["done"] == true && e["judged_public"] == 1
     })
     .await?;
+    // The result says which machine judged it, and how fast that machine is.
+    let (host, speed): (Option<String>, Option<f32>) =
+        sqlx::query_as("SELECT host, host_speed FROM results")
+            .fetch_one(&db.pool)
+            .await?;
+    let here = std::fs::read_to_string("/proc/sys/kernel/hostname")?;
+    assert_eq!(host.as_deref(), Some(here.trim()));
+    assert!(speed.is_some_and(|s| s > 1000.0), "{speed:?} fuel per ms");
     Ok(())
 }

@@ -65,6 +65,12 @@ pub fn start_workers(store: &Store, settings: &WorkerSettings) -> Result<Workers
             Some(p) => p.clone(),
             None => std::env::current_exe()?,
         };
+        // Measured once per process (about 0.2 s), recorded with every result its workers judge.
+        let host = sieve_store::candidates::Host {
+            name: hostname(),
+            speed: sieve_sandbox::host_speed(3)?,
+        };
+        tracing::info!(host = %host.name, speed = host.speed, "host speed measured (fuel per CPU ms)");
         for i in 0..n {
             let name = format!("{}-{}-{i}", hostname(), std::process::id());
             let supervisor = sieve_worker::judging_process(&exe, &settings.cache_dir)?;
@@ -77,7 +83,8 @@ pub fn start_workers(store: &Store, settings: &WorkerSettings) -> Result<Workers
                 settings.lease(),
             )
             .with_poll(settings.poll())
-            .with_retention(settings.job_retention());
+            .with_retention(settings.job_retention())
+            .with_host(host.clone());
             handles.push(tokio::spawn(worker.run(stop_rx.clone(), wake.clone())));
         }
         sieve_worker::metrics::workers_started(n);

@@ -105,6 +105,35 @@ pub struct BuildRow {
     pub message: String,
 }
 
+/// The machine that judged a result: its name and its measured speed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Host {
+    /// Its host name.
+    pub name: String,
+    /// Its speed: wasm fuel units per CPU millisecond on sieve's fixed kernel
+    /// (`sieve_sandbox::host_speed`), comparable with a problem's `fuel_per_ms`.
+    pub speed: f64,
+}
+
+/// A build's results on one kind of test of a problem, with how they were judged.
+#[derive(Clone, Copy, Debug)]
+pub struct NewResults<'a> {
+    /// The problem.
+    pub problem: ProblemId,
+    /// The build judged.
+    pub build_key: &'a BuildKey,
+    /// The kind of test.
+    pub kind: TestKind,
+    /// One outcome per test judged.
+    pub results: &'a [TestOutcome],
+    /// The time factor the limit was judged with.
+    pub time_factor: sieve_domain::TimeFactor,
+    /// The first failing test's message and stderr, if any failed.
+    pub failure: Option<&'a sieve_domain::FirstFailure>,
+    /// The machine that judged them, if known.
+    pub host: Option<&'a Host>,
+}
+
 impl Store {
     /// Stores candidates of `problem` in one transaction; a candidate whose idempotency key was
     /// seen before is not stored again. Returns each one's id and whether it is new.
@@ -234,18 +263,11 @@ impl Store {
         Ok(())
     }
 
-    /// Stores the results of a build on one kind of test, judged with `time_factor`, with why
-    /// its first failing test failed (a rerun replaces them: idempotent).
-    pub async fn put_results(
-        &self,
-        problem: ProblemId,
-        build_key: &BuildKey,
-        kind: TestKind,
-        results: &[TestOutcome],
-        time_factor: sieve_domain::TimeFactor,
-        failure: Option<&sieve_domain::FirstFailure>,
-    ) -> Result<(), StoreError> {
-        let failure = failure.and_then(|f| serde_json::to_value(f).ok());
+    /// Stores the results of a build on one kind of test, with how they were judged (a rerun
+    /// replaces them: idempotent).
+    pub async fn put_results(&self, r: &NewResults<'_>) -> Result<(), StoreError> {
+        let results = r.results;
+        let failure = r.failure.and_then(|f| serde_json::to_value(f).ok());
         let col = |f: fn(&TestOutcome) -> i64| results.iter().map(f).collect::<Vec<i64>>();
         let test_idx: Vec<i32> = results.iter().map(|r| r.test).collect();
         let verdicts: Vec<i16> = results.iter().map(|r| r.verdict.index()).collect();
@@ -254,16 +276,17 @@ impl Store {
         let memory: Vec<i32> = results.iter().map(|r| r.memory_kib).collect();
         let hashes: Vec<u8> = results.iter().flat_map(|r| r.output_hash.0).collect();
         sqlx::query!(
-            r#"INSERT INTO results (problem_id, build_key, kind, test_idx, verdicts, scores, time_us, fuel, memory_kib, output_hashes, time_factor, failure)
-               VALUES ($1, $2, $3::text::test_kind, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            r#"INSERT INTO results (problem_id, build_key, kind, test_idx, verdicts, scores, time_us, fuel, memory_kib, output_hashes, time_factor, failure, host, host_speed)
+               VALUES ($1, $2, $3::text::test_kind, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
                ON CONFLICT (problem_id, build_key, kind) DO UPDATE SET test_idx = EXCLUDED.test_idx,
                    verdicts = EXCLUDED.verdicts, scores = EXCLUDED.scores, time_us = EXCLUDED.time_us,
                    fuel = EXCLUDED.fuel, memory_kib = EXCLUDED.memory_kib,
                    output_hashes = EXCLUDED.output_hashes, time_factor = EXCLUDED.time_factor,
-                   failure = EXCLUDED.failure, judged_at = now()"#,
-            problem.0,
-            &build_key.0[..],
-            kind.name(),
+                   failure = EXCLUDED.failure, host = EXCLUDED.host, host_speed = EXCLUDED.host_speed,
+                   judged_at = now()"#,
+            r.problem.0,
+            &r.build_key.0[..],
+            r.kind.name(),
             &test_idx,
             &verdicts,
             &scores,
@@ -271,8 +294,10 @@ impl Store {
             &col(|r| r.fuel),
             &memory,
             &hashes,
-            time_factor.value() as f32,
-            failure
+            r.time_factor.value() as f32,
+            failure,
+            r.host.map(|h| h.name.as_str()),
+            r.host.map(|h| h.speed as f32)
         )
         .execute(self.pool())
         .await?;

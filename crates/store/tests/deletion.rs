@@ -7,7 +7,7 @@ use sieve_domain::{
     Subtask, TestKind, TestOutcome, TimeFactor, Verdict,
 };
 use sieve_store::Store;
-use sieve_store::candidates::{BuildRow, NewCandidate};
+use sieve_store::candidates::{BuildRow, NewCandidate, NewResults};
 use sieve_store::contests::NewContest;
 use sieve_store::delete::{CandidateInUse, Deleted};
 use sieve_store::problems::{NewProblem, NewTest};
@@ -117,14 +117,15 @@ async fn judged(
         output_hash: OutputHash([0; 16]),
     };
     store
-        .put_results(
+        .put_results(&NewResults {
             problem,
-            &key,
-            TestKind::Hidden,
-            &[outcome],
-            TimeFactor::new(1.0).unwrap(),
-            None,
-        )
+            build_key: &key,
+            kind: TestKind::Hidden,
+            results: &[outcome],
+            time_factor: TimeFactor::new(1.0).unwrap(),
+            failure: None,
+            host: None,
+        })
         .await?;
     Ok(key)
 }

@@ -1,6 +1,7 @@
 use crate::build::{TIMEOUT_BUDGET, public_tests_that_matter, tests_of_kind};
 use sieve_domain::{ProblemId, TestKind, TestOutcome};
 use sieve_sandbox::{JudgeOptions, Supervisor, Toolchain};
+use sieve_store::candidates::{Host, NewResults};
 use sieve_store::problems::StoredProblem;
 use sieve_store::queue::{JobKind, JudgeJob, Outcome, Task};
 use sieve_store::{Store, StoreError};
@@ -35,6 +36,7 @@ pub struct Worker {
     lease: Duration,
     poll: Duration,
     retention: Option<Duration>,
+    host: Option<Host>,
 }
 
 impl Worker {
@@ -58,7 +60,14 @@ impl Worker {
             lease,
             poll: Duration::from_secs(5),
             retention: None,
+            host: None,
         }
+    }
+
+    /// Records `host` (the machine and its measured speed) with every result it judges.
+    pub fn with_host(mut self, host: Host) -> Worker {
+        self.host = Some(host);
+        self
     }
 
     /// Looks at an empty queue every `poll` when no job is announced (default 5 s).
@@ -332,14 +341,15 @@ impl Worker {
             public_failed |= *kind == TestKind::Public && failed(&results);
             let first_failure = first_failure(&report.tests, &index);
             self.store
-                .put_results(
-                    problem.id,
-                    &build.key,
-                    *kind,
-                    &results,
-                    factor,
-                    first_failure.as_ref(),
-                )
+                .put_results(&NewResults {
+                    problem: problem.id,
+                    build_key: &build.key,
+                    kind: *kind,
+                    results: &results,
+                    time_factor: factor,
+                    failure: first_failure.as_ref(),
+                    host: self.host.as_ref(),
+                })
                 .await?;
             crate::metrics::judged(&results, started.elapsed());
         }
