@@ -13,6 +13,7 @@ mod interactive;
 mod overhead;
 mod pools;
 mod python;
+mod queue;
 mod report;
 mod sandbox;
 mod scoring;
@@ -43,6 +44,8 @@ pub enum Bench {
     Selection(selection::SelectionBenchArgs),
     /// The dashboard: its JSON routes on a problem with 10,000 judged candidates.
     Dashboard(dashboard::DashboardBenchArgs),
+    /// The job queue's capacity: 1 to 16 workers against one PostgreSQL, jobs of a fixed cost.
+    Queue(queue::QueueBenchArgs),
 }
 
 /// Runs the benchmark `what` and prints its figures: markdown tables, or with `json` one JSON
@@ -57,6 +60,7 @@ pub fn run(what: Bench, json: bool) -> anyhow::Result<()> {
         Bench::Scoring(args) => scoring::run(args),
         Bench::Selection(args) => selection::run(args),
         Bench::Dashboard(args) => dashboard::run(args),
+        Bench::Queue(args) => queue::run(args),
     }
 }
 

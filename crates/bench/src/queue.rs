@@ -1,0 +1,207 @@
+//! `sieve bench queue`: the job queue's capacity. 1, 2, 4, 8 and 16 workers, each with its own
+//! connection pool as a worker process has, take and finish jobs of a fixed cost against one
+//! PostgreSQL; reported per worker count: jobs per second, the latency of taking a job (median
+//! and 99th percentile), and the database's CPU time per job (its processes' CPU, read from
+//! `/proc`, over the jobs done). Zero-cost jobs stress the queue itself; docs/scaling.md turns
+//! the figures into how many workers one PostgreSQL serves.
+
+use crate::report::{Cell, Table, note};
+use anyhow::Context;
+use sieve_domain::{CandidateId, TestKind};
+use sieve_pglocal::{Database, DbArgs};
+use sieve_store::Store;
+use sieve_store::queue::{JobKind, JudgeJob, Task};
+use std::time::{Duration, Instant};
+
+/// Options of `sieve bench queue`.
+#[derive(Debug, clap::Args)]
+pub struct QueueBenchArgs {
+    /// Worker counts to measure, each in turn.
+    #[arg(long, value_delimiter = ',', default_value = "1,2,4,8,16")]
+    workers: Vec<usize>,
+    /// Jobs per measurement.
+    #[arg(long, default_value_t = 4000)]
+    jobs: usize,
+    /// Each job's cost in milliseconds (a sleep: the worker holds the job that long).
+    #[arg(long, default_value_t = 0)]
+    cost_ms: u64,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+const DB: &str = "sieve_bench_queue";
+
+/// Runs `sieve bench queue`.
+pub fn run(args: QueueBenchArgs) -> anyhow::Result<()> {
+    let db = Database::open(&args.db)?;
+    let (server, _) = db.url.rsplit_once('/').context("database URL")?;
+    let url = format!("{server}/{DB}");
+    let rt = tokio::runtime::Runtime::new()?;
+    let result = rt.block_on(async {
+        sieve_pglocal::recreate_database(&format!("{server}/postgres"), DB).await?;
+        bench(&args, &url).await
+    });
+    drop(rt);
+    db.close();
+    result
+}
+
+struct Measured {
+    workers: usize,
+    jobs_per_s: f64,
+    take_p50_ms: f64,
+    take_p99_ms: f64,
+    db_cpu_ms_per_job: f64,
+}
+
+async fn bench(args: &QueueBenchArgs, url: &str) -> anyhow::Result<()> {
+    let admin = Store::connect(url, 2).await.context("the bench database")?;
+    let mut out = Table::new(
+        format!(
+            "Queue capacity: {} jobs of {} ms per measurement, one PostgreSQL",
+            args.jobs, args.cost_ms
+        ),
+        &[
+            "workers",
+            "jobs per second",
+            "take p50 ms",
+            "take p99 ms",
+            "database CPU ms per job",
+        ],
+    );
+    let progress = crate::report::bar(args.workers.len() as u64);
+    for &n in &args.workers {
+        progress.set_message(format!("{n} workers"));
+        let m = measure(args, url, &admin, n.max(1)).await?;
+        out.row(vec![
+            m.workers.into(),
+            Cell::num(m.jobs_per_s, 0),
+            Cell::num(m.take_p50_ms, 2),
+            Cell::num(m.take_p99_ms, 2),
+            Cell::num(m.db_cpu_ms_per_job, 3),
+        ]);
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    out.print();
+    note!(
+        "(clients and PostgreSQL share this machine's {} cores; the database CPU counts every postgres process)",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    Ok(())
+}
+
+async fn measure(
+    args: &QueueBenchArgs,
+    url: &str,
+    admin: &Store,
+    workers: usize,
+) -> anyhow::Result<Measured> {
+    sqlx::query("TRUNCATE jobs").execute(admin.pool()).await?;
+    let mut batch = Vec::with_capacity(args.jobs);
+    for i in 0..args.jobs {
+        batch.push(Task::Judge(JudgeJob {
+            candidate: CandidateId(uuid::Uuid::from_u128(i as u128)),
+            kinds: vec![TestKind::Public],
+            keep_going: false,
+        }));
+    }
+    for task in &batch {
+        admin.enqueue(None, task, 0, None).await?;
+    }
+    // Each worker's own pool, connected before the clock starts.
+    let mut stores = Vec::with_capacity(workers);
+    for _ in 0..workers {
+        let s = Store::connect(url, 2).await?;
+        s.queue_depth().await?;
+        stores.push(s);
+    }
+    let cpu_before = postgres_cpu_ms();
+    let started = Instant::now();
+    let cost = Duration::from_millis(args.cost_ms);
+    let handles: Vec<_> = stores
+        .into_iter()
+        .enumerate()
+        .map(|(i, store)| {
+            tokio::spawn(async move {
+                let name = format!("bench-{i}");
+                let mut takes = Vec::new();
+                loop {
+                    let t = Instant::now();
+                    let job = store
+                        .take_job(&name, &JobKind::ALL, Duration::from_secs(60))
+                        .await?;
+                    takes.push(t.elapsed());
+                    let Some(job) = job else { break };
+                    if !cost.is_zero() {
+                        tokio::time::sleep(cost).await;
+                    }
+                    store.complete_job(job.id, &name).await?;
+                }
+                anyhow::Ok((takes, store))
+            })
+        })
+        .collect();
+    let (mut takes, mut stores) = (Vec::new(), Vec::new());
+    for h in handles {
+        let (t, store) = h.await??;
+        takes.extend(t);
+        stores.push(store);
+    }
+    let wall = started.elapsed();
+    // Read before the connections close: a backend that ended is no longer in /proc.
+    let cpu = cpu_since(&cpu_before);
+    for s in stores {
+        s.pool().close().await;
+    }
+    takes.sort();
+    let pct = |p: f64| takes[((takes.len() - 1) as f64 * p) as usize].as_secs_f64() * 1e3;
+    Ok(Measured {
+        workers,
+        jobs_per_s: args.jobs as f64 / wall.as_secs_f64(),
+        take_p50_ms: pct(0.5),
+        take_p99_ms: pct(0.99),
+        db_cpu_ms_per_job: cpu / args.jobs as f64,
+    })
+}
+
+/// CPU time (user + system) of each `postgres` process on this machine, in milliseconds.
+fn postgres_cpu_ms() -> std::collections::HashMap<u32, f64> {
+    let tick = 100.0; // USER_HZ on Linux
+    let mut out = std::collections::HashMap::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid ... utime stime: the 12th and 13th fields after the comm.
+        let Some((head, rest)) = stat.rsplit_once(") ") else {
+            continue;
+        };
+        if !head.ends_with("(postgres") {
+            continue;
+        }
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let (Some(u), Some(s)) = (fields.get(11), fields.get(12)) else {
+            continue;
+        };
+        let ticks = u.parse::<u64>().unwrap_or(0) + s.parse::<u64>().unwrap_or(0);
+        out.insert(pid, ticks as f64 * 1000.0 / tick);
+    }
+    out
+}
+
+/// The CPU the `postgres` processes used since `before`, process by process (one that ended
+/// meanwhile is not subtracted; one that started counts whole).
+fn cpu_since(before: &std::collections::HashMap<u32, f64>) -> f64 {
+    postgres_cpu_ms()
+        .iter()
+        .map(|(pid, now)| now - before.get(pid).copied().unwrap_or(0.0).min(*now))
+        .sum()
+}
