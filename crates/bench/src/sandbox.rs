@@ -180,6 +180,7 @@ pub fn run(args: SandboxBenchArgs) -> anyhow::Result<()> {
             "native s",
             "wasm, no checks",
             "sieve (supervised, limit enforced)",
+            "sieve by fuel (supervised: a fleet's --judging fuel)",
             "in-process epoch checks",
             "deterministic (fuel)",
             "fuel equal across runs",
@@ -235,7 +236,7 @@ pub fn run(args: SandboxBenchArgs) -> anyhow::Result<()> {
         let input = (w.input)();
         let arc: Arc<[u8]> = Arc::from(input.as_slice());
         let (mut native, mut b, mut t, mut f, mut fuels) = (vec![], vec![], vec![], vec![], vec![]);
-        let mut sup = vec![];
+        let (mut sup, mut sup_fuel) = (vec![], vec![]);
         for _ in 0..args.reps {
             let (s, expected) = run_native(&bin, &input)?;
             native.push(s);
@@ -255,17 +256,32 @@ pub fn run(args: SandboxBenchArgs) -> anyhow::Result<()> {
                 all_tests: true,
                 ..JudgeOptions::new(compute_limits(), Checker::Exact)
             };
-            let report = supervisor.judge(&wasm, &[], &[test], &[], &opts)?;
+            let report = supervisor.judge(&wasm, &[], std::slice::from_ref(&test), &[], &opts)?;
             if report.tests[0].verdict != Verdict::AC {
                 bail!("{}: supervised run gave {:?}", w.file, report.tests[0]);
             }
             sup.push(report.tests[0].time_us as f64 / 1e6);
+            // The fleet's judging by fuel (`sieve worker --judging fuel`), in the same process.
+            let by_fuel = JudgeOptions {
+                fuel_per_ms: Some(1_000_000),
+                ..opts
+            };
+            let report = supervisor.judge(&wasm, &[], &[test], &[], &by_fuel)?;
+            if report.tests[0].verdict != Verdict::AC {
+                bail!(
+                    "{}: supervised run by fuel gave {:?}",
+                    w.file,
+                    report.tests[0]
+                );
+            }
+            sup_fuel.push(report.tests[0].time_us as f64 / 1e6);
             let (s, used, _, _) = wasm_run(&fuel, &programs.2, &arc);
             f.push(s);
             fuels.push(used);
         }
         let n = median(native);
         let (b, t, f, sv) = (median(b), median(t), median(f), median(sup));
+        let svf = median(sup_fuel);
         ratios.push(sv / n);
         let same_fuel = fuels.windows(2).all(|w| w[0] == w[1]);
         out.row(vec![
@@ -273,6 +289,7 @@ pub fn run(args: SandboxBenchArgs) -> anyhow::Result<()> {
             Cell::num(n, 3),
             Cell::ratio(b / n),
             Cell::ratio(sv / n),
+            Cell::ratio(svf / n),
             Cell::ratio(t / n),
             Cell::ratio(f / n),
             if same_fuel { "yes" } else { "NO" }.into(),

@@ -177,3 +177,82 @@ async fn a_worker_wakes_on_jobs_serves_probes_and_hands_its_job_back_on_sigterm(
     assert!(speed.is_some_and(|s| s > 1000.0), "{speed:?} fuel per ms");
     Ok(())
 }
+
+/// A fleet judging by fuel: the problem gets one rate, stored by the first worker, and a run's
+/// budget is exactly its limit times that rate, whatever machine it ran on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn judged_by_fuel_a_run_gets_the_same_budget_on_any_worker() -> anyhow::Result<()> {
+    let db = TestDb::new().await?;
+    let server = serve_logged(&db, &["--local", "--workers", "0"], None);
+    let http = reqwest::Client::new();
+    let url = |p: &str| format!("{}{p}", server.url);
+    let problem: Value = http
+        .post(url("/v1/problems"))
+        .json(&json!({"slug": "sum", "time_limit_ms": 400,
+            "tests": [{"name": "s", "kind": "public", "input": "1 2\n", "answer": "3\n"}]}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let pid = problem["id"].as_str().expect("problem id").to_string();
+    let sum = "#include <stdio.h>\nint main(void){long long a,b;scanf(\"%lld %lld\",&a,&b);printf(\"%lld\\n\",a+b);}\n";
+    let posted: Value = http
+        .post(url(&format!("/v1/problems/{pid}/candidates")))
+        .json(&json!({"candidates": [{"source": sum, "language": "c"},
+                                     {"source": "int main(){for(;;);}", "language": "c"}]}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let id = |i: usize| posted["candidates"][i]["id"].as_str().unwrap().to_string();
+    let _worker = Worker(
+        Command::new(env!("CARGO_BIN_EXE_sieve"))
+            .args(["worker", "--workers", "1", "--judging", "fuel"])
+            .arg("--cache-dir")
+            .arg(common::cache_dir())
+            .env("DATABASE_URL", &db.url)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?,
+    );
+    let events = http
+        .get(url(&format!("/v1/problems/{pid}/events")))
+        .send()
+        .await?;
+    wait_for_event(events, Instant::now() + Duration::from_secs(120), |e| {
+        e["done"] == true && e["judged_public"] == 2
+    })
+    .await?;
+    let rate: Option<i64> = sqlx::query_scalar("SELECT fuel_per_ms FROM problems")
+        .fetch_one(&db.pool)
+        .await?;
+    let rate = rate.expect("the first worker stored the problem's rate");
+    let outcome = |candidate: String| {
+        let pool = db.pool.clone();
+        async move {
+            let (verdict, fuel): (i16, i64) = sqlx::query_as(
+                "SELECT r.verdicts[1], r.fuel[1] FROM results r
+                 JOIN candidates c ON c.build_key = r.build_key WHERE c.id = $1::uuid",
+            )
+            .bind(candidate)
+            .fetch_one(&pool)
+            .await?;
+            anyhow::Ok((verdict, fuel))
+        }
+    };
+    let (verdict, fuel) = outcome(id(0)).await?;
+    assert_eq!(verdict, sieve_domain::Verdict::AC.index());
+    assert!(
+        fuel > 0 && fuel < 400 * 3 / 2 * rate,
+        "{fuel} of {rate} per ms"
+    );
+    let (verdict, fuel) = outcome(id(1)).await?;
+    assert_eq!(verdict, sieve_domain::Verdict::TLE.index());
+    // 400 ms times the default factor 1.5, at the stored rate: exactly, on any machine.
+    assert_eq!(
+        fuel,
+        600 * rate,
+        "the loop burnt its whole budget and no more"
+    );
+    Ok(())
+}

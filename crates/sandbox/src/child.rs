@@ -46,6 +46,10 @@ pub(crate) struct Request {
     /// Per test: name and whether an answer blob follows its input blob.
     pub tests: Vec<(String, bool)>,
     pub done: Vec<Option<TestReport>>,
+    /// Judge by fuel: modules load into, and run in, a sandbox metering this many units per
+    /// millisecond of the limit.
+    #[serde(default)]
+    pub fuel_per_ms: Option<u64>,
 }
 
 /// One plain run (a generator or validator): `load` modules follow as blobs, then stdin.
@@ -247,11 +251,50 @@ pub fn child_main(cache_dir: &Path, status: &Path) -> Result<(), SandboxError> {
         cache_dir: Some(cache_dir.to_path_buf()),
         max_instances: 4,
     })?;
+    let sandboxes = Sandboxes {
+        unmetered: Arc::new(sandbox),
+        fuel: std::sync::Mutex::new(std::collections::HashMap::new()),
+        cache_dir: cache_dir.to_path_buf(),
+    };
     let status = std::fs::OpenOptions::new()
         .write(true)
         .open(status)
         .map_err(SandboxError::io("opening the status file"))?;
-    on_guest_thread(|| serve(&sandbox, &status)).map_err(SandboxError::io("judging process"))
+    on_guest_thread(|| serve(&sandboxes, &status)).map_err(SandboxError::io("judging process"))
+}
+
+/// The judging process's sandboxes: the unmetered one (the supervisor holds runs to their CPU
+/// time), and one metering fuel per rate asked for (judging by fuel), made on first use.
+struct Sandboxes {
+    unmetered: Arc<Sandbox>,
+    fuel: std::sync::Mutex<std::collections::HashMap<u64, Arc<Sandbox>>>,
+    cache_dir: std::path::PathBuf,
+}
+
+impl Sandboxes {
+    /// The sandbox for `fuel_per_ms` (`None`: the unmetered one).
+    fn get(&self, fuel_per_ms: Option<u64>) -> std::io::Result<Arc<Sandbox>> {
+        let Some(rate) = fuel_per_ms else {
+            return Ok(self.unmetered.clone());
+        };
+        let mut fuel = self
+            .fuel
+            .lock()
+            .map_err(|_| std::io::Error::other("a poisoned lock"))?;
+        if let Some(s) = fuel.get(&rate) {
+            return Ok(s.clone());
+        }
+        let s = Arc::new(
+            Sandbox::new(SandboxConfig {
+                mode: Mode::Deterministic { fuel_per_ms: rate },
+                cache_dir: Some(self.cache_dir.clone()),
+                max_instances: 4,
+            })
+            .map_err(|e| std::io::Error::other(e.to_string()))?,
+        );
+        fuel.insert(rate, s.clone());
+        Ok(s)
+    }
 }
 
 /// Reads the blobs of the modules `hashes` and loads them (a module that does not load is
@@ -280,7 +323,8 @@ fn load(
     Ok(())
 }
 
-fn serve(sandbox: &Sandbox, status: &std::fs::File) -> std::io::Result<()> {
+fn serve(sandboxes: &Sandboxes, status: &std::fs::File) -> std::io::Result<()> {
+    let sandbox = &*sandboxes.unmetered;
     let mut input = BufReader::new(std::io::stdin().lock());
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     reply(&mut out, &Reply::Ready { tid: thread_id() })?;
@@ -343,6 +387,8 @@ fn serve(sandbox: &Sandbox, status: &std::fs::File) -> std::io::Result<()> {
                 continue;
             }
         };
+        let judging = sandboxes.get(req.fuel_per_ms)?;
+        let sandbox = &*judging;
         load(sandbox, &mut programs, &req.load, &mut input, &mut out)?;
         let mut tests = Vec::with_capacity(req.tests.len());
         for (name, has_answer) in &req.tests {
@@ -384,6 +430,7 @@ fn serve(sandbox: &Sandbox, status: &std::fs::File) -> std::io::Result<()> {
             timeout_budget: req.timeout_budget,
             precision: req.precision,
             keep_outputs: req.keep_outputs,
+            fuel_per_ms: req.fuel_per_ms,
         };
         let mut write_error = None;
         let slots = Slots {

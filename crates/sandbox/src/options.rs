@@ -39,6 +39,10 @@ pub struct JudgeOptions {
     /// candidate's output, or a Communication task's manager's (the answers of tests made at
     /// import are the model solution's).
     pub keep_outputs: bool,
+    /// Judge by fuel instead of CPU time in a supervised judging process ([`crate::Supervisor`]):
+    /// a run may burn `limits.time_ms × fuel_per_ms` units (about one per wasm instruction), the
+    /// same verdict on any machine. The in-process judge ignores it (its sandbox's mode rules).
+    pub fuel_per_ms: Option<u64>,
 }
 
 impl JudgeOptions {
@@ -54,6 +58,7 @@ impl JudgeOptions {
             timeout_budget: None,
             precision: 2,
             keep_outputs: false,
+            fuel_per_ms: None,
         }
     }
 

@@ -31,6 +31,10 @@ const CHECKER_NS: u64 = 10_000_000_000;
 /// [`Supervisor::judge`]) before sieve gives up on it.
 pub const MAX_CRASHES: u32 = 3;
 
+/// Judged by fuel, a run is stopped from outside only past this many times its limit in CPU time
+/// (metering costs about 1.5x, and a host may be slower than the one the rate was measured on).
+const FUEL_BACKSTOP: u64 = 4;
+
 struct Process {
     child: Child,
     input: BufWriter<ChildStdin>,
@@ -223,7 +227,11 @@ impl Supervisor {
         opts: &JudgeOptions,
     ) -> Result<JudgeReport, SandboxError> {
         let mut done: Vec<Option<TestReport>> = vec![None; tests.len()];
-        let hash = |b: &[u8]| blake3::hash(b).to_hex().to_string();
+        // Modules judged by fuel load into another engine: their own names in the process.
+        let hash = |b: &[u8]| match opts.fuel_per_ms {
+            None => blake3::hash(b).to_hex().to_string(),
+            Some(rate) => format!("{}+fuel{rate}", blake3::hash(b).to_hex()),
+        };
         let program_hash = hash(program);
         let checker_hashes: Vec<String> = checkers.iter().map(|c| hash(c)).collect();
         // Crashes per test, and outside any test (sending a request, loading modules).
@@ -260,6 +268,7 @@ impl Supervisor {
                     .map(|t| (t.name.clone(), t.answer.is_some()))
                     .collect(),
                 done: done.clone(),
+                fuel_per_ms: opts.fuel_per_ms,
             };
             let sent = (|| -> std::io::Result<()> {
                 serde_json::to_writer(&mut process.input, &Message::Judge(Box::new(request)))?;
@@ -419,7 +428,12 @@ impl Supervisor {
         done: &mut [Option<TestReport>],
     ) -> Result<Watched, SandboxError> {
         let process = self.process.as_ref().expect("started");
-        let limit_ns = opts.limits.time_ms * 1_000_000;
+        // Judged by fuel, the process ends a run at its budget; the CPU clock is only a backstop
+        // against a host far slower than the one the rate was measured on.
+        let limit_ns = match opts.fuel_per_ms {
+            None => opts.limits.time_ms * 1_000_000,
+            Some(_) => opts.limits.time_ms * 1_000_000 * FUEL_BACKSTOP + 1_000_000_000,
+        };
         let communication = opts.checker.is_communication();
         // When the current phase was first seen: an interactive run can wait without using CPU
         // (for an interactor that loops), so a wall clock backs the CPU clock up.

@@ -50,6 +50,11 @@ pub struct WorkerSettings {
     /// database announces queued jobs, and idle workers wake at once).
     #[arg(long, env = "SIEVE_POLL_SECS", default_value_t = 5.0)]
     pub poll_secs: f64,
+    /// How runs are held to the time limit: `timed` (CPU time, the default) or `fuel` (wasm
+    /// fuel at the problem's calibrated rate: the same verdict on any machine of a fleet, at
+    /// about 1.5x the judging time).
+    #[arg(long, env = "SIEVE_JUDGING", default_value = "timed", value_parser = ["timed", "fuel"])]
+    pub judging: String,
     /// Hours finished jobs are kept (clients follow them with `GET /v1/jobs/{id}` until then),
     /// after which workers purge them; 0 keeps them forever.
     #[arg(long, env = "SIEVE_JOB_RETENTION_HOURS", default_value_t = 168.0)]
@@ -94,6 +99,7 @@ impl WorkerSettings {
             cache_dir,
             lease_secs: 60.0,
             poll_secs: 5.0,
+            judging: "timed".into(),
             job_retention_hours: 168.0,
             sieve_exe: None,
         }

@@ -84,7 +84,8 @@ pub fn start_workers(store: &Store, settings: &WorkerSettings) -> Result<Workers
             )
             .with_poll(settings.poll())
             .with_retention(settings.job_retention())
-            .with_host(host.clone());
+            .with_host(host.clone())
+            .with_fuel(settings.judging == "fuel");
             handles.push(tokio::spawn(worker.run(stop_rx.clone(), wake.clone())));
         }
         sieve_worker::metrics::workers_started(n);

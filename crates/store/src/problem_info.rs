@@ -97,6 +97,25 @@ pub struct AddedTest {
 }
 
 impl Store {
+    /// The fuel per millisecond problem `id` is judged with by fuel: its stored rate, or, when it
+    /// has none, `proposed` stored now (the first worker to judge it sets it for all, so that
+    /// every machine gives the same verdicts).
+    pub async fn problem_fuel_per_ms(
+        &self,
+        id: ProblemId,
+        proposed: i64,
+    ) -> Result<i64, StoreError> {
+        let rate = sqlx::query_scalar!(
+            r#"UPDATE problems SET fuel_per_ms = coalesce(fuel_per_ms, $2) WHERE id = $1
+               RETURNING fuel_per_ms AS "rate!""#,
+            id.0,
+            proposed.max(1)
+        )
+        .fetch_optional(self.pool())
+        .await?;
+        rate.ok_or_else(|| StoreError::Corrupt(format!("no problem {id}")))
+    }
+
     /// Every problem (of `contest`, when given), without test data, oldest first.
     pub async fn problem_summaries(
         &self,

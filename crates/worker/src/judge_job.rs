@@ -37,6 +37,7 @@ pub struct Worker {
     poll: Duration,
     retention: Option<Duration>,
     host: Option<Host>,
+    fuel: bool,
 }
 
 impl Worker {
@@ -61,7 +62,16 @@ impl Worker {
             poll: Duration::from_secs(5),
             retention: None,
             host: None,
+            fuel: false,
         }
+    }
+
+    /// Judges by fuel rather than CPU time: the same verdict on any machine. The rate is the
+    /// problem's `fuel_per_ms`, or, for a problem that has none, this host's speed
+    /// ([`Worker::with_host`]), stored then for every worker to use.
+    pub fn with_fuel(mut self, fuel: bool) -> Worker {
+        self.fuel = fuel;
+        self
     }
 
     /// Records `host` (the machine and its measured speed) with every result it judges.
@@ -281,6 +291,14 @@ impl Worker {
             if tests.is_empty() {
                 continue;
             }
+            let fuel_per_ms = match (self.fuel, &self.host) {
+                (true, Some(host)) => Some(
+                    self.store
+                        .problem_fuel_per_ms(problem.id, host.speed.round() as i64)
+                        .await? as u64,
+                ),
+                _ => None,
+            };
             let started = std::time::Instant::now();
             let factor = problem.problem.time_factor.for_language(language);
             let opts = JudgeOptions {
@@ -304,6 +322,7 @@ impl Worker {
                 // who failed).
                 timeout_budget: (*kind == TestKind::Generated).then_some(TIMEOUT_BUDGET),
                 precision: problem.problem.precision as u32,
+                fuel_per_ms,
             };
             let (wasm_c, checker_c) = (wasm.clone(), checker_wasm.clone());
             let (crashes, report) = self
