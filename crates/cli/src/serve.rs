@@ -55,7 +55,10 @@ pub fn run_workers(
     let db = Database::open(db)?;
     let rt = tokio::runtime::Runtime::new()?;
     let result = rt.block_on(async {
-        let store = Store::connect(&db.url, 8)
+        // A connection per worker at a time, one for heartbeats and sweeps, one for the probes
+        // (the listener that wakes them holds its own).
+        let connections = workers.count() as u32 + 2;
+        let store = Store::connect(&db.url, connections)
             .await
             .context("connecting to the database")?;
         let probes = match metrics_addr {
