@@ -44,8 +44,12 @@ pub enum Bench {
     Selection(selection::SelectionBenchArgs),
     /// The dashboard: its JSON routes on a problem with 10,000 judged candidates.
     Dashboard(dashboard::DashboardBenchArgs),
-    /// The job queue's capacity: 1 to 16 workers against one PostgreSQL, jobs of a fixed cost.
+    /// The job queue's capacity: 1 to 16 worker processes against one PostgreSQL, jobs of a
+    /// fixed cost.
     Queue(queue::QueueBenchArgs),
+    /// One worker process of `bench queue` (started by it).
+    #[command(hide = true)]
+    QueueWorker(queue::QueueWorkerArgs),
 }
 
 /// Runs the benchmark `what` and prints its figures: markdown tables, or with `json` one JSON
@@ -61,6 +65,7 @@ pub fn run(what: Bench, json: bool) -> anyhow::Result<()> {
         Bench::Selection(args) => selection::run(args),
         Bench::Dashboard(args) => dashboard::run(args),
         Bench::Queue(args) => queue::run(args),
+        Bench::QueueWorker(args) => queue::worker(args),
     }
 }
 

@@ -1,6 +1,5 @@
-//! `sieve bench queue`: the job queue's capacity. 1, 2, 4, 8 and 16 workers, each with its own
-//! connection pool as a worker process has, take and finish jobs of a fixed cost against one
-//! PostgreSQL; reported per worker count: jobs per second, the latency of taking a job (median
+//! `sieve bench queue`: the job queue's capacity. 1, 2, 4, 8 and 16 worker processes, each with
+//! its own connection pool, take and finish jobs of a fixed cost against one PostgreSQL; reported per worker count: jobs per second, the latency of taking a job (median
 //! and 99th percentile), and the database's CPU time per job (its processes' CPU, read from
 //! `/proc`, over the jobs done). Zero-cost jobs stress the queue itself; docs/scaling.md turns
 //! the figures into how many workers one PostgreSQL serves.
@@ -12,6 +11,7 @@ use sieve_pglocal::{Database, DbArgs};
 use sieve_store::Store;
 use sieve_store::queue::{JobKind, JudgeJob, Task};
 use std::time::{Duration, Instant};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 /// Options of `sieve bench queue`.
 #[derive(Debug, clap::Args)]
@@ -30,6 +30,55 @@ pub struct QueueBenchArgs {
 }
 
 const DB: &str = "sieve_bench_queue";
+
+/// Options of one worker process of `sieve bench queue` (started by it, not for direct use).
+#[derive(Debug, clap::Args)]
+pub struct QueueWorkerArgs {
+    /// The bench database.
+    #[arg(long)]
+    url: String,
+    /// Its name as a lease owner.
+    #[arg(long)]
+    name: String,
+    /// Each job's cost in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    cost_ms: u64,
+}
+
+/// One worker process: connects, says `ready`, waits for `go` on stdin, takes and finishes jobs
+/// until none is left, prints how long each take took (`{"takes_us": [...]}`), and keeps its
+/// connections open until stdin closes (the parent reads the database's CPU time meanwhile).
+pub fn worker(args: QueueWorkerArgs) -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let store = Store::connect(&args.url, 2).await?;
+        store.queue_depth().await?;
+        // Blocking reads of stdin are fine: this process does nothing else meanwhile.
+        let mut line = String::new();
+        println!("ready");
+        std::io::stdin().read_line(&mut line)?;
+        let cost = Duration::from_millis(args.cost_ms);
+        let mut takes = Vec::new();
+        loop {
+            let t = Instant::now();
+            let job = store
+                .take_job(&args.name, &JobKind::ALL, Duration::from_secs(60))
+                .await?;
+            takes.push(t.elapsed().as_micros() as u64);
+            let Some(job) = job else { break };
+            if !cost.is_zero() {
+                tokio::time::sleep(cost).await;
+            }
+            store.complete_job(job.id, &args.name).await?;
+        }
+        println!("{}", serde_json::json!({ "takes_us": takes }));
+        while std::io::stdin().read_line(&mut line)? > 0 {}
+        store.pool().close().await;
+        anyhow::Ok(())
+    })
+}
 
 /// Runs `sieve bench queue`.
 pub fn run(args: QueueBenchArgs) -> anyhow::Result<()> {
@@ -109,51 +158,57 @@ async fn measure(
     for task in &batch {
         admin.enqueue(None, task, 0, None).await?;
     }
-    // Each worker's own pool, connected before the clock starts.
-    let mut stores = Vec::with_capacity(workers);
-    for _ in 0..workers {
-        let s = Store::connect(url, 2).await?;
-        s.queue_depth().await?;
-        stores.push(s);
+    // Each worker a process of its own with its own pool, connected before the clock starts.
+    let exe = std::env::current_exe().context("finding the sieve binary")?;
+    let mut children = Vec::with_capacity(workers);
+    for i in 0..workers {
+        let mut child = tokio::process::Command::new(&exe)
+            .args(["bench", "queue-worker", "--url", url])
+            .args(["--name", &format!("bench-{i}")])
+            .args(["--cost-ms", &args.cost_ms.to_string()])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .context("starting a queue worker")?;
+        let stdin = child.stdin.take().context("stdin")?;
+        let mut lines = BufReader::new(child.stdout.take().context("stdout")?).lines();
+        anyhow::ensure!(
+            lines.next_line().await?.as_deref() == Some("ready"),
+            "a queue worker did not start"
+        );
+        children.push((child, stdin, lines));
     }
     let cpu_before = postgres_cpu_ms();
     let started = Instant::now();
-    let cost = Duration::from_millis(args.cost_ms);
-    let handles: Vec<_> = stores
-        .into_iter()
-        .enumerate()
-        .map(|(i, store)| {
-            tokio::spawn(async move {
-                let name = format!("bench-{i}");
-                let mut takes = Vec::new();
-                loop {
-                    let t = Instant::now();
-                    let job = store
-                        .take_job(&name, &JobKind::ALL, Duration::from_secs(60))
-                        .await?;
-                    takes.push(t.elapsed());
-                    let Some(job) = job else { break };
-                    if !cost.is_zero() {
-                        tokio::time::sleep(cost).await;
-                    }
-                    store.complete_job(job.id, &name).await?;
-                }
-                anyhow::Ok((takes, store))
-            })
-        })
-        .collect();
-    let (mut takes, mut stores) = (Vec::new(), Vec::new());
-    for h in handles {
-        let (t, store) = h.await??;
-        takes.extend(t);
-        stores.push(store);
+    for (_, stdin, _) in &mut children {
+        stdin.write_all(b"go\n").await?;
+        stdin.flush().await?;
+    }
+    let mut takes: Vec<u64> = Vec::new();
+    for (_, _, lines) in &mut children {
+        let line = lines
+            .next_line()
+            .await?
+            .context("a queue worker ended early")?;
+        let report: serde_json::Value = serde_json::from_str(&line)?;
+        takes.extend(
+            report["takes_us"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|t| t.as_u64()),
+        );
     }
     let wall = started.elapsed();
-    // Read before the connections close: a backend that ended is no longer in /proc.
+    // Read before the workers exit: a backend that ended is no longer in /proc.
     let cpu = cpu_since(&cpu_before);
-    for s in stores {
-        s.pool().close().await;
+    for (mut child, stdin, _) in children {
+        drop(stdin);
+        child.wait().await?;
     }
+    let takes: Vec<Duration> = takes.into_iter().map(Duration::from_micros).collect();
+    let mut takes = takes;
     takes.sort();
     let pct = |p: f64| takes[((takes.len() - 1) as f64 * p) as usize].as_secs_f64() * 1e3;
     Ok(Measured {
