@@ -19,6 +19,21 @@ impl Drop for Worker {
     }
 }
 
+/// `sieve worker --workers 1` on `db` with `extra` flags.
+fn worker(db: &TestDb, extra: &[&str]) -> anyhow::Result<Worker> {
+    Ok(Worker(
+        Command::new(env!("CARGO_BIN_EXE_sieve"))
+            .args(["worker", "--workers", "1"])
+            .args(extra)
+            .arg("--cache-dir")
+            .arg(common::cache_dir())
+            .env("DATABASE_URL", &db.url)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?,
+    ))
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -54,17 +69,8 @@ async fn a_worker_wakes_on_jobs_serves_probes_and_hands_its_job_back_on_sigterm(
     // A worker that would look at the queue only once a minute on its own.
     let port = free_port();
     let probes = format!("http://127.0.0.1:{port}");
-    let first = Worker(
-        Command::new(env!("CARGO_BIN_EXE_sieve"))
-            .args(["worker", "--workers", "1", "--poll-secs", "60"])
-            .args(["--metrics-addr", &format!("127.0.0.1:{port}")])
-            .arg("--cache-dir")
-            .arg(common::cache_dir())
-            .env("DATABASE_URL", &db.url)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?,
-    );
+    let metrics_addr = format!("127.0.0.1:{port}");
+    let first = worker(&db, &["--poll-secs", "60", "--metrics-addr", &metrics_addr])?;
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         if let Ok(r) = http.get(format!("{probes}/readyz")).send().await
@@ -130,9 +136,9 @@ async fn a_worker_wakes_on_jobs_serves_probes_and_hands_its_job_back_on_sigterm(
         .args(["-TERM", &pid_of_worker])
         .status()?;
     let stopping = Instant::now();
-    let mut worker = first;
+    let mut stopping_worker = first;
     loop {
-        if worker.0.try_wait()?.is_some() {
+        if stopping_worker.0.try_wait()?.is_some() {
             break;
         }
         anyhow::ensure!(
@@ -149,16 +155,7 @@ async fn a_worker_wakes_on_jobs_serves_probes_and_hands_its_job_back_on_sigterm(
     );
 
     // Another worker takes it and judges it to the end.
-    let _next = Worker(
-        Command::new(env!("CARGO_BIN_EXE_sieve"))
-            .args(["worker", "--workers", "1"])
-            .arg("--cache-dir")
-            .arg(common::cache_dir())
-            .env("DATABASE_URL", &db.url)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?,
-    );
+    let _next = worker(&db, &[])?;
     let events = http
         .get(url(&format!("/v1/problems/{pid}/events")))
         .send()
@@ -205,16 +202,7 @@ async fn judged_by_fuel_a_run_gets_the_same_budget_on_any_worker() -> anyhow::Re
         .json()
         .await?;
     let id = |i: usize| posted["candidates"][i]["id"].as_str().unwrap().to_string();
-    let _worker = Worker(
-        Command::new(env!("CARGO_BIN_EXE_sieve"))
-            .args(["worker", "--workers", "1", "--judging", "fuel"])
-            .arg("--cache-dir")
-            .arg(common::cache_dir())
-            .env("DATABASE_URL", &db.url)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?,
-    );
+    let _worker = worker(&db, &["--judging", "fuel"])?;
     let events = http
         .get(url(&format!("/v1/problems/{pid}/events")))
         .send()

@@ -27,6 +27,20 @@ const KERNEL: &str = r#"(module
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $round)))))"#;
 
+/// How the kernel is run: no input, limits far above what it needs.
+fn kernel_run() -> RunSpec {
+    RunSpec {
+        stdin: Arc::from(&b""[..]),
+        args: vec!["speed".into()],
+        files: vec![],
+        limits: Limits {
+            time_ms: 60_000,
+            memory_bytes: 1 << 26,
+            output_bytes: 1 << 10,
+        },
+    }
+}
+
 /// Measures this machine's speed: fuel per CPU millisecond on the kernel, the fuel counted once in
 /// the deterministic mode and the time taken as the best of `runs` unmetered runs (the least
 /// disturbed by other load).
@@ -40,24 +54,14 @@ pub fn host_speed(runs: usize) -> Result<f64, SandboxError> {
     let metered = Sandbox::new(config(Mode::Deterministic {
         fuel_per_ms: 1 << 30,
     }))?;
-    let spec = || RunSpec {
-        stdin: Arc::from(&b""[..]),
-        args: vec!["speed".into()],
-        files: vec![],
-        limits: Limits {
-            time_ms: 60_000,
-            memory_bytes: 1 << 26,
-            output_bytes: 1 << 10,
-        },
-    };
     let (p_bare, p_metered) = (
         bare.load(KERNEL.as_bytes())?,
         metered.load(KERNEL.as_bytes())?,
     );
-    let fuel = on_guest_thread(|| metered.run(&p_metered, spec()));
+    let fuel = on_guest_thread(|| metered.run(&p_metered, kernel_run()));
     let mut best_us = u64::MAX;
     for _ in 0..runs.max(1) {
-        let out = on_guest_thread(|| bare.run(&p_bare, spec()));
+        let out = on_guest_thread(|| bare.run(&p_bare, kernel_run()));
         if out.status != RunStatus::Exited(0) {
             return Err(SandboxError::Engine(format!(
                 "the speed kernel ended with {:?}",
@@ -84,18 +88,8 @@ mod tests {
         })
         .unwrap();
         let p = metered.load(KERNEL.as_bytes()).unwrap();
-        let spec = RunSpec {
-            stdin: Arc::from(&b""[..]),
-            args: vec!["speed".into()],
-            files: vec![],
-            limits: Limits {
-                time_ms: 60_000,
-                memory_bytes: 1 << 26,
-                output_bytes: 1 << 10,
-            },
-        };
-        let a = on_guest_thread(|| metered.run(&p, spec.clone()));
-        let b = on_guest_thread(|| metered.run(&p, spec.clone()));
+        let a = on_guest_thread(|| metered.run(&p, kernel_run()));
+        let b = on_guest_thread(|| metered.run(&p, kernel_run()));
         assert_eq!(a.status, RunStatus::Exited(0));
         assert_eq!(
             a.fuel, b.fuel,

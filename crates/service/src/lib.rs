@@ -12,7 +12,7 @@ mod settings;
 mod workers;
 
 pub use probes::Probes;
-pub use settings::{Settings, WorkerSettings};
+pub use settings::{Judging, Settings, WorkerSettings};
 pub use workers::{Workers, drain, queue_drained, start_workers};
 
 use sieve_api::{AppState, AuthMode, EventHub};

@@ -34,6 +34,16 @@ impl Settings {
     }
 }
 
+/// How a fleet's workers hold runs to the time limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Judging {
+    /// CPU time (the default): what one machine type needs.
+    Timed,
+    /// Wasm fuel at the problem's rate: the same verdict on any machine of a fleet, for about
+    /// 1.2x the judging time (docs/scaling.md).
+    Fuel,
+}
+
 /// How many workers to run, where they cache builds, how long they hold a job.
 #[derive(Clone, Debug, clap::Args)]
 pub struct WorkerSettings {
@@ -50,11 +60,9 @@ pub struct WorkerSettings {
     /// database announces queued jobs, and idle workers wake at once).
     #[arg(long, env = "SIEVE_POLL_SECS", default_value_t = 5.0)]
     pub poll_secs: f64,
-    /// How runs are held to the time limit: `timed` (CPU time, the default) or `fuel` (wasm
-    /// fuel at the problem's calibrated rate: the same verdict on any machine of a fleet, at
-    /// about 1.5x the judging time).
-    #[arg(long, env = "SIEVE_JUDGING", default_value = "timed", value_parser = ["timed", "fuel"])]
-    pub judging: String,
+    /// How runs are held to the time limit.
+    #[arg(long, env = "SIEVE_JUDGING", value_enum, default_value_t = Judging::Timed)]
+    pub judging: Judging,
     /// Hours finished jobs are kept (clients follow them with `GET /v1/jobs/{id}` until then),
     /// after which workers purge them; 0 keeps them forever.
     #[arg(long, env = "SIEVE_JOB_RETENTION_HOURS", default_value_t = 168.0)]
@@ -99,7 +107,7 @@ impl WorkerSettings {
             cache_dir,
             lease_secs: 60.0,
             poll_secs: 5.0,
-            judging: "timed".into(),
+            judging: Judging::Timed,
             job_retention_hours: 168.0,
             sieve_exe: None,
         }

@@ -85,7 +85,7 @@ pub fn start_workers(store: &Store, settings: &WorkerSettings) -> Result<Workers
             .with_poll(settings.poll())
             .with_retention(settings.job_retention())
             .with_host(host.clone())
-            .with_fuel(settings.judging == "fuel");
+            .with_fuel(settings.judging == crate::Judging::Fuel);
             handles.push(tokio::spawn(worker.run(stop_rx.clone(), wake.clone())));
         }
         sieve_worker::metrics::workers_started(n);

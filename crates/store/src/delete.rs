@@ -125,7 +125,7 @@ impl Store {
             .rows_affected();
             builds.push(build);
         }
-        let blobs = collect(&mut tx, &builds, Some(vec![row.source_hash])).await?;
+        let blobs = collect(&mut tx, Some(&builds), Some(vec![row.source_hash])).await?;
         deleted.builds = blobs.0;
         (deleted.blobs, deleted.blob_bytes) = (blobs.1, blobs.2);
         tx.commit().await?;
@@ -183,10 +183,7 @@ impl Store {
     pub async fn collect_garbage(&self) -> Result<Deleted, StoreError> {
         let mut tx = self.pool().begin().await?;
         hold_blobs_exclusively(&mut tx).await?;
-        let builds = sqlx::query_scalar!("SELECT key FROM builds")
-            .fetch_all(&mut *tx)
-            .await?;
-        let (builds, blobs, blob_bytes) = collect(&mut tx, &builds, None).await?;
+        let (builds, blobs, blob_bytes) = collect(&mut tx, None, None).await?;
         tx.commit().await?;
         Ok(Deleted {
             builds,
@@ -233,7 +230,7 @@ async fn delete_problems(tx: &mut PgConnection, problems: &[Uuid]) -> Result<Del
         .execute(&mut *tx)
         .await?
         .rows_affected();
-    let (builds, blobs, blob_bytes) = collect(tx, &builds, Some(named)).await?;
+    let (builds, blobs, blob_bytes) = collect(tx, Some(&builds), Some(named)).await?;
     Ok(Deleted {
         problems: gone,
         candidates: counts.candidates as u64,
@@ -244,16 +241,16 @@ async fn delete_problems(tx: &mut PgConnection, problems: &[Uuid]) -> Result<Del
     })
 }
 
-/// Deletes those of `builds` that no candidate or result uses, then those of `blobs` (every
-/// blob when `None`) plus the deleted builds' that nothing names. Returns the builds deleted,
+/// Deletes those of `builds` (every build when `None`) that no candidate or result uses, then
+/// those of `blobs` (every blob when `None`) plus the deleted builds' that nothing names. Returns the builds deleted,
 /// the blobs deleted and their bytes. The caller holds the blob lock exclusively.
 async fn collect(
     tx: &mut PgConnection,
-    builds: &[Vec<u8>],
+    builds: Option<&[Vec<u8>]>,
     blobs: Option<Vec<Vec<u8>>>,
 ) -> Result<(u64, u64, u64), StoreError> {
     let dropped = sqlx::query!(
-        r#"DELETE FROM builds b WHERE b.key = ANY($1)
+        r#"DELETE FROM builds b WHERE ($1::bytea[] IS NULL OR b.key = ANY($1))
            AND NOT EXISTS (SELECT 1 FROM candidates c WHERE c.build_key = b.key)
            AND NOT EXISTS (SELECT 1 FROM results r WHERE r.build_key = b.key)
            RETURNING b.source_hash, b.module_hash"#,

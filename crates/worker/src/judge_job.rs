@@ -38,6 +38,8 @@ pub struct Worker {
     retention: Option<Duration>,
     host: Option<Host>,
     fuel: bool,
+    // Each problem's fuel rate, once read: a rate is set once and never changes.
+    fuel_rates: HashMap<ProblemId, u64>,
 }
 
 impl Worker {
@@ -63,6 +65,7 @@ impl Worker {
             retention: None,
             host: None,
             fuel: false,
+            fuel_rates: HashMap::new(),
         }
     }
 
@@ -220,6 +223,23 @@ impl Worker {
         }
     }
 
+    /// The fuel rate problem `id` is judged with, when judging by fuel (set by the first worker
+    /// that judges it, then read once per worker).
+    async fn fuel_rate(&mut self, id: ProblemId) -> Result<Option<u64>, WorkerError> {
+        let (true, Some(host)) = (self.fuel, &self.host) else {
+            return Ok(None);
+        };
+        if let Some(rate) = self.fuel_rates.get(&id) {
+            return Ok(Some(*rate));
+        }
+        let rate = self
+            .store
+            .problem_fuel_per_ms(id, host.speed.round() as i64)
+            .await? as u64;
+        self.fuel_rates.insert(id, rate);
+        Ok(Some(rate))
+    }
+
     async fn problem(&mut self, id: ProblemId) -> Result<Arc<StoredProblem>, WorkerError> {
         // Cached, but checked against the problem's revision: tests may have been added.
         let revision = self.store.problem_revision(id).await?;
@@ -291,14 +311,7 @@ impl Worker {
             if tests.is_empty() {
                 continue;
             }
-            let fuel_per_ms = match (self.fuel, &self.host) {
-                (true, Some(host)) => Some(
-                    self.store
-                        .problem_fuel_per_ms(problem.id, host.speed.round() as i64)
-                        .await? as u64,
-                ),
-                _ => None,
-            };
+            let fuel_per_ms = self.fuel_rate(problem.id).await?;
             let started = std::time::Instant::now();
             let factor = problem.problem.time_factor.for_language(language);
             let opts = JudgeOptions {
